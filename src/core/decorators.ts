@@ -1,0 +1,204 @@
+/**
+ * Decorator style, for Ruffus users: `transform(input, suffix(".1"), ".2")(async function f(i, o) {...})`.
+ * Each call registers the function as a task of the pipeline named "main" and returns the
+ * function unchanged, so it can be used as an input elsewhere or called directly. Stacked
+ * "decorators" act on the same task, in any order.
+ */
+import type { TaskKind } from "./arguments.ts";
+import { setMkdirDecorator } from "./mkdir.ts";
+import { Pipeline } from "./pipeline.ts";
+import type { RunOptions, RunSummary, PrintoutOptions } from "./run-options.ts";
+import type { GraphvizAttributes, PosttaskAction, Task, TaskFunction, UptodateCheck } from "./task.ts";
+
+/** Applied to a task function, registers it; returns the function unchanged. */
+export type Decorator = <F extends TaskFunction>(func: F) => F;
+
+/** The main-pipeline task of a decorated function, created on first use. */
+function taskFor(func: TaskFunction): Task {
+  if (typeof func !== "function") throw new TypeError("A ruffus decorator must be applied to a function.");
+  const main = Pipeline.main;
+  let task = main.byDecoratedFunction.get(func);
+  if (!task) {
+    task = main.createTask(func, undefined);
+    task.createdViaDecorator = true;
+    task.kind = "follows";
+    main.byDecoratedFunction.set(func, task);
+  }
+  return task;
+}
+
+function action(kind: TaskKind, args: unknown[]): Decorator {
+  return (func) => {
+    Pipeline.main.applyKind(taskFor(func), kind, args, {});
+    return func;
+  };
+}
+
+function modifier(apply: (task: Task) => void): Decorator {
+  return (func) => {
+    apply(taskFor(func));
+    return func;
+  };
+}
+
+setMkdirDecorator((args, func) => {
+  taskFor(func).mkdir(...args);
+});
+
+/**
+ * `originate(output, ...extras)`: make files from nothing.
+ *
+ * @example
+ * originate(["a.start", "b.start"])(async function makeStart(output) { await writeFile(output, ""); });
+ */
+export const originate = (...args: unknown[]): Decorator => action("originate", args);
+/**
+ * `split(input, output, ...extras)`: one job, many outputs.
+ *
+ * @example
+ * split("big.fa", "chunks/*.fa")(async function chunk(input, outputs) { ... });
+ */
+export const split = (...args: unknown[]): Decorator => action("split", args);
+/**
+ * `transform(input, filter, [inputs()|addInputs()], output, ...extras)`: one job per input.
+ *
+ * @example
+ * transform(makeStart, suffix(".start"), ".middle")(async function toMiddle(input, output) { ... });
+ */
+export const transform = (...args: unknown[]): Decorator => action("transform", args);
+/**
+ * `subdivide(input, filter, [inputs()|addInputs()], output, ...extras)`: one job per input, many outputs each.
+ *
+ * @example
+ * subdivide("*.fa", formatter(), "{path[0]}/{basename[0]}.*.chunk", "{path[0]}/{basename[0]}")(async function chunkEach(i, o, prefix) { ... });
+ */
+export const subdivide = (...args: unknown[]): Decorator => action("subdivide", args);
+/**
+ * `merge(input, output, ...extras)`: one job over all inputs.
+ *
+ * @example
+ * merge(toMiddle, "all.summary")(async function summarise(inputs, output) { ... });
+ */
+export const merge = (...args: unknown[]): Decorator => action("merge", args);
+/**
+ * `collate(input, filter, [inputs()|addInputs()], output, ...extras)`: one job per group of inputs with the same output.
+ *
+ * @example
+ * collate("*.fish", regex(String.raw`(.+)\.fish`), "fish.summary")(async function summarise(inputs, output) { ... });
+ */
+export const collate = (...args: unknown[]): Decorator => action("collate", args);
+/**
+ * `product(input, formatter(), input2, formatter(), ..., output, ...extras)`: all combinations of N sets.
+ *
+ * @example
+ * product(a, formatter(), b, formatter(), "{basename[0][0]}_{basename[1][0]}.pair")(async function pair(inputs, output) { ... });
+ */
+export const product = (...args: unknown[]): Decorator => action("product", args);
+/**
+ * `permutations(input, formatter(), k, output, ...extras)`.
+ *
+ * @example
+ * permutations(samples, formatter(), 2, "{basename[0][0]}-{basename[1][0]}.perm")(async function perm(inputs, output) { ... });
+ */
+export const permutations = (...args: unknown[]): Decorator => action("permutations", args);
+/**
+ * `combinations(input, formatter(), k, output, ...extras)`.
+ *
+ * @example
+ * combinations(samples, formatter(), 2, "{basename[0][0]}-{basename[1][0]}.comb")(async function comb(inputs, output) { ... });
+ */
+export const combinations = (...args: unknown[]): Decorator => action("combinations", args);
+/**
+ * `combinationsWithReplacement(input, formatter(), k, output, ...extras)`.
+ *
+ * @example
+ * combinationsWithReplacement(samples, formatter(), 2, "{basename[0][0]}-{basename[1][0]}.cwr")(async function cwr(inputs, output) { ... });
+ */
+export const combinationsWithReplacement = (...args: unknown[]): Decorator => action("combinationsWithReplacement", args);
+/**
+ * `files(input, output, ...extras)` for one job, or `files([[input, output, ...extras], ...])`.
+ *
+ * @example
+ * files([["a.txt", "a.copy"], ["b.txt", "b.copy"]])(async function copy(input, output) { ... });
+ */
+export const files = (...args: unknown[]): Decorator => action("files", args);
+/**
+ * `parallel(a, b, ...)` for one job, or `parallel([[a, b], [c, d]])`: jobs with arbitrary parameters.
+ *
+ * @example
+ * parallel([["A", 1], ["B", 2]])(function show(name, n) { console.log(name, n); });
+ */
+export const parallel = (...args: unknown[]): Decorator => action("parallel", args);
+
+/**
+ * `follows(...parents)`: run after these tasks (objects, functions, names, pipelines, `mkdir(...)`).
+ *
+ * @example
+ * follows(makeStart, mkdir("out"))(function report() { ... });
+ */
+export const follows = (...parents: unknown[]): Decorator => modifier((t) => t.follows(...parents));
+/**
+ * `posttask(...actions)`: functions or `touchFile()` run when the task completes.
+ *
+ * @example
+ * posttask(touchFile("done.flag"))(merge(stage, "all.txt")(async function combine(i, o) { ... }));
+ */
+export const posttask = (...actions: PosttaskAction[]): Decorator => modifier((t) => t.posttask(...actions));
+/**
+ * `jobsLimit(n, name?)`: at most n jobs at once (shared by tasks using the same name).
+ *
+ * @example
+ * jobsLimit(2, "network")(transform(urls, suffix(".url"), ".html")(async function download(i, o) { ... }));
+ */
+export const jobsLimit = (limit: number, limitName?: string): Decorator => modifier((t) => t.jobsLimit(limit, limitName));
+/**
+ * `activeIf(...checks)`: the task runs only if every check (boolean or function) is truthy.
+ *
+ * @example
+ * activeIf(() => process.env.QC === "1")(transform(reads, suffix(".fq"), ".qc")(async function qc(i, o) { ... }));
+ */
+export const activeIf = (...checks: (boolean | (() => unknown))[]): Decorator => modifier((t) => t.activeIf(...checks));
+/**
+ * `checkIfUptodate(check)`: the job's own up-to-date test, returning `[needsUpdate, reason]`.
+ *
+ * @example
+ * checkIfUptodate(() => [!dbLoaded(), "database empty"])(parallel([["db"]])(async function load(name) { ... }));
+ */
+export const checkIfUptodate = (check: UptodateCheck): Decorator => modifier((t) => t.checkIfUptodate(check));
+/**
+ * `graphviz(attributes)`: flowchart node attributes.
+ *
+ * @example
+ * graphviz({ fillcolor: '"#FFCCCC"' })(transform(...)(async function align(i, o) { ... }));
+ */
+export const graphviz = (attributes: GraphvizAttributes): Decorator => modifier((t) => t.graphviz(attributes));
+
+/**
+ * Runs the main pipeline (where decorator-style tasks live).
+ *
+ * @example
+ * await pipelineRun({ multithread: 4, verbose: 3 });
+ */
+export function pipelineRun(options: RunOptions = {}): Promise<RunSummary> {
+  return Pipeline.main.run(options);
+}
+
+/**
+ * Printout of the main pipeline.
+ *
+ * @example
+ * console.log(await pipelinePrintout({ verbose: 3 }));
+ */
+export function pipelinePrintout(options: PrintoutOptions = {}): Promise<string> {
+  return Pipeline.main.printout(options);
+}
+
+/**
+ * Task names of the main pipeline.
+ *
+ * @example
+ * console.log(pipelineGetTaskNames());
+ */
+export function pipelineGetTaskNames(): string[] {
+  return Pipeline.main.getTaskNames();
+}

@@ -1,0 +1,114 @@
+/**
+ * Error classes. Every error a user can provoke names the task (and the argument) it is about,
+ * so that a pipeline of hundreds of tasks points at the line to fix.
+ */
+
+/** Base class of every error ruffus raises on purpose. */
+export class RuffusError extends Error {
+  override name = "RuffusError";
+}
+
+/**
+ * A task was declared with bad arguments (missing output, wrong filter type, `inputs()` with
+ * several arguments...). Raised at declaration time.
+ *
+ * @example
+ * try { p.transform({ task: f, input: "a.txt", filter: suffix(".txt") }); }
+ * catch (e) { if (e instanceof TaskDeclarationError) console.error(e.message); }
+ */
+export class TaskDeclarationError extends RuffusError {
+  override name = "TaskDeclarationError";
+  constructor(
+    /** Display name of the task. */
+    readonly taskName: string,
+    /** The argument that is wrong, when one is. */
+    readonly argument: string | undefined,
+    message: string,
+  ) {
+    super(`Task '${taskName}'${argument ? `, argument '${argument}'` : ""}: ${message}`);
+  }
+}
+
+/** A task named in `follows`, an input, a target or a forced task does not exist or is ambiguous. */
+export class TaskLookupError extends RuffusError {
+  override name = "TaskLookupError";
+}
+
+/** The tasks form a cycle. `tasks` lists the display names of the tasks in the cycle. */
+export class CircularDependencyError extends RuffusError {
+  override name = "CircularDependencyError";
+  constructor(readonly tasks: string[]) {
+    super(`Circular dependencies found in the pipeline involving one or more of (${tasks.map((t) => `'${t}'`).join(", ")})`);
+  }
+}
+
+/** `runtimeParameter("x")` was used but `runtimeData` has no `x`. */
+export class MissingRuntimeParameterError extends RuffusError {
+  override name = "MissingRuntimeParameterError";
+}
+
+/** A job would run but one of its input files does not exist. */
+export class MissingInputFileError extends RuffusError {
+  override name = "MissingInputFileError";
+}
+
+/**
+ * Throw this from a task function to stop the whole pipeline at once (Ruffus's `JobSignalledBreak`).
+ *
+ * @example
+ * p.transform({ task: (i, o) => { if (bad(i)) throw new JobSignalledBreak("stop"); }, ... });
+ */
+export class JobSignalledBreak extends RuffusError {
+  override name = "JobSignalledBreak";
+}
+
+/** One failed job, as collected by {@link RethrownJobError}. */
+export interface JobFailure {
+  /** Display name of the task, or undefined for an error outside any job. */
+  readonly task: string | undefined;
+  /** The job's description, e.g. `Job  = [a.1 -> a.2]`. */
+  readonly job: string | undefined;
+  /** The error the job threw, untouched (its stack included). */
+  readonly error: unknown;
+}
+
+function errorText(e: unknown): { kind: string; message: string; stack: string } {
+  if (e instanceof Error) return { kind: e.name, message: e.message, stack: e.stack ?? `${e.name}: ${e.message}` };
+  return { kind: typeof e, message: String(e), stack: String(e) };
+}
+
+/**
+ * `run()` rejects with this when jobs failed. It carries every failure, each with the task, the job
+ * and the original error with its stack.
+ *
+ * @example
+ * try { await p.run(); }
+ * catch (e) { if (e instanceof RethrownJobError) for (const f of e.failures) console.error(f.task, f.job, f.error); }
+ */
+export class RethrownJobError extends RuffusError {
+  override name = "RethrownJobError";
+  readonly failures: JobFailure[];
+  constructor(failures: JobFailure[]) {
+    super("");
+    this.failures = failures;
+    this.message = this.describe();
+  }
+  /** Number of failures. */
+  get length(): number {
+    return this.failures.length;
+  }
+  /** The text of failure `n` (0-based) in Ruffus's layout. */
+  nthFailureText(n: number): string {
+    const f = this.failures[n];
+    const { kind, message, stack } = errorText(f.error);
+    const lines = [`Exception #${n + 1}`, `  '${kind}(${message})' raised in ...`];
+    if (f.task !== undefined) lines.push(`   Task = ${f.task}`);
+    if (f.job !== undefined) lines.push(`   ${f.job}`);
+    lines.push("", ...stack.split("\n").map((l) => `  ${l}`));
+    return lines.map((l) => `    ${l}`).join("\n");
+  }
+  private describe(): string {
+    const head = this.failures.length === 1 ? "Original exception:" : "Original exceptions:";
+    return `\n\n${head}\n\n${this.failures.map((_, i) => this.nthFailureText(i)).join("\n\n")}\n`;
+  }
+}

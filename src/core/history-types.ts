@@ -1,0 +1,63 @@
+/**
+ * What the up-to-date check and the scheduler need from the job history. The sql.js store in
+ * `src/history/` implements it; so does the in-memory store used at checksum level 0.
+ */
+
+/** What is remembered about one output file written by a successful job. */
+export interface OutputRecord {
+  /** When the job completed (ms since the epoch, sub-millisecond), or the file's mtime if that is later. */
+  readonly mtime: number;
+  /** Fingerprint of the task function's source (checksum level 2). */
+  readonly funcHash: string;
+  /** Fingerprint of the job's extras (checksum level 3). */
+  readonly paramsHash: string;
+}
+
+/** Extra facts stored with a record, for people reading the history. */
+export interface OutputRecordDetails {
+  readonly task: string;
+  readonly fileMtime: number;
+  readonly fileSize: number;
+  readonly durationMs: number;
+}
+
+/** The job history as the engine uses it. Paths are as the jobs wrote them; the store makes its own keys. */
+export interface JobHistory {
+  /** Where it is stored, or undefined for an in-memory history. */
+  readonly file: string | undefined;
+  get(path: string): OutputRecord | undefined;
+  has(path: string): boolean;
+  set(path: string, record: OutputRecord, details: OutputRecordDetails): void;
+  delete(path: string): void;
+  /** Notes a failed or interrupted job (kept for people reading the history). */
+  recordFailure?(task: string, job: string, error: string): void;
+  /** Records one run's start (returns its id) and end, for "what ran last time". */
+  startRun(options: Readonly<Record<string, unknown>>): void;
+  endRun(summary: Readonly<Record<string, unknown>>): void;
+  /** Writes pending changes durably. */
+  flush(): Promise<void>;
+  /** Flushes and releases the store (and its lock). */
+  close(): Promise<void>;
+}
+
+/** A history that lives only as long as the process (checksum level 0 without a file). */
+export class MemoryHistory implements JobHistory {
+  readonly file = undefined;
+  private readonly records = new Map<string, OutputRecord>();
+  get(path: string): OutputRecord | undefined {
+    return this.records.get(path);
+  }
+  has(path: string): boolean {
+    return this.records.has(path);
+  }
+  set(path: string, record: OutputRecord): void {
+    this.records.set(path, record);
+  }
+  delete(path: string): void {
+    this.records.delete(path);
+  }
+  startRun(): void {}
+  endRun(): void {}
+  async flush(): Promise<void> {}
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,152 @@
+/**
+ * Finding tasks from what users write: a `Task`, a task function, a name, `"pipeline::name"`, or
+ * a whole `Pipeline`. The order of attempts is Ruffus's (`lookup_tasks_from_name`); an unknown
+ * name suggests the closest existing one.
+ */
+import { TaskLookupError } from "./errors.ts";
+import { Pipeline } from "./pipeline.ts";
+import { Task, type TaskFunction } from "./task.ts";
+
+/** Where a lookup happens; targets treat a pipeline name as all of its tasks, inputs as its tail tasks. */
+export interface LookupOptions {
+  readonly context: "input" | "follows" | "target" | "forced" | "lookup";
+}
+
+function contextLabel(o: LookupOptions): string {
+  switch (o.context) {
+    case "target":
+      return "Target task";
+    case "forced":
+      return "Forced to run task";
+    case "follows":
+      return "follows() task";
+    case "input":
+      return "Input task";
+    default:
+      return "Task";
+  }
+}
+
+/** The tasks `ref` names, seen from `home` (the pipeline the reference was written in). */
+export function lookupTasks(ref: unknown, home: Pipeline, options: LookupOptions): Task[] {
+  const allTasks = options.context === "target" || options.context === "forced";
+  if (ref instanceof Task) return [ref];
+  if (ref instanceof Pipeline) return pipelineTasks(ref, allTasks);
+  if (typeof ref === "function") return [lookupFunction(ref as TaskFunction, home, options)];
+  if (typeof ref === "string") {
+    const found = lookupName(ref, home, allTasks);
+    if (found.length) return found;
+    throw new TaskLookupError(
+      `${contextLabel(options)} '${ref}' is not a pipelined task in ruffus. Is it spelt correctly?${suggestion(ref, home)}`,
+    );
+  }
+  throw new TaskLookupError(`${contextLabel(options)} ${String(ref)} is not a task, a task function, a task name or a pipeline.`);
+}
+
+function pipelineTasks(p: Pipeline, allTasks: boolean): Task[] {
+  if (allTasks) return [...p.tasks];
+  const tails = p.getTailTasks();
+  if (!tails.length) {
+    throw new TaskLookupError(
+      `Pipeline ${p.name} has no tail tasks defined. Which task do you mean when you specify the whole pipeline as a dependency? ` +
+        `Call setTailTasks([...]) on it.`,
+    );
+  }
+  return tails;
+}
+
+function lookupFunction(fn: TaskFunction, home: Pipeline, options: LookupOptions): Task {
+  const inPipeline = (p: Pipeline): Task[] => {
+    const decorated = p.byDecoratedFunction.get(fn);
+    if (decorated) return [decorated];
+    return p.tasks.filter((t) => t.func === fn);
+  };
+  let found = inPipeline(home);
+  if (!found.length) {
+    for (const p of Pipeline.all()) {
+      if (p === home) continue;
+      found = found.concat(inPipeline(p));
+    }
+  }
+  if (found.length === 1) return found[0];
+  if (found.length > 1) {
+    throw new TaskLookupError(
+      `Function ${fn.name || "(anonymous)"}(...) is used by multiple tasks (${found.map((t) => `'${t.displayName}'`).join(", ")}). ` +
+        `Which one do you mean? Refer to the Task object or its name instead.`,
+    );
+  }
+  throw new TaskLookupError(
+    `${contextLabel(options)}: function ${fn.name || "(anonymous)"}(...) is not a ruffus task. Declare it with a Pipeline method or a decorator-style function first.`,
+  );
+}
+
+/** Tasks of one pipeline matching a task name or function name (ambiguous function names match nothing). */
+function inPipelineByName(p: Pipeline, name: string): Task[] {
+  const exact = p.byName.get(name);
+  if (exact) return [exact];
+  const byFunc = p.tasks.filter((t) => t.func?.name === name);
+  return byFunc.length === 1 ? byFunc : [];
+}
+
+function lookupName(name: string, home: Pipeline, allTasks: boolean): Task[] {
+  const sep = name.indexOf("::");
+  if (sep !== -1) {
+    const p = Pipeline.lookup(name.slice(0, sep));
+    if (!p) return [];
+    return inPipelineByName(p, name.slice(sep + 2));
+  }
+  const local = inPipelineByName(home, name);
+  if (local.length) return local;
+  const asPipeline = Pipeline.lookup(name);
+  if (asPipeline) return pipelineTasks(asPipeline, allTasks);
+  const found: Task[][] = [];
+  for (const p of Pipeline.all()) {
+    if (p === home) continue;
+    const t = inPipelineByName(p, name);
+    if (t.length) found.push(t);
+  }
+  if (found.length > 1) {
+    throw new TaskLookupError(
+      `Task name '${name}' is ambiguous and names different tasks in several pipelines (${found.map((t) => t[0].pipeline.name).join(", ")}). ` +
+        `Write it as "pipeline::${name}".`,
+    );
+  }
+  return found[0] ?? [];
+}
+
+/** " Did you mean 'x'?" for the closest task name, when one is close. */
+function suggestion(name: string, home: Pipeline): string {
+  const candidates = new Set<string>();
+  for (const p of [home, ...Pipeline.all()]) {
+    for (const t of p.tasks) {
+      if (t.mkdirFor) continue;
+      candidates.add(p === home ? t.name : `${p.name}::${t.name}`);
+    }
+  }
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  if (best === undefined || bestDistance > Math.max(2, Math.floor(name.length / 3))) return "";
+  return ` Did you mean '${best}'?`;
+}
+
+/** Levenshtein distance. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}

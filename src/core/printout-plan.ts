@@ -1,0 +1,26 @@
+/**
+ * `printout()`: the plan as Ruffus's `pipeline_printout` text. Nothing runs; the history is
+ * only read.
+ */
+import { printoutText } from "../report/printout.ts";
+import type { Pipeline } from "./pipeline.ts";
+import { prepare } from "./prepare.ts";
+import type { PrintoutOptions } from "./run-options.ts";
+import { RuffusError } from "./errors.ts";
+
+/** See `Pipeline.printout`. */
+export async function printoutPipeline(pipeline: Pipeline, o: PrintoutOptions): Promise<string> {
+  const verbose = o.verbose ?? 4;
+  if (o.outputStream !== undefined && typeof o.outputStream.write !== "function") {
+    throw new RuffusError("printout(): outputStream needs a write(text) method, e.g. process.stdout.");
+  }
+  if (verbose === 0) return "";
+  const { session, plan, history } = await prepare(pipeline, { ...o, forHistoryWrite: false });
+  try {
+    const text = printoutText(session, plan, { verbose, indent: o.indent ?? 4, wrapWidth: o.wrapWidth ?? 100 });
+    o.outputStream?.write(text);
+    return text;
+  } finally {
+    await history.close();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * `run()`: prepare, log the plan, schedule the jobs, record the history, report failures.
+ */
+import { InProcessRunner, type TouchMode } from "../exec/in-process.ts";
+import { blackHoleLogger, stderrLogger } from "../report/logger.ts";
+import { runLog } from "../report/run-log.ts";
+import { RethrownJobError, RuffusError } from "./errors.ts";
+import type { EventListener, PipelineEvent } from "./events.ts";
+import type { Pipeline } from "./pipeline.ts";
+import { prepare } from "./prepare.ts";
+import type { RunOptions, RunSummary } from "./run-options.ts";
+import { rt } from "./runtime.ts";
+import { schedule } from "./scheduler.ts";
+
+function touchModeOf(v: RunOptions["touchFilesOnly"]): TouchMode {
+  if (v === undefined || v === false || v === 0) return 0;
+  if (v === true || v === 1) return 1;
+  return 2;
+}
+
+/** Runs a pipeline; see `Pipeline.run`. */
+export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<RunSummary> {
+  const started = rt().now();
+  const verbose = o.verbose ?? 1;
+  const logger = verbose === 0 ? blackHoleLogger : (o.logger ?? stderrLogger);
+  const touchMode = touchModeOf(o.touchFilesOnly);
+  const parallelism = Math.max(1, o.multiprocess ?? 0, o.multithread ?? 0);
+  if (!Number.isFinite(parallelism)) throw new RuffusError("multiprocess / multithread must be whole numbers.");
+
+  let prepared;
+  try {
+    prepared = await prepare(pipeline, { ...o, touchFilesOnly: touchMode, forHistoryWrite: true });
+  } catch (e) {
+    throw asRunError(e);
+  }
+  const { session, plan, history } = prepared;
+  const listeners: EventListener[] = [runLog({ logger, verbose, session, logExceptions: o.logExceptions ?? false })];
+  if (o.onEvent) listeners.push(o.onEvent);
+  const emit = (e: PipelineEvent): void => {
+    for (const l of listeners) l(e);
+  };
+
+  let result;
+  try {
+    history.startRun({ verbose, parallelism, touchMode, checksumLevel: session.checksumLevel, targets: prepared.targets.map((t) => t.displayName) });
+    if (touchMode) emit({ type: "touchMode", mode: touchMode });
+    emit({ type: "plan", toRun: plan.toRun, uptodate: plan.allTasks.filter((t) => !plan.toRun.includes(t)), allTasks: plan.allTasks, forced: plan.forced });
+    result = await schedule({
+      session,
+      plan,
+      parallelism,
+      runner: new InProcessRunner(),
+      touchMode,
+      exceptionsTerminateImmediately: o.exceptionsTerminateImmediately ?? false,
+      emit,
+    });
+    history.endRun({ ok: result.failures.length === 0, jobsRun: result.jobsRun, jobsUptodate: result.jobsUptodate, failures: result.failures.length });
+  } finally {
+    await history.close();
+  }
+  const elapsedMs = rt().now() - started;
+  emit({ type: "runFinished", ok: result.failures.length === 0, elapsedMs });
+  if (result.failures.length) throw new RethrownJobError(result.failures);
+  return {
+    tasksRun: result.tasksRun.map((t) => t.displayName),
+    tasksUptodate: result.tasksUptodate.map((t) => t.displayName),
+    jobsRun: result.jobsRun,
+    jobsUptodate: result.jobsUptodate,
+    elapsedMs,
+    tasks: result.timings,
+  };
+}
+
+/** Errors while generating parameters become a RethrownJobError, as in Ruffus; declaration errors pass through. */
+function asRunError(e: unknown): unknown {
+  if (e instanceof Error && e.name === "ParameterGenerationError") {
+    const task = (e as Error & { task?: { displayName: string } }).task;
+    return new RethrownJobError([{ task: task?.displayName, job: undefined, error: e }]);
+  }
+  return e;
+}

@@ -1,0 +1,309 @@
+/**
+ * The run loop (reference §4.2): a task starts when every parent in the run set has finished; its
+ * jobs are generated then (so globs see the parents' files), checked, and queued; up to
+ * `parallelism` jobs run at once across all tasks, within their `jobsLimit` budgets. After a
+ * failure no new job starts; running ones finish unless the failures reach `parallelism` (or
+ * `exceptionsTerminateImmediately`), Ruffus's rule. Nothing here sleeps.
+ */
+import { stringsIn } from "../patterns/flatten.ts";
+import { hasFileParams, type JobRunner, type TouchMode } from "../exec/in-process.ts";
+import { JobSignalledBreak, MissingInputFileError, type JobFailure } from "./errors.ts";
+import type { EventListener, JobRef } from "./events.ts";
+import { functionFingerprint, paramsFingerprint } from "./fingerprint.ts";
+import { isGlob } from "./globs.ts";
+import type { Job, TaskJobs } from "./job-params.ts";
+import { TouchFileIndicator } from "./indicators.ts";
+import { abspath } from "./paths.ts";
+import type { Plan } from "./plan.ts";
+import { rt } from "./runtime.ts";
+import { ParameterGenerationError, type Session } from "./session.ts";
+import type { Task } from "./task.ts";
+import type { TaskTiming } from "./run-options.ts";
+
+/** What the scheduler needs. */
+export interface ScheduleSettings {
+  readonly session: Session;
+  readonly plan: Plan;
+  readonly parallelism: number;
+  readonly runner: JobRunner;
+  readonly touchMode: TouchMode;
+  readonly exceptionsTerminateImmediately: boolean;
+  readonly emit: EventListener;
+  /** Set when the run should stop starting jobs (Ctrl-C). */
+  readonly stopSignal?: { stopped: boolean };
+}
+
+/** What happened. */
+export interface ScheduleResult {
+  readonly failures: JobFailure[];
+  readonly tasksRun: Task[];
+  readonly tasksUptodate: Task[];
+  readonly jobsRun: number;
+  readonly jobsUptodate: number;
+  readonly timings: TaskTiming[];
+}
+
+interface TaskState {
+  remaining: number;
+  ran: number;
+  uptodate: number;
+  started: number;
+}
+
+interface Pending {
+  ref: JobRef;
+  limitName: string | undefined;
+}
+
+/** Runs the plan. Resolves when all work is done or the run stopped on failures. */
+export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
+  const { session, plan, emit } = s;
+  const inRun = new Set(plan.toRun);
+  const parentsInRun = new Map<Task, Task[]>();
+  for (const t of plan.toRun) parentsInRun.set(t, session.graph.get(t).parents.filter((p) => inRun.has(p)));
+
+  const waiting: Task[] = [...plan.toRun];
+  const done = new Set<Task>();
+  const states = new Map<Task, TaskState>();
+  const queue: Pending[] = [];
+  const limits = new Map<string, { limit: number; running: number }>();
+  const running = new Set<Promise<void>>();
+  const failures: JobFailure[] = [];
+  const result = { tasksRun: [] as Task[], tasksUptodate: [] as Task[], jobsRun: 0, jobsUptodate: 0, timings: [] as TaskTiming[] };
+  let stopFeeding = false;
+  let abort = false;
+  let lastRecorded = 0;
+
+  const finishTask = async (task: Task, st: TaskState, uptodate: boolean): Promise<void> => {
+    try {
+      await runPosttasks(task);
+    } catch (e) {
+      failures.push({ task: task.displayName, job: "posttask", error: e });
+      stopFeeding = true;
+      abort = true;
+      return;
+    }
+    session.forgetOutputs(task);
+    done.add(task);
+    const elapsedMs = rt().now() - st.started;
+    result.timings.push({ task: task.displayName, jobsRun: st.ran, jobsUptodate: st.uptodate, elapsedMs });
+    emit({ type: "taskCompleted", task, jobsRun: st.ran, jobsUptodate: st.uptodate, uptodate, elapsedMs });
+  };
+
+  /** Starts every task whose parents are done; returns true if any started. */
+  const startReadyTasks = async (): Promise<boolean> => {
+    let startedAny = false;
+    for (let i = 0; i < waiting.length && !stopFeeding; ) {
+      const task = waiting[i];
+      if (!parentsInRun.get(task)!.every((p) => done.has(p))) {
+        i++;
+        continue;
+      }
+      waiting.splice(i, 1);
+      startedAny = true;
+      if (!session.isActive(task)) {
+        emit({ type: "taskInactive", task });
+        done.add(task);
+        continue;
+      }
+      const forced = plan.forced.has(task);
+      emit({ type: "taskQueued", task, forced });
+      const st: TaskState = { remaining: 0, ran: 0, uptodate: 0, started: rt().now() };
+      states.set(task, st);
+      result.tasksRun.push(task);
+      let jobs: TaskJobs;
+      try {
+        jobs = queueJobs(task, forced, st);
+      } catch (e) {
+        failures.push({ task: task.displayName, job: undefined, error: e });
+        stopFeeding = true;
+        abort = true;
+        return startedAny;
+      }
+      if (st.remaining === 0) {
+        await finishTask(task, st, true);
+        for (const w of jobs.warnings) emit({ type: "warning", task, message: w, details: jobs.matchFailures });
+      }
+      i = 0;
+    }
+    return startedAny;
+  };
+
+  const queueJobs = (task: Task, forced: boolean, st: TaskState): TaskJobs => {
+    const taskJobs = session.refreshJobs(task);
+    const jobs = taskJobs.jobs;
+    const limitName = task.jobsLimitValue?.name;
+    if (task.jobsLimitValue && !limits.has(task.jobsLimitValue.name)) {
+      limits.set(task.jobsLimitValue.name, { limit: task.jobsLimitValue.limit, running: 0 });
+    }
+    for (const job of jobs) {
+      const ref: JobRef = { task, job, name: session.describe(task, job).line };
+      let why: "forced" | "nocheck" | "outofdate" = "forced";
+      let reason = "";
+      if (!forced && s.touchMode !== 2) {
+        const r = session.checkJob(task, job, false);
+        if (r === undefined) why = "nocheck";
+        else if (!r.needsUpdate) {
+          st.uptodate++;
+          result.jobsUptodate++;
+          emit({ type: "jobUptodate", job: ref, reason: r.reason });
+          continue;
+        } else {
+          why = "outofdate";
+          reason = r.reason;
+        }
+      }
+      if (why === "outofdate" && hasFileParams(task) && !task.uptodateCheck && s.touchMode === 0) checkInputsExist(job, session);
+      emit({ type: "jobQueued", job: ref, why, reason });
+      st.remaining++;
+      queue.push({ ref, limitName });
+    }
+    return taskJobs;
+  };
+
+  const dispatch = (): void => {
+    for (let i = 0; i < queue.length && running.size < s.parallelism && !stopFeeding; ) {
+      const p = queue[i];
+      const lim = p.limitName ? limits.get(p.limitName) : undefined;
+      if (lim && lim.running >= lim.limit) {
+        i++;
+        continue;
+      }
+      queue.splice(i, 1);
+      if (lim) lim.running++;
+      const promise: Promise<void> = runOne(p).finally(() => {
+        running.delete(promise);
+        if (lim) lim.running--;
+      });
+      running.add(promise);
+    }
+  };
+
+  const runOne = async ({ ref }: Pending): Promise<void> => {
+    const { task, job } = ref;
+    emit({ type: "jobStarted", job: ref });
+    const t0 = rt().now();
+    let error: unknown;
+    let failed = false;
+    try {
+      await s.runner.run(task, job, s.touchMode);
+    } catch (e) {
+      failed = true;
+      error = e;
+    }
+    const durationMs = rt().now() - t0;
+    if (abort) return; // the run already gave up; a late result must not be recorded
+    const st = states.get(task)!;
+    session.filesChanged();
+    if (failed) {
+      forgetOutputs(job, session);
+      session.history.recordFailure?.(task.displayName, ref.name, errorSummary(error));
+      failures.push({ task: task.displayName, job: ref.name, error });
+      emit({ type: "jobFailed", job: ref, error, durationMs });
+      stopFeeding = true;
+      if (error instanceof JobSignalledBreak || s.exceptionsTerminateImmediately || failures.length >= s.parallelism) abort = true;
+      return;
+    }
+    lastRecorded = await recordOutputs(task, job, session, durationMs, lastRecorded, s.touchMode);
+    st.ran++;
+    result.jobsRun++;
+    emit({ type: "jobCompleted", job: ref, durationMs });
+    if (--st.remaining === 0) await finishTask(task, st, false);
+  };
+
+  for (;;) {
+    if (s.stopSignal?.stopped) stopFeeding = true;
+    if (!abort && !stopFeeding) await startReadyTasks();
+    if (abort) break;
+    dispatch();
+    // Nothing running and nothing startable: every remaining task waits on a failed parent.
+    if (running.size === 0) break;
+    await Promise.race(running);
+  }
+  if (abort && running.size) await s.runner.terminate?.();
+  result.tasksUptodate = plan.allTasks.filter((t) => !inRun.has(t));
+  return { failures, ...result };
+}
+
+/** Ruffus's check before queuing a job: its inputs must exist (a broken symlink says so). */
+function checkInputsExist(job: Job, session: Session): void {
+  for (const f of stringsIn(job.params[0])) {
+    if (session.files.exists(f)) continue;
+    if (session.files.lstat(f)) throw new MissingInputFileError(`No way to run job: Input file '${f}' is a broken symbolic link.`);
+    throw new MissingInputFileError(`No way to run job: Input file '${f}' does not exist`);
+  }
+}
+
+/** The job's outputs as files now on disk: globs expanded again, outputs that are inputs left out. */
+function outputFiles(job: Job, session: Session): string[] {
+  const cwd = session.cwd;
+  const inputs = new Set(stringsIn(job.params[0]).map((f) => abspath(f, cwd)));
+  const out: string[] = [];
+  for (const o of stringsIn(job.displayParams[1])) {
+    const files = isGlob(o) ? rt().glob(o, { cwd }) : [o];
+    for (const f of files) if (!inputs.has(abspath(f, cwd))) out.push(f);
+  }
+  return out;
+}
+
+function forgetOutputs(job: Job, session: Session): void {
+  if (job.params.length < 2) return;
+  for (const f of outputFiles(job, session)) session.history.delete(f);
+}
+
+/**
+ * Records a completed job's outputs. The recorded time is the completion time (strictly
+ * increasing across the run), so a child's outputs are always newer than its parents' even when
+ * the file system's clock ticks coarsely — Ruffus slept a second per task for that.
+ */
+async function recordOutputs(task: Task, job: Job, session: Session, durationMs: number, last: number, touchMode: TouchMode): Promise<number> {
+  if (job.params.length < 2 || !hasFileParams(task)) return last;
+  const funcHash = functionFingerprint(task.func);
+  const paramsHash = paramsFingerprint(job.displayParams.slice(2));
+  const inputs = stringsIn(job.params[0]);
+  for (const f of outputFiles(job, session)) {
+    const st = rt().stat(f);
+    if (!st) continue;
+    let mtime = st.mtimeMs;
+    const now = rt().now();
+    if (touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(now, last + 0.001);
+    if (session.checksumLevel === 0 && touchMode !== 2) await keepNewerThanInputs(f, st.mtimeMs, inputs, session);
+    last = Math.max(last, mtime);
+    session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs });
+  }
+  return last;
+}
+
+/**
+ * Checksum level 0 compares file times only. A job that writes its output within the same
+ * file-system clock tick as its input was written leaves equal times, which reads as "out of
+ * date" forever; moving the output's time just past the newest input's fixes that without sleeping.
+ */
+async function keepNewerThanInputs(output: string, outMtime: number, inputs: string[], session: Session): Promise<void> {
+  let newest = -Infinity;
+  for (const i of inputs) {
+    const s = rt().stat(i);
+    if (s && s.mtimeMs > newest) newest = s.mtimeMs;
+  }
+  if (newest === -Infinity || outMtime > newest) return;
+  for (const step of [1, 1000, 2000]) {
+    const target = step === 1 ? newest + 1 : (Math.floor(newest / step) + 1) * step;
+    await rt().utimes(output, target, target);
+    const after = rt().stat(output);
+    if (after && after.mtimeMs > newest) break;
+  }
+  session.files.forget([output]);
+}
+
+async function runPosttasks(task: Task): Promise<void> {
+  for (const a of task.posttasks) {
+    if (a instanceof TouchFileIndicator) for (const f of a.files) await rt().touch(f);
+    else await a();
+  }
+}
+
+export { ParameterGenerationError };
+
+function errorSummary(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

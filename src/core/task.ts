@@ -1,0 +1,293 @@
+/**
+ * A task: one step of a pipeline, producing jobs from its inputs. This file holds the declared
+ * state and the chainable modifiers; job generation lives in `job-params.ts`, wiring in
+ * `wiring.ts`, so that the declaration stays cheap and can be cloned.
+ */
+import type { FileFilter } from "../patterns/types.ts";
+import type { TaskKind, TaskSpec } from "./arguments.ts";
+import { RuffusError, TaskDeclarationError } from "./errors.ts";
+import { TouchFileIndicator } from "./indicators.ts";
+import type { Pipeline } from "./pipeline.ts";
+import type { MkdirIndicator } from "./mkdir.ts";
+
+/**
+ * A task function. It is called as Ruffus calls it: `(input, output, ...extras)`,
+ * `(output, ...extras)` for originate, `(...params)` for parallel, `()` for a task that only
+ * follows others. It may be async; its return value is ignored.
+ */
+export type TaskFunction = (...args: never[]) => unknown;
+
+/** A zero-argument function run when a task completes, or `touchFile(...)`. */
+export type PosttaskAction = (() => unknown) | TouchFileIndicator;
+
+/** Graphviz node attributes for a task in flowcharts (`URL`, `fillcolor`, `shape`, `label`, ...). */
+export type GraphvizAttributes = Readonly<Record<string, string | number | boolean>>;
+
+/**
+ * The user's own up-to-date test: receives the job's parameters, returns `[needsUpdate, reason]`
+ * (or just a boolean).
+ */
+export type UptodateCheck = (...params: never[]) => readonly [boolean, string] | boolean | Promise<readonly [boolean, string] | boolean>;
+
+/** Where a task's single output comes from, for Ruffus's "single job, single output" rule. */
+export type SingleOutputMode = "multiple" | "single" | Task;
+
+/**
+ * One step of a pipeline. Created by `Pipeline` methods (`p.transform({...})`) or the
+ * decorator-style functions; its modifiers are chainable.
+ *
+ * @example
+ * p.transform({ task: align, input: reads, filter: suffix(".fq"), output: ".bam" })
+ *   .follows(mkdir("bam")).jobsLimit(4).posttask(touchFile("aligned.flag"));
+ */
+export class Task {
+  /** @internal Kind of task; undefined while only modifiers (follows, posttask...) were applied. */
+  kind: TaskKind | undefined;
+  /** @internal Parsed arguments. */
+  spec: TaskSpec = { input: [], extras: [] };
+  /** @internal Parents named with follows() (tasks, functions, names, pipelines, mkdir indicators). */
+  followSpecs: unknown[] = [];
+  /** @internal mkdir tasks created for this task by follows(mkdir(...)) or .mkdir(...). */
+  mkdirTasks: Task[] = [];
+  /** @internal */
+  jobsLimitValue: { limit: number; name: string } | undefined;
+  /** @internal */
+  posttasks: PosttaskAction[] = [];
+  /** @internal */
+  activeChecks: (boolean | (() => unknown))[] = [];
+  /** @internal */
+  uptodateCheck: UptodateCheck | undefined;
+  /** @internal */
+  graphvizAttributes: Record<string, string | number | boolean> = {};
+  /** @internal Declared with a decorator-style function rather than a Pipeline method. */
+  createdViaDecorator = false;
+  /** @internal Set by wiring: "single job, single output" behaviour. */
+  singleOutput: SingleOutputMode = "multiple";
+  /** @internal For mkdir tasks: the task they were created for, for the name and description. */
+  mkdirFor: Task | undefined;
+  /** @internal Name of the task this one was cloned from. */
+  originalName: string | undefined;
+  /** A one-line description shown at verbosity 2 (Ruffus shows the docstring). */
+  description: string;
+
+  constructor(
+    /** The pipeline this task belongs to. */
+    readonly pipeline: Pipeline,
+    /** The task's name, unique in its pipeline. */
+    readonly name: string,
+    /** The task function, if any (mkdir tasks have none). */
+    readonly func: TaskFunction | undefined,
+    description?: string,
+  ) {
+    this.description = description ?? (func ? docstringOf(func) : "");
+  }
+
+  /** The name as printed: `name` in the main pipeline, `pipeline::name` elsewhere. */
+  get displayName(): string {
+    return this.pipeline.name === "main" ? this.name : `${this.pipeline.name}::${this.name}`;
+  }
+
+  /** @internal Sets the kind once; a second action on one function is an error, as in Ruffus. */
+  setKind(kind: TaskKind): void {
+    if (this.kind !== undefined && this.kind !== "follows") {
+      throw new TaskDeclarationError(
+        this.displayName,
+        undefined,
+        `Duplicate task for: this function is already a ${this.kind}() task and cannot also be a ${kind}() task. ` +
+          `Give the second task its own function, or use the name option to declare two tasks with one function.`,
+      );
+    }
+    this.kind = kind;
+  }
+
+  /** @internal */
+  get filter(): FileFilter | undefined {
+    return this.spec.filter;
+  }
+
+  /**
+   * Run this task after the given tasks: `Task` objects, task functions, task names
+   * (`"name"` or `"pipeline::name"`), whole pipelines (their tail tasks) or `mkdir(...)`.
+   *
+   * @example
+   * p.merge({ task: report, input: "*.txt", output: "report.html" }).follows(cleanup, "download", mkdir("out"));
+   */
+  follows(...parents: unknown[]): this {
+    for (const p of parents) {
+      if (p === this || p === this.func) {
+        throw new TaskDeclarationError(this.displayName, "follows", "Cannot have a task as its own (circular) dependency.");
+      }
+      if (isMkdirIndicator(p)) this.addMkdir(p.args);
+      else this.followSpecs.push(p);
+    }
+    return this;
+  }
+
+  /**
+   * Make directories before this task runs (a separate mkdir task becomes a parent).
+   *
+   * @example
+   * p.transform({ task: align, input: reads, filter: suffix(".fq"), output: ".bam" }).mkdir("bam", "logs");
+   */
+  mkdir(...dirs: unknown[]): this {
+    this.addMkdir(dirs);
+    return this;
+  }
+
+  private addMkdir(args: readonly unknown[]): void {
+    const mk = this.pipeline.createMkdirTaskFor(this, args);
+    this.mkdirTasks.push(mk);
+    this.followSpecs.push(mk);
+  }
+
+  /**
+   * At most `limit` jobs of this task run at once; tasks naming the same `limitName` share one
+   * budget.
+   *
+   * @example
+   * p.transform({ task: download, input: urls, filter: suffix(".url"), output: ".html" }).jobsLimit(2, "network");
+   */
+  jobsLimit(limit: number, limitName?: string): this {
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new TaskDeclarationError(this.displayName, "jobsLimit", `Expecting a positive whole number (at least 1), not ${String(limit)}.`);
+    }
+    const name = limitName ?? `${this.pipeline.name}:${this.name}`;
+    this.pipeline.registerJobsLimit(this, name, limit);
+    this.jobsLimitValue = { limit, name };
+    return this;
+  }
+
+  /**
+   * Functions (no arguments) or `touchFile(...)` run in the main process once all jobs of the
+   * task have finished, in the order given.
+   *
+   * @example
+   * p.merge({ task: combine, input: parts, output: "all.txt" }).posttask(() => console.log("merged"), touchFile("merged.flag"));
+   */
+  posttask(...actions: PosttaskAction[]): this {
+    for (const a of actions) {
+      if (typeof a !== "function" && !(a instanceof TouchFileIndicator)) {
+        throw new TaskDeclarationError(this.displayName, "posttask", "Expecting simple functions or touchFile() in posttask().");
+      }
+      this.posttasks.push(a);
+    }
+    return this;
+  }
+
+  /**
+   * The task is active only if every check is truthy; functions are evaluated at the start of
+   * each run or printout. Inactive tasks count as up to date and produce no output.
+   *
+   * @example
+   * p.transform({ task: qc, input: reads, filter: suffix(".fq"), output: ".qc" }).activeIf(() => process.env.QC === "1");
+   */
+  activeIf(...checks: (boolean | (() => unknown))[]): this {
+    for (const c of checks) {
+      if (typeof c !== "boolean" && typeof c !== "function") {
+        throw new TaskDeclarationError(this.displayName, "activeIf", "Expecting booleans or functions returning one in activeIf().");
+      }
+    }
+    this.activeChecks.push(...checks);
+    return this;
+  }
+
+  /**
+   * Replace the up-to-date test: `check(...jobParams)` returns `[needsUpdate, reason]`.
+   *
+   * @example
+   * p.parallel({ task: load, params: [["db"]] }).checkIfUptodate((name) => [!tableExists(name), "table missing"]);
+   */
+  checkIfUptodate(check: UptodateCheck): this {
+    if (typeof check !== "function") {
+      throw new TaskDeclarationError(this.displayName, "checkIfUptodate", "Expected a single function in checkIfUptodate().");
+    }
+    this.uptodateCheck = check;
+    return this;
+  }
+
+  /**
+   * Graphviz attributes of this task's node in flowcharts.
+   *
+   * @example
+   * task.graphviz({ fillcolor: '"#FFCCCC"', shape: "component", label_suffix: " (slow)" });
+   */
+  graphviz(attributes: GraphvizAttributes): this {
+    Object.assign(this.graphvizAttributes, attributes);
+    return this;
+  }
+
+  /**
+   * Replace the task's input (used to feed a sub-pipeline's head tasks).
+   *
+   * @example
+   * sub.headTask.setInput({ input: ["a.fq", "b.fq"] });
+   */
+  setInput(args: { input?: unknown; [inputN: `input${number}`]: unknown }): this {
+    const entries = Object.entries(args);
+    for (const [k] of entries) {
+      if (!/^input\d*$/.test(k)) {
+        throw new TaskDeclarationError(this.displayName, k, `Unexpected argument name in setInput(${k}). Only expecting input: ... (and input2: ... for product).`);
+      }
+    }
+    if (!("input" in args)) {
+      throw new TaskDeclarationError(this.displayName, "input", "Missing the input argument in setInput({ input: ... }).");
+    }
+    for (const [k, v] of entries) {
+      const n = k === "input" ? 1 : Number(k.slice(5));
+      if (n === 1) this.spec.input = v;
+      if (this.spec.inputSets) this.spec.inputSets[n - 1] = v;
+    }
+    return this;
+  }
+
+  /**
+   * Replace the output of an originate task.
+   *
+   * @example
+   * copy.getTask("make_start").setOutput({ output: ["c.start", "d.start"] });
+   */
+  setOutput(args: { output: unknown }): this {
+    if (this.kind !== "originate") {
+      throw new TaskDeclarationError(this.displayName, "output", "Can only set output for originate tasks.");
+    }
+    if (!("output" in args)) throw new TaskDeclarationError(this.displayName, "output", "Missing the output argument in setOutput({ output: ... }).");
+    this.spec.output = args.output;
+    return this;
+  }
+
+  /** @internal Evaluates activeIf checks. */
+  isActive(): boolean {
+    for (const c of this.activeChecks) {
+      const v = typeof c === "function" ? c() : c;
+      if (!v) return false;
+    }
+    return true;
+  }
+
+  toString(): string {
+    return `Task(${this.displayName})`;
+  }
+}
+
+/** A JavaScript function's "docstring": a leading string directive, as in `function f() { "Does X"; ... }`. */
+function docstringOf(func: TaskFunction): string {
+  let src: string;
+  try {
+    src = Function.prototype.toString.call(func);
+  } catch {
+    return "";
+  }
+  const m = /^[^{]*?\{\s*(["'])((?:\\.|(?!\1)[^\\\n])*)\1/.exec(src);
+  if (!m || m[2] === "use strict") return "";
+  return m[2].replace(/\s+/g, " ").trim();
+}
+
+/** @internal */
+export function isMkdirIndicator(v: unknown): v is MkdirIndicator {
+  return typeof v === "function" && (v as { kind?: unknown }).kind === "mkdir";
+}
+
+/** @internal Raised for misuse found while wiring or running, naming the task. */
+export function taskError(task: Task, message: string): RuffusError {
+  return new RuffusError(`Task '${task.displayName}': ${message}`);
+}

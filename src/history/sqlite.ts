@@ -1,0 +1,27 @@
+/**
+ * Loads sql.js (SQLite compiled to WebAssembly) once per process, on first use, so that
+ * importing the library and running level-0 pipelines pay nothing for it. The compiled binary
+ * hands over the embedded wasm bytes with {@link setSqlWasm}; elsewhere sql.js finds its own.
+ */
+import type { SqlJsStatic } from "sql.js";
+
+let wasmBinary: Uint8Array | undefined;
+let loading: Promise<SqlJsStatic> | undefined;
+
+/** Gives sql.js its wasm bytes (used by the single binary, where no node_modules exist). */
+export function setSqlWasm(bytes: Uint8Array): void {
+  wasmBinary = bytes;
+}
+
+/** The sql.js module, initialised. */
+export function sqlJs(): Promise<SqlJsStatic> {
+  loading ??= (async () => {
+    const mod = (await import("sql.js")) as unknown as { default: (config?: { wasmBinary?: ArrayBuffer }) => Promise<SqlJsStatic> };
+    const init = mod.default;
+    const config = wasmBinary
+      ? { wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer }
+      : undefined;
+    return init(config);
+  })();
+  return loading;
+}

@@ -1,0 +1,77 @@
+/**
+ * ruffus: Ruffus computational pipelines for TypeScript.
+ *
+ * @example
+ * import { Pipeline, suffix } from "ruffus";
+ * const p = new Pipeline("demo");
+ * const start = p.originate({ task: async (out: string) => { ... }, output: ["a.1", "b.1"] });
+ * p.transform({ task: async (i: string, o: string) => { ... }, input: start, filter: suffix(".1"), output: ".2" });
+ * await p.run();
+ * @module
+ */
+import "./runtime/select.ts";
+
+export { Pipeline } from "./core/pipeline.ts";
+export type {
+  TaskOptions,
+  OriginateOptions,
+  SplitOptions,
+  MergeOptions,
+  TransformOptions,
+  SubdivideOptions,
+  CollateOptions,
+  ProductOptions,
+  CombinatoricsOptions,
+  FilesOptions,
+  ParallelOptions,
+  FollowsOptions,
+  MkdirOptions,
+} from "./core/pipeline.ts";
+export { Task } from "./core/task.ts";
+export type { TaskFunction, PosttaskAction, GraphvizAttributes, UptodateCheck } from "./core/task.ts";
+export { suffix, regex, formatter } from "./patterns/indicators.ts";
+export type { FileFilter, SuffixFilter, RegexFilter, FormatterFilter } from "./patterns/types.ts";
+export { inputs, addInputs, outputFrom, runtimeParameter, touchFile } from "./core/indicators.ts";
+export type { InputsIndicator, AddInputsIndicator, OutputFromIndicator, RuntimeParameter, TouchFileIndicator } from "./core/indicators.ts";
+export { mkdir } from "./core/mkdir.ts";
+export type { MkdirIndicator } from "./core/mkdir.ts";
+export {
+  originate,
+  split,
+  transform,
+  subdivide,
+  merge,
+  collate,
+  product,
+  permutations,
+  combinations,
+  combinationsWithReplacement,
+  files,
+  parallel,
+  follows,
+  posttask,
+  jobsLimit,
+  activeIf,
+  checkIfUptodate,
+  graphviz,
+  pipelineRun,
+  pipelinePrintout,
+  pipelineGetTaskNames,
+} from "./core/decorators.ts";
+export type { Decorator } from "./core/decorators.ts";
+export {
+  RuffusError,
+  TaskDeclarationError,
+  TaskLookupError,
+  CircularDependencyError,
+  MissingInputFileError,
+  MissingRuntimeParameterError,
+  JobSignalledBreak,
+  RethrownJobError,
+} from "./core/errors.ts";
+export type { JobFailure } from "./core/errors.ts";
+export { PatternSyntaxError, NoMatchError, FatalMatchError } from "./patterns/errors.ts";
+export { stderrLogger, blackHoleLogger } from "./report/logger.ts";
+export type { RunOptions, PrintoutOptions, PlanOptions, RunSummary, TaskTiming, Logger, TaskReference } from "./core/run-options.ts";
+export type { PipelineEvent, JobRef } from "./core/events.ts";
+export type { Job } from "./core/job-params.ts";

@@ -1,0 +1,90 @@
+/**
+ * The Node.js adapter. Deno and Bun implement `node:fs` too, so this adapter also serves them
+ * until they get adapters of their own.
+ */
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as os from "node:os";
+import { dirname, basename, join } from "node:path";
+import type { FileStat, Runtime } from "./types.ts";
+import { pythonGlob } from "./python-glob.ts";
+
+function toStat(s: fs.Stats | undefined): FileStat | undefined {
+  if (!s) return undefined;
+  return { mtimeMs: s.mtimeMs, size: s.size, isFile: s.isFile(), isDirectory: s.isDirectory() };
+}
+
+let tmpCounter = 0;
+
+/** Builds the Node adapter around the current process. */
+export function nodeRuntime(name = "node"): Runtime {
+  return {
+    name,
+    cwd: () => process.cwd(),
+    env: (key) => process.env[key],
+    stat: (path) => toStat(fs.statSync(path, { throwIfNoEntry: false })),
+    lstat: (path) => toStat(fs.lstatSync(path, { throwIfNoEntry: false })),
+    realpath(path) {
+      try {
+        return fs.realpathSync(path);
+      } catch {
+        return path;
+      }
+    },
+    glob: (pattern, { cwd }) => pythonGlob(pattern, cwd),
+    readTextFile: (path) => fsp.readFile(path, "utf8"),
+    writeTextFile: (path, text) => fsp.writeFile(path, text),
+    readFile: async (path) => new Uint8Array(await fsp.readFile(path)),
+    async writeFileAtomic(path, data) {
+      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++tmpCounter}.tmp`);
+      const handle = await fsp.open(tmp, "w");
+      try {
+        await handle.writeFile(data);
+        // The rename below is only atomic for readers; fsync makes it survive a power cut too.
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fsp.rename(tmp, path);
+    },
+    mkdirp: async (path) => {
+      await fsp.mkdir(path, { recursive: true });
+    },
+    async touch(path) {
+      const now = new Date();
+      try {
+        await fsp.utimes(path, now, now);
+      } catch {
+        await (await fsp.open(path, "a")).close();
+      }
+    },
+    utimes: (path, atimeMs, mtimeMs) => fsp.utimes(path, atimeMs / 1000, mtimeMs / 1000),
+    async createExclusive(path, text) {
+      try {
+        await fsp.writeFile(path, text, { flag: "wx" });
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+        throw e;
+      }
+    },
+    removeFile: (path) => fsp.rm(path, { force: true }),
+    rename: (from, to) => fsp.rename(from, to),
+    processAlive(pid) {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (e) {
+        // EPERM: the process exists but belongs to someone else.
+        return (e as NodeJS.ErrnoException).code === "EPERM";
+      }
+    },
+    mainScript: () => process.argv[1],
+    now: () => performance.timeOrigin + performance.now(),
+    pid: process.pid,
+    hostname: () => os.hostname(),
+    stdout: { write: (t) => void process.stdout.write(t) },
+    stderr: { write: (t) => void process.stderr.write(t) },
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+  };
+}

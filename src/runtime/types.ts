@@ -1,0 +1,77 @@
+/**
+ * The small interface through which the runtime-agnostic core touches the outside world.
+ *
+ * `src/core`, `src/patterns` and `src/report` never import `node:*`, `Deno` or `Bun`; the
+ * entry point picks one adapter from `src/runtime/` and hands it over. File-system queries
+ * the up-to-date check makes per file are synchronous on purpose: a no-op re-run over
+ * 100,000 files is dominated by stat calls, and synchronous stats are several times cheaper
+ * than promise round-trips.
+ */
+
+/** What the core needs to know about a file. */
+export interface FileStat {
+  /** Modification time in milliseconds since the epoch, with the file system's sub-millisecond part. */
+  readonly mtimeMs: number;
+  readonly size: number;
+  readonly isFile: boolean;
+  readonly isDirectory: boolean;
+}
+
+/** Options for {@link Runtime.glob}. */
+export interface GlobOptions {
+  /** Directory relative patterns are matched against. */
+  readonly cwd: string;
+}
+
+/** A line sink used by loggers (stderr) and printouts (stdout). */
+export interface TextSink {
+  write(text: string): void;
+}
+
+/** Everything platform-specific the engine uses. */
+export interface Runtime {
+  /** `"node"`, `"deno"` or `"bun"`. */
+  readonly name: string;
+  /** The process's current directory. */
+  cwd(): string;
+  /** An environment variable, or undefined. */
+  env(name: string): string | undefined;
+  /** Follows symlinks; undefined when the file (or the symlink's target) does not exist. */
+  stat(path: string): FileStat | undefined;
+  /** Does not follow symlinks; undefined when nothing is there. */
+  lstat(path: string): FileStat | undefined;
+  /** Canonical path with symlinks resolved; the path itself when it does not exist. */
+  realpath(path: string): string;
+  /** Python-`glob.glob`-like expansion of one pattern (only `*`, `?`, `[...]` are special); results sorted. */
+  glob(pattern: string, options: GlobOptions): string[];
+  readTextFile(path: string): Promise<string>;
+  writeTextFile(path: string, text: string): Promise<void>;
+  readFile(path: string): Promise<Uint8Array>;
+  /** Writes a temporary sibling then renames it over `path`, so readers never see a torn file. */
+  writeFileAtomic(path: string, data: Uint8Array): Promise<void>;
+  /** Like `mkdir -p`; succeeds when the directory exists. */
+  mkdirp(path: string): Promise<void>;
+  /** Creates an empty file, or sets its modification time to now. */
+  touch(path: string): Promise<void>;
+  /** Sets access and modification times (milliseconds since the epoch). */
+  utimes(path: string, atimeMs: number, mtimeMs: number): Promise<void>;
+  /** Creates a file only if it does not exist yet; false when it already exists (lock files). */
+  createExclusive(path: string, text: string): Promise<boolean>;
+  /** Removes a file; no error when it is already gone. */
+  removeFile(path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  /** True when a process with this id runs on this host. */
+  processAlive(pid: number): boolean;
+  /** The script the process was started with (for `{basename}` in DEFAULT_RUFFUS_HISTORY_FILE), if any. */
+  mainScript(): string | undefined;
+  /** Wall-clock time in milliseconds since the epoch, with a sub-millisecond fraction. */
+  now(): number;
+  /** The process id (for lock files and worker identification). */
+  readonly pid: number;
+  /** The host name (for lock files). */
+  hostname(): string;
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  /** True when stderr is an interactive terminal (progress display). */
+  readonly stderrIsTTY: boolean;
+}

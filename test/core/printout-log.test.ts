@@ -1,0 +1,181 @@
+/**
+ * Printout and run-log text for the reference pipeline of the Ruffus reference §5.1/§5.2:
+ * originate(a.start, b.start) → transform(suffix(".start"), ".middle", "extra_value") → merge.
+ * Expected texts were produced by running the same pipeline with Ruffus 2.8.4 (python3-ruffus),
+ * with one deliberate difference: Ruffus prints the extras as the word `map` (a Python 3 bug);
+ * we print them.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFile, readFile } from "node:fs/promises";
+import { Pipeline, suffix } from "ruffus";
+import { inTempDir, memoryLogger, age } from "../helpers.ts";
+
+function referencePipeline(): Pipeline {
+  const p = new Pipeline("main");
+  const start = p.originate({
+    task: async function make_start(output: string) {
+      "Create the starting files";
+      await writeFile(output, "start");
+    },
+    output: ["a.start", "b.start"],
+  });
+  const middle = p.transform({
+    task: async function to_middle(input: string, output: string, extra: string) {
+      await writeFile(output, (await readFile(input, "utf8")) + extra);
+    },
+    input: start,
+    filter: suffix(".start"),
+    output: ".middle",
+    extras: ["extra_value"],
+  });
+  p.merge({
+    task: async function summarise(inputs: string[], output: string) {
+      let s = "";
+      for (const i of inputs) s += await readFile(i, "utf8");
+      await writeFile(output, s);
+    },
+    input: middle,
+    output: "all.summary",
+  });
+  return p;
+}
+
+const RULE = "_".repeat(40);
+
+test("printout verbose 1 and 2 list the tasks (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const p = referencePipeline();
+    assert.equal(
+      await p.printout({ verbose: 1 }),
+      `\n${RULE}\nTasks which will be run:\n\nTask = 'make_start'\nTask = 'to_middle'\nTask = 'summarise'\n${RULE}\n`,
+    );
+    assert.equal(
+      await p.printout({ verbose: 2 }),
+      `\n${RULE}\nTasks which will be run:\n\nTask = 'make_start'\n    "Create the starting files"\nTask = 'to_middle'\nTask = 'summarise'\n${RULE}\n`,
+    );
+  });
+});
+
+test("printout verbose 3 lists jobs; verbose 4 says why (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const p = referencePipeline();
+    assert.equal(
+      await p.printout({ verbose: 3 }),
+      [
+        "",
+        RULE,
+        "Tasks which will be run:",
+        "",
+        "Task = 'make_start'",
+        '    "Create the starting files"',
+        "       Job  = [None",
+        "             -> a.start]",
+        "         Job needs update",
+        "       Job  = [None",
+        "             -> b.start]",
+        "         Job needs update",
+        "",
+        "Task = 'to_middle'",
+        "       Job  = [a.start",
+        "             -> a.middle, extra_value]",
+        "         Job needs update",
+        "       Job  = [b.start",
+        "             -> b.middle, extra_value]",
+        "         Job needs update",
+        "",
+        "Task = 'summarise'",
+        "       Job  = [[a.middle, b.middle]",
+        "             -> all.summary]",
+        "         Job needs update",
+        "",
+        RULE,
+        "",
+      ].join("\n"),
+    );
+    const v4 = await p.printout({ verbose: 4 });
+    assert.ok(v4.includes("         Job needs update: ...\n               Missing file [a.start]\n"), v4);
+    assert.ok(v4.includes("         Job needs update: ...\n               Missing files [a.start, a.middle]\n"), v4);
+    assert.ok(v4.includes("               Missing files [a.middle, b.middle, all.summary]\n"), v4);
+    assert.equal(await p.printout({ verbose: 5 }), v4, "nothing is up to date, so 5 shows what 4 shows");
+  });
+});
+
+test("run log at verbose 1, 3 and 4 (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const p = referencePipeline();
+    const log = memoryLogger();
+    const summary = await p.run({ verbose: 4, logger: log });
+    assert.equal(summary.jobsRun, 5);
+    assert.equal(await readFile("all.summary", "utf8"), "startextra_valuestartextra_value");
+    assert.deepEqual(log.lines, [
+      "",
+      RULE,
+      "Tasks which will be run:",
+      "",
+      "",
+      "Task enters queue = 'make_start' ",
+      "    Create the starting files",
+      "    Job  = [None -> a.start] ...\n        Missing file [a.start] ",
+      "    Job  = [None -> b.start] ...\n        Missing file [b.start] ",
+      "    Job  = [None -> a.start] completed",
+      "    Job  = [None -> b.start] completed",
+      "Completed Task = 'make_start' ",
+      "Task enters queue = 'to_middle' ",
+      "    Job  = [a.start -> a.middle, extra_value] ...\n        Missing file [a.middle] ",
+      "    Job  = [b.start -> b.middle, extra_value] ...\n        Missing file [b.middle] ",
+      "    Job  = [a.start -> a.middle, extra_value] completed",
+      "    Job  = [b.start -> b.middle, extra_value] completed",
+      "Completed Task = 'to_middle' ",
+      "Task enters queue = 'summarise' ",
+      "    Job  = [[a.middle, b.middle] -> all.summary] ...\n        Missing file [all.summary] ",
+      "    Job  = [[a.middle, b.middle] -> all.summary] completed",
+      "Completed Task = 'summarise' ",
+    ]);
+
+    const again = memoryLogger();
+    const s2 = await p.run({ verbose: 1, logger: again });
+    assert.equal(s2.jobsRun, 0);
+    assert.deepEqual(again.lines, [
+      "",
+      RULE,
+      "Tasks which are up-to-date:",
+      "",
+      "",
+      "Task = 'make_start'  ",
+      "Task = 'to_middle'  ",
+      "Task = 'summarise'  ",
+      RULE,
+      "",
+      "",
+      "",
+      RULE,
+      "Tasks which will be run:",
+      "",
+      "",
+    ]);
+  });
+});
+
+test("after touching one input, only its job and the merge run; printout verbose 5 shows the dates", async () => {
+  await inTempDir(async () => {
+    const p = referencePipeline();
+    await p.run({ verbose: 0 });
+    age("a.start", -5); // five seconds in the future: newer than anything recorded
+    const text = await p.printout({ verbose: 5 });
+    const lines = text.split("\n");
+    const i = lines.indexOf("Task = 'to_middle'");
+    assert.ok(i > 0, text);
+    assert.deepEqual(lines.slice(i + 1, i + 4), ["       Job  = [a.start", "             -> a.middle, extra_value]", "         Job needs update:"]);
+    assert.equal(lines[i + 4], "         Input files:");
+    assert.match(lines[i + 5], /^ {10}\* \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d\d: a\.start$/);
+    assert.equal(lines[i + 6], "         Output files:");
+    assert.match(lines[i + 7], /^ {10}\* .*: a\.middle$/);
+    assert.ok(text.includes("Tasks which are up-to-date:\n\n\nTask = 'make_start'\n    \"Create the starting files\"\n\n" + RULE), text);
+    const log = memoryLogger();
+    const s = await p.run({ verbose: 3, logger: log });
+    assert.equal(s.jobsRun, 2, "a.middle and all.summary");
+    assert.ok(log.lines.includes("    Job  = [a.start -> a.middle, extra_value] completed"));
+    assert.ok(!log.lines.some((l) => l.includes("b.middle, extra_value] completed")));
+  });
+});
