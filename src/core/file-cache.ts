@@ -24,6 +24,7 @@ export class FileCache {
 
   /** Forget everything: files may have changed. */
   invalidate(): void {
+    if (!this.stats.size && !this.globs.size) return;
     this.stats = new Map();
     this.lstats = new Map();
     this.reals = new Map();

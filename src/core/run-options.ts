@@ -54,6 +54,12 @@ export interface RunOptions extends PlanOptions {
   exceptionsTerminateImmediately?: boolean;
   /** Log each job failure as it happens. */
   logExceptions?: boolean;
+  /**
+   * On SIGINT/SIGTERM (default true): stop starting jobs, record the running ones as not complete,
+   * write the history, then exit with 130/143. A second signal exits at once. Set false to keep
+   * your own signal handling.
+   */
+  handleSignals?: boolean;
   /** Receives every engine event (progress displays, custom logs). */
   onEvent?: (event: PipelineEvent) => void;
 }
@@ -87,4 +93,6 @@ export interface RunSummary {
   readonly jobsUptodate: number;
   readonly elapsedMs: number;
   readonly tasks: TaskTiming[];
+  /** File-system calls the run made: stat() of files and glob expansions (each file is statted once per run unless jobs changed it). */
+  readonly fileSystemCalls: { readonly stats: number; readonly globs: number };
 }

@@ -10,7 +10,7 @@ import type { Pipeline } from "./pipeline.ts";
 import { prepare } from "./prepare.ts";
 import type { RunOptions, RunSummary } from "./run-options.ts";
 import { rt } from "./runtime.ts";
-import { schedule } from "./scheduler.ts";
+import { Interrupt, schedule } from "./scheduler.ts";
 
 function touchModeOf(v: RunOptions["touchFilesOnly"]): TouchMode {
   if (v === undefined || v === false || v === 0) return 0;
@@ -40,6 +40,22 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     for (const l of listeners) l(e);
   };
 
+  const interrupt = new Interrupt();
+  let signal: "SIGINT" | "SIGTERM" | undefined;
+  const exitCode = (sig: "SIGINT" | "SIGTERM"): number => (sig === "SIGINT" ? 130 : 143);
+  const removeHandlers: (() => void)[] = [];
+  if (o.handleSignals ?? true) {
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      removeHandlers.push(
+        rt().onSignal(sig, () => {
+          if (signal) rt().exit(exitCode(sig)); // a second Ctrl-C: leave at once
+          signal = sig;
+          interrupt.fire();
+        }),
+      );
+    }
+  }
+
   let result;
   try {
     history.startRun({ verbose, parallelism, touchMode, checksumLevel: session.checksumLevel, targets: prepared.targets.map((t) => t.displayName) });
@@ -53,10 +69,23 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
       touchMode,
       exceptionsTerminateImmediately: o.exceptionsTerminateImmediately ?? false,
       emit,
+      interrupt,
     });
-    history.endRun({ ok: result.failures.length === 0, jobsRun: result.jobsRun, jobsUptodate: result.jobsUptodate, failures: result.failures.length });
+    if (signal) {
+      for (const j of result.interrupted) history.recordFailure?.(j.task.displayName, j.name, `interrupted by ${signal}`);
+    }
+    history.endRun({ ok: result.failures.length === 0 && !signal, jobsRun: result.jobsRun, jobsUptodate: result.jobsUptodate, failures: result.failures.length, interrupted: signal ?? null });
   } finally {
     await history.close();
+    for (const r of removeHandlers) r();
+  }
+  if (signal) {
+    const names = result.interrupted.map((j) => `    ${j.task.displayName}: ${j.name}`);
+    rt().stderr.write(
+      `\nruffus: interrupted by ${signal}. ` +
+        (names.length ? `These jobs were running; they are not recorded as complete and will run again:\n${names.join("\n")}\n` : "No job was running.\n"),
+    );
+    rt().exit(exitCode(signal));
   }
   const elapsedMs = rt().now() - started;
   emit({ type: "runFinished", ok: result.failures.length === 0, elapsedMs });
@@ -68,6 +97,7 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     jobsUptodate: result.jobsUptodate,
     elapsedMs,
     tasks: result.timings,
+    fileSystemCalls: { ...session.files.counters },
   };
 }
 

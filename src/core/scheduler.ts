@@ -29,18 +29,34 @@ export interface ScheduleSettings {
   readonly touchMode: TouchMode;
   readonly exceptionsTerminateImmediately: boolean;
   readonly emit: EventListener;
-  /** Set when the run should stop starting jobs (Ctrl-C). */
-  readonly stopSignal?: { stopped: boolean };
+  /** Interrupting the run (Ctrl-C): stop starting jobs and return without waiting for running ones. */
+  readonly interrupt?: Interrupt;
 }
 
 /** What happened. */
 export interface ScheduleResult {
   readonly failures: JobFailure[];
+  /** Jobs still running when the run stopped (interrupted or abandoned after failures). */
+  readonly interrupted: JobRef[];
   readonly tasksRun: Task[];
   readonly tasksUptodate: Task[];
   readonly jobsRun: number;
   readonly jobsUptodate: number;
   readonly timings: TaskTiming[];
+}
+
+/** Lets a signal handler stop the scheduler from outside. */
+export class Interrupt {
+  interrupted = false;
+  private wake: (() => void) | undefined;
+  /** A promise that resolves when {@link fire} is called. */
+  readonly fired = new Promise<void>((resolve) => {
+    this.wake = resolve;
+  });
+  fire(): void {
+    this.interrupted = true;
+    this.wake?.();
+  }
 }
 
 interface TaskState {
@@ -68,6 +84,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
   const queue: Pending[] = [];
   const limits = new Map<string, { limit: number; running: number }>();
   const running = new Set<Promise<void>>();
+  const runningJobs = new Set<JobRef>();
   const failures: JobFailure[] = [];
   const result = { tasksRun: [] as Task[], tasksUptodate: [] as Task[], jobsRun: 0, jobsUptodate: 0, timings: [] as TaskTiming[] };
   let stopFeeding = false;
@@ -114,6 +131,9 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       let jobs: TaskJobs;
       try {
         jobs = queueJobs(task, forced, st);
+        // A job about to rewrite outputs the history says are complete: forget them durably first,
+        // so that a crash half-way through cannot leave a half-written file that reads as finished.
+        if (forgetQueued(task)) await session.history.flush();
       } catch (e) {
         failures.push({ task: task.displayName, job: undefined, error: e });
         stopFeeding = true;
@@ -161,6 +181,20 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     return taskJobs;
   };
 
+  const forgetQueued = (task: Task): boolean => {
+    let forgot = false;
+    for (const p of queue) {
+      if (p.ref.task !== task || p.ref.job.params.length < 2 || !hasFileParams(task)) continue;
+      for (const f of outputFiles(p.ref.job, session)) {
+        if (session.history.has(f)) {
+          session.history.delete(f);
+          forgot = true;
+        }
+      }
+    }
+    return forgot;
+  };
+
   const dispatch = (): void => {
     for (let i = 0; i < queue.length && running.size < s.parallelism && !stopFeeding; ) {
       const p = queue[i];
@@ -182,6 +216,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
   const runOne = async ({ ref }: Pending): Promise<void> => {
     const { task, job } = ref;
     emit({ type: "jobStarted", job: ref });
+    runningJobs.add(ref);
     const t0 = rt().now();
     let error: unknown;
     let failed = false;
@@ -193,6 +228,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     }
     const durationMs = rt().now() - t0;
     if (abort) return; // the run already gave up; a late result must not be recorded
+    runningJobs.delete(ref);
     const st = states.get(task)!;
     session.filesChanged();
     if (failed) {
@@ -211,18 +247,21 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     if (--st.remaining === 0) await finishTask(task, st, false);
   };
 
+  const interrupted = (): boolean => {
+    if (s.interrupt?.interrupted) abort = true;
+    return abort;
+  };
   for (;;) {
-    if (s.stopSignal?.stopped) stopFeeding = true;
-    if (!abort && !stopFeeding) await startReadyTasks();
-    if (abort) break;
+    if (!interrupted() && !stopFeeding) await startReadyTasks();
+    if (interrupted()) break;
     dispatch();
     // Nothing running and nothing startable: every remaining task waits on a failed parent.
     if (running.size === 0) break;
-    await Promise.race(running);
+    await Promise.race(s.interrupt ? [...running, s.interrupt.fired] : running);
   }
   if (abort && running.size) await s.runner.terminate?.();
   result.tasksUptodate = plan.allTasks.filter((t) => !inRun.has(t));
-  return { failures, ...result };
+  return { failures, interrupted: [...runningJobs], ...result };
 }
 
 /** Ruffus's check before queuing a job: its inputs must exist (a broken symlink says so). */

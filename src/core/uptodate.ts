@@ -72,10 +72,12 @@ export function checkModifyTime(params: readonly unknown[], task: Task, ctx: Upt
   if (!inputs.length) return { needsUpdate: false, reason: "Missing input files" };
 
   const inTimes: [number, string][] = [];
-  const realInputs = new Set<string>();
+  // Same device and inode = the same file: cheaper than realpath() and catches hard links too.
+  const inputIds = new Set<string>();
   for (const f of inputs) {
-    realInputs.add(files.realpath(f));
-    let t = files.stat(f)!.mtimeMs;
+    const st = files.stat(f)!;
+    inputIds.add(st.identity);
+    let t = st.mtimeMs;
     if (level >= 1) {
       const rec = history.get(f);
       if (rec) t = Math.max(t, rec.mtime);
@@ -85,8 +87,9 @@ export function checkModifyTime(params: readonly unknown[], task: Task, ctx: Upt
   const outTimes: [number, string][] = [];
   for (const f of outputs) {
     // An output that is (a link to) one of the inputs passes through; it cannot be out of date with itself.
-    if (realInputs.has(files.realpath(f))) continue;
-    let t = files.stat(f)!.mtimeMs;
+    const st = files.stat(f)!;
+    if (inputIds.has(st.identity)) continue;
+    let t = st.mtimeMs;
     if (level >= 1) {
       const rec = history.get(f)!;
       // Touching an output by hand does not make it newer than when the job recorded it; only

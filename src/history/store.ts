@@ -42,6 +42,8 @@ export interface SqliteHistoryOptions {
 
 const INSERT_COLUMNS = "(path, completed, file_mtime, file_size, func_hash, params_hash, task, duration_ms, exit_status, run_id)";
 const ROWS_PER_STATEMENT = 200;
+/** A relative path without ".", ".." or empty segments and without backslashes. */
+const SIMPLE_RELATIVE = /^(?!\/)(?!\.\.?(\/|$))(?!.*\/\.\.?(\/|$))(?!.*\/\/)[^\\]*[^/\\]$/;
 
 /** See the module comment. */
 export class SqliteHistory implements JobHistory {
@@ -102,7 +104,8 @@ export class SqliteHistory implements JobHistory {
   private key(path: string): string {
     let k = this.keys.get(path);
     if (k === undefined) {
-      k = relpath(abspath(path, this.cwd), this.dir);
+      // Most paths are already normalised and relative to a history file in the current directory.
+      k = this.dir === this.cwd && SIMPLE_RELATIVE.test(path) ? path : relpath(abspath(path, this.cwd), this.dir);
       this.keys.set(path, k);
     }
     return k;

@@ -69,6 +69,7 @@ function emitSet(negate: boolean, items: readonly SetItem[], ascii: boolean): st
   for (const item of items) {
     if (item.t === "lit") simple += classChar(item.cp);
     else if (item.t === "range") simple += `${classChar(item.lo)}-${classChar(item.hi)}`;
+    else if (item.t === "prop") simple += item.text;
     else {
       const text = categoryText(item.cat, ascii);
       if (text !== null) simple += text;

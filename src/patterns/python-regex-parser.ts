@@ -10,35 +10,12 @@
 
 import { PythonError } from "./errors.ts";
 import { pyStrRepr } from "./py-repr.ts";
+import { MAXREPEAT, altWidth } from "./python-regex-ast.ts";
+import type { Alternation, Category, Flags, Node, SetItem, Width } from "./python-regex-ast.ts";
+import { Tokenizer, UnsupportedRegexError, cpLen } from "./python-regex-tokenizer.ts";
 
-export type Category = "d" | "D" | "s" | "S" | "w" | "W";
-
-export type SetItem =
-  | { readonly t: "lit"; readonly cp: number }
-  | { readonly t: "range"; readonly lo: number; readonly hi: number }
-  | { readonly t: "cat"; readonly cat: Category };
-
-export type Node =
-  | { readonly t: "lit"; readonly cp: number }
-  | { readonly t: "any"; readonly dotall: boolean }
-  | { readonly t: "set"; readonly negate: boolean; readonly items: readonly SetItem[]; readonly ascii: boolean }
-  | { readonly t: "at"; readonly kind: "bos" | "eos" | "bol" | "eol" | "eolm" | "boundary" | "nonboundary"; readonly ascii: boolean }
-  | { readonly t: "group"; readonly index: number | null; readonly name: string | null; readonly body: Alternation }
-  | { readonly t: "look"; readonly behind: boolean; readonly negate: boolean; readonly body: Alternation }
-  | { readonly t: "backref"; readonly index: number }
-  | { readonly t: "repeat"; readonly min: number; readonly max: number; readonly lazy: boolean; readonly body: Node };
-
-/** Branches of an alternation, each a sequence. */
-export type Alternation = readonly (readonly Node[])[];
-
-export interface Flags {
-  i: boolean;
-  m: boolean;
-  s: boolean;
-  x: boolean;
-  a: boolean;
-  u: boolean;
-}
+export type { Alternation, Category, Flags, Node, SetItem } from "./python-regex-ast.ts";
+export { UnsupportedRegexError } from "./python-regex-tokenizer.ts";
 
 export interface ParsedPattern {
   readonly body: Alternation;
@@ -53,12 +30,6 @@ export interface ParsedPattern {
   readonly closeRank: readonly number[];
 }
 
-/** A Python feature with no JavaScript equivalent; reported like Python's own errors. */
-export class UnsupportedRegexError extends Error {
-  override name = "UnsupportedRegexError";
-}
-
-const MAXREPEAT = 4294967295;
 const DIGITS = "0123456789";
 const OCTDIGITS = "01234567";
 const HEXDIGITS = "0123456789abcdefABCDEF";
@@ -70,137 +41,13 @@ const ESCAPES: Readonly<Record<string, number>> = {
   "\\a": 7, "\\b": 8, "\\f": 12, "\\n": 10, "\\r": 13, "\\t": 9, "\\v": 11, "\\\\": 92,
 };
 const CATEGORY_ESCAPES = "dDsSwW";
-const IDENTIFIER = /^[\p{XID_Start}_][\p{XID_Continue}]*$/u;
-
 const isAsciiLetter = (c: string): boolean => /^[A-Za-z]$/.test(c);
-/** Length in code points, the unit of Python's error positions. */
-const cpLen = (s: string): number => Array.from(s).length;
 const isCased = (cp: number): boolean => {
   const ch = String.fromCodePoint(cp);
   return ch.toLowerCase() !== ch.toUpperCase();
 };
-const isIdentifier = (s: string): boolean => IDENTIFIER.test(s.normalize("NFKC"));
-
-/** Python `re.error(msg, pattern, pos)`'s text. */
-export function reErrorText(msg: string, chars: readonly string[], pos: number): string {
-  let text = `${msg} at position ${pos}`;
-  if (chars.includes("\n")) {
-    const before = chars.slice(0, pos);
-    const line = before.filter((c) => c === "\n").length + 1;
-    const col = pos - before.lastIndexOf("\n");
-    text += ` (line ${line}, column ${col})`;
-  }
-  return text;
-}
-
-/** Python's `re._parser.Tokenizer`: yields single characters or two-character escapes. */
-export class Tokenizer {
-  readonly chars: string[];
-  index = 0;
-  next: string | null = null;
-  private nextLen = 0;
-
-  constructor(readonly pattern: string) {
-    this.chars = Array.from(pattern);
-    this.advance();
-  }
-
-  private advance(): void {
-    let i = this.index;
-    if (i >= this.chars.length) {
-      this.next = null;
-      this.nextLen = 0;
-      return;
-    }
-    let ch = this.chars[i];
-    this.nextLen = 1;
-    if (ch === "\\") {
-      i += 1;
-      this.nextLen = 2;
-      if (i >= this.chars.length) {
-        throw new PythonError("re.error", reErrorText("bad escape (end of pattern)", this.chars, this.chars.length - 1));
-      }
-      ch += this.chars[i];
-    }
-    this.index = i + 1;
-    this.next = ch;
-  }
-
-  match(ch: string): boolean {
-    if (ch === this.next) {
-      this.advance();
-      return true;
-    }
-    return false;
-  }
-
-  get(): string | null {
-    const t = this.next;
-    this.advance();
-    return t;
-  }
-
-  getWhile(n: number, charset: string): string {
-    let result = "";
-    for (let k = 0; k < n; k++) {
-      const c = this.next;
-      if (c === null || !charset.includes(c)) break;
-      result += c;
-      this.advance();
-    }
-    return result;
-  }
-
-  getUntil(terminator: string, name: string): string {
-    let result = "";
-    for (;;) {
-      const c = this.next;
-      this.advance();
-      if (c === null) {
-        if (result === "") throw this.error(`missing ${name}`);
-        throw this.error(`missing ${terminator}, unterminated name`, cpLen(result));
-      }
-      if (c === terminator) {
-        if (result === "") throw this.error(`missing ${name}`, 1);
-        break;
-      }
-      result += c;
-    }
-    return result;
-  }
-
-  /** Whether `name>` follows, i.e. a JavaScript-style `(?<name>` group rather than a Python error. */
-  peekNamedGroup(): boolean {
-    const start = this.tell();
-    const close = this.chars.indexOf(">", start);
-    return close > start && isIdentifier(this.chars.slice(start, close).join(""));
-  }
-
-  tell(): number {
-    return this.index - this.nextLen;
-  }
-
-  seek(index: number): void {
-    this.index = index;
-    this.advance();
-  }
-
-  error(msg: string, offset = 0): PythonError {
-    return new PythonError("re.error", reErrorText(msg, this.chars, this.tell() - offset));
-  }
-
-  unsupported(what: string, offset = 0): UnsupportedRegexError {
-    return new UnsupportedRegexError(`${what} is not supported in JavaScript at position ${this.tell() - offset}`);
-  }
-
-  checkGroupName(name: string, offset: number): void {
-    if (!isIdentifier(name)) throw this.error(`bad character in group name ${pyStrRepr(name)}`, cpLen(name) + offset);
-  }
-}
 
 const cpOf = (ch: string): number => ch.codePointAt(0) as number;
-
-type Width = [number, number];
 
 interface GroupState {
   width: Width | null;
@@ -223,6 +70,8 @@ class Parser {
     this.src = new Tokenizer(pattern);
     this.global = flags;
   }
+
+  readonly groupWidth = (index: number): Width => this.groupState[index].width ?? [0, 0];
 
   get groups(): number {
     return this.groupState.length;
@@ -440,7 +289,7 @@ class Parser {
     const body = this.parseSub(subFlags, subVerbose, nested + 1);
     if (!src.match(")")) throw src.error("missing ), unterminated subpattern", src.tell() - start);
     if (group !== null) {
-      this.groupState[group].width = altWidth(body, this.groupState);
+      this.groupState[group].width = altWidth(body, this.groupWidth);
       this.closeRank[group] = ++this.closed;
     }
     return { t: "group", index: group, name, body };
@@ -538,6 +387,11 @@ class Parser {
     const src = this.src;
     const c = escape[1];
     const need = c === "x" ? 2 : c === "u" ? 4 : c === "U" ? 8 : 0;
+    if (c === "u") {
+      // `\u{1F600}` is JavaScript's spelling (RegExp sources with the u flag); Python has no braces form.
+      const braced = src.peekBraced((t) => /^[0-9a-fA-F]{1,6}$/.test(t) && parseInt(t, 16) <= 0x10ffff);
+      if (braced !== null) return parseInt(braced, 16);
+    }
     if (need > 0) {
       const full = escape + src.getWhile(need, HEXDIGITS);
       if (full.length !== need + 2) throw src.error(`incomplete escape ${full}`, full.length);
@@ -549,11 +403,29 @@ class Parser {
     return null;
   }
 
+  /** `\p{...}` / `\P{...}`: JavaScript Unicode property escapes, accepted for RegExp sources. */
+  private propertyEscape(escape: string): SetItem | null {
+    if (escape !== "\\p" && escape !== "\\P") return null;
+    const valid = (name: string): boolean => {
+      if (!/^[A-Za-z_=]+$/.test(name)) return false;
+      try {
+        new RegExp(`\\p{${name}}`, "u");
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const name = this.src.peekBraced(valid);
+    return name === null ? null : { t: "prop", text: `${escape}{${name}}` };
+  }
+
   private classEscape(escape: string): SetItem {
     const src = this.src;
     if (escape in ESCAPES) return { t: "lit", cp: ESCAPES[escape] };
     const c = escape[1];
     if (CATEGORY_ESCAPES.includes(c)) return { t: "cat", cat: c as Category };
+    const prop = this.propertyEscape(escape);
+    if (prop !== null) return prop;
     const hex = this.hexEscape(escape);
     if (hex !== null) return { t: "lit", cp: hex };
     if (OCTDIGITS.includes(c)) {
@@ -575,6 +447,11 @@ class Parser {
     if (c === "B") return { t: "at", kind: "nonboundary", ascii: flags.a };
     if (CATEGORY_ESCAPES.includes(c)) {
       return { t: "set", negate: false, items: [{ t: "cat", cat: c as Category }], ascii: flags.a };
+    }
+    const prop = this.propertyEscape(escape);
+    if (prop !== null) {
+      this.caseScopes.add(flags.i);
+      return { t: "set", negate: false, items: [prop], ascii: flags.a };
     }
     const lit = (cp: number): Node => this.literal(cp, flags);
     if (escape in ESCAPES) return lit(ESCAPES[escape]);
@@ -613,49 +490,6 @@ class Parser {
   }
 }
 
-function seqWidth(seq: readonly Node[], groups: readonly GroupState[]): Width {
-  let lo = 0;
-  let hi = 0;
-  for (const node of seq) {
-    const [l, h] = nodeWidth(node, groups);
-    lo += l;
-    hi += h;
-  }
-  return [Math.min(lo, MAXREPEAT - 1), Math.min(hi, MAXREPEAT)];
-}
-
-function altWidth(alt: Alternation, groups: readonly GroupState[]): Width {
-  if (alt.length === 1) return seqWidth(alt[0], groups);
-  let lo = MAXREPEAT - 1;
-  let hi = 0;
-  for (const seq of alt) {
-    const [l, h] = seqWidth(seq, groups);
-    lo = Math.min(lo, l);
-    hi = Math.max(hi, h);
-  }
-  return [lo, hi];
-}
-
-function nodeWidth(node: Node, groups: readonly GroupState[]): Width {
-  switch (node.t) {
-    case "lit":
-    case "any":
-    case "set":
-      return [1, 1];
-    case "at":
-    case "look":
-      return [0, 0];
-    case "group":
-      return altWidth(node.body, groups);
-    case "backref":
-      return groups[node.index].width ?? [0, 0];
-    case "repeat": {
-      const [l, h] = nodeWidth(node.body, groups);
-      return [l * node.min, h === 0 ? 0 : h * node.max];
-    }
-  }
-}
-
 /** Python flag letters accepted in the `flags` argument: i, m, s, x, a, u. */
 export function parseFlagLetters(letters: string): Flags {
   const flags: Flags = { i: false, m: false, s: false, x: false, a: false, u: false };
@@ -674,7 +508,7 @@ export function parsePythonRegex(pattern: string, flagLetters = ""): ParsedPatte
   const body = parser.parseSub(flags, flags.x, 0);
   if (parser.src.next !== null) throw parser.src.error("unbalanced parenthesis");
   for (const lb of parser.lookbehinds) {
-    const [lo, hi] = altWidth(lb, parser.groupState);
+    const [lo, hi] = altWidth(lb, parser.groupWidth);
     if (lo !== hi) throw new PythonError("re.error", "look-behind requires fixed-width pattern");
   }
   if (!parser.global.a) parser.global.u = true;

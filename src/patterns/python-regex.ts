@@ -4,8 +4,10 @@
  *
  * Known differences that cannot be bridged with a JavaScript `RegExp`: a group inside a repeated
  * subpattern keeps only its capture from the last iteration (JavaScript resets it each time;
- * Python keeps an older capture), and a backreference to a group that did not take part matches
- * the empty string (Python fails). Atomic groups, possessive quantifiers, conditional groups,
+ * Python keeps an older capture); an iteration of a repeat that matches the empty string ends the
+ * repeat in Python but is retried with another branch in JavaScript (`(|a)+`); a backreference to
+ * a group that did not take part matches the empty string (Python fails); Unicode classes follow
+ * the engine's Unicode version. Atomic groups, possessive quantifiers, conditional groups,
  * `\N{...}` and case-insensitivity scoped to part of a pattern are rejected with a clear error.
  */
 
@@ -14,6 +16,7 @@ import { emitAlternation } from "./python-regex-emit.ts";
 import { UnsupportedRegexError, parsePythonRegex } from "./python-regex-parser.ts";
 import type { ParsedPattern } from "./python-regex-parser.ts";
 import { parseTemplate } from "./python-template.ts";
+import type { TemplatePart } from "./python-template.ts";
 
 export { parseTemplate } from "./python-template.ts";
 export type { TemplatePart } from "./python-template.ts";
@@ -37,6 +40,9 @@ interface Compiled {
 
 const COMPILED = new WeakMap<RegExp, Compiled>();
 const GLOBAL_CLONES = new WeakMap<RegExp, RegExp>();
+// Parsed templates per pattern: a task substitutes the same few templates for every job.
+const TEMPLATES = new WeakMap<RegExp, Map<string, readonly TemplatePart[]>>();
+const MAX_TEMPLATES_PER_PATTERN = 256;
 
 function buildRegExp(parsed: ParsedPattern): RegExp {
   const flags = parsed.ignoreCase ? "iu" : "u";
@@ -55,8 +61,9 @@ function buildRegExp(parsed: ParsedPattern): RegExp {
 /**
  * Compiles a Python-syntax regular expression (CPython 3.11 `re` rules) to a JavaScript `RegExp`
  * with Python's matching meaning. Accepts `(?P<name>...)`, `(?P=name)`, `\A`, `\Z`, leading inline
- * flags `(?imsxau)`, scoped flags `(?s:...)`, verbose mode, and JavaScript's `(?<name>...)` and
- * `\k<name>` spellings. `flags` holds Python flag letters (`i`, `m`, `s`, `x`, `a`, `u`).
+ * flags `(?imsxau)`, scoped flags `(?s:...)`, verbose mode, and the JavaScript spellings a
+ * `RegExp` source may contain: `(?<name>...)`, `\k<name>`, `\u{...}`, `\p{...}`.
+ * `flags` holds Python flag letters (`i`, `m`, `s`, `x`, `a`, `u`).
  *
  * Throws `PatternSyntaxError` whose message is the bracketed part of Ruffus's message,
  * e.g. `re.error: (unbalanced parenthesis at position 2)`.
@@ -167,6 +174,19 @@ function advance(text: string, pos: number): number {
   return pos + 1;
 }
 
+function templateParts(c: Compiled, template: string): readonly TemplatePart[] {
+  if (!template.includes("\\")) return [template];
+  let cache = TEMPLATES.get(c.re);
+  if (cache === undefined) TEMPLATES.set(c.re, (cache = new Map()));
+  let parts = cache.get(template);
+  if (parts === undefined) {
+    parts = parseTemplate(template, c.info.groups, c.info.groupIndex);
+    if (cache.size >= MAX_TEMPLATES_PER_PATTERN) cache.clear();
+    cache.set(template, parts);
+  }
+  return parts;
+}
+
 /**
  * Python `re.subn(pattern, template, text)`: replaces every non-overlapping match (Python 3.7+
  * empty-match rules), expanding `\1`..`\99`, `\g<n>`, `\g<name>`, `\g<0>`, `\n`, `\t`, `\\`...;
@@ -178,7 +198,7 @@ function advance(text: string, pos: number): number {
  */
 export function pythonSubn(re: RegExp, template: string, text: string): { result: string; count: number } {
   const c = compiledFor(re);
-  const parts = template.includes("\\") ? parseTemplate(template, c.info.groups, c.info.groupIndex) : [template];
+  const parts = templateParts(c, template);
   const g = globalClone(c.re);
   let result = "";
   let count = 0;
@@ -205,7 +225,7 @@ export function pythonSubn(re: RegExp, template: string, text: string): { result
     for (const part of parts) result += typeof part === "string" ? part : (m[part.group] ?? "");
     copied = end;
     count++;
-    mustAdvance = false;
+    mustAdvance = end === start;
     pos = end;
   }
   result += text.slice(copied);

@@ -6,7 +6,7 @@
 
 import { PythonError } from "./errors.ts";
 import { pyStrRepr } from "./py-repr.ts";
-import { Tokenizer, reErrorText } from "./python-regex-parser.ts";
+import { Tokenizer, cpLen, isIdentifier } from "./python-regex-tokenizer.ts";
 
 /** A parsed template: literal pieces and group numbers, in order. */
 export type TemplatePart = string | { readonly group: number };
@@ -17,7 +17,6 @@ const MAXGROUPS = 1073741823;
 const TEMPLATE_ESCAPES: Readonly<Record<string, string>> = {
   "\\a": "\x07", "\\b": "\b", "\\f": "\f", "\\n": "\n", "\\r": "\r", "\\t": "\t", "\\v": "\v", "\\\\": "\\",
 };
-const IDENTIFIER = /^[\p{XID_Start}_][\p{XID_Continue}]*$/u;
 // Python's int(): surrounding whitespace, a sign, Unicode decimal digits, single underscores.
 const PY_INT = /^\s*[+-]?\p{Nd}+(?:_\p{Nd}+)*\s*$/u;
 
@@ -64,9 +63,9 @@ export function parseTemplate(template: string, groups: number, groupIndex: Read
     if (c === "g") {
       if (!src.match("<")) throw src.error("missing <");
       const name = src.getUntil(">", "group name");
-      const nameLen = Array.from(name).length;
+      const nameLen = cpLen(name);
       let index: number;
-      if (IDENTIFIER.test(name.normalize("NFKC"))) {
+      if (isIdentifier(name)) {
         const found = groupIndex.get(name);
         if (found === undefined) throw new PythonError("IndexError", `unknown group name ${pyStrRepr(name)}`);
         index = found;
@@ -107,9 +106,4 @@ export function parseTemplate(template: string, groups: number, groupIndex: Read
   }
   flush();
   return parts;
-}
-
-/** Python's `re.error` text for a message at a template position (exported for tests). */
-export function templateErrorText(msg: string, template: string, pos: number): string {
-  return reErrorText(msg, Array.from(template), pos);
 }

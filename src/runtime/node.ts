@@ -11,7 +11,7 @@ import { pythonGlob } from "./python-glob.ts";
 
 function toStat(s: fs.Stats | undefined): FileStat | undefined {
   if (!s) return undefined;
-  return { mtimeMs: s.mtimeMs, size: s.size, isFile: s.isFile(), isDirectory: s.isDirectory() };
+  return { mtimeMs: s.mtimeMs, size: s.size, isFile: s.isFile(), isDirectory: s.isDirectory(), identity: `${s.dev}:${s.ino}` };
 }
 
 let tmpCounter = 0;
@@ -26,7 +26,8 @@ export function nodeRuntime(name = "node"): Runtime {
     lstat: (path) => toStat(fs.lstatSync(path, { throwIfNoEntry: false })),
     realpath(path) {
       try {
-        return fs.realpathSync(path);
+        // The native call is one syscall; the JS version lstats every path component.
+        return fs.realpathSync.native(path);
       } catch {
         return path;
       }
@@ -80,6 +81,11 @@ export function nodeRuntime(name = "node"): Runtime {
       }
     },
     mainScript: () => process.argv[1],
+    onSignal(signal, handler) {
+      process.on(signal, handler);
+      return () => void process.off(signal, handler);
+    },
+    exit: (code) => process.exit(code),
     now: () => performance.timeOrigin + performance.now(),
     pid: process.pid,
     hostname: () => os.hostname(),

@@ -15,6 +15,8 @@ export interface FileStat {
   readonly size: number;
   readonly isFile: boolean;
   readonly isDirectory: boolean;
+  /** Device and inode, "dev:ino": equal for two paths that are the same file (links included). */
+  readonly identity: string;
 }
 
 /** Options for {@link Runtime.glob}. */
@@ -64,6 +66,10 @@ export interface Runtime {
   processAlive(pid: number): boolean;
   /** The script the process was started with (for `{basename}` in DEFAULT_RUFFUS_HISTORY_FILE), if any. */
   mainScript(): string | undefined;
+  /** Calls `handler` on SIGINT/SIGTERM instead of dying; returns a function that removes it. */
+  onSignal(signal: "SIGINT" | "SIGTERM", handler: () => void): () => void;
+  /** Ends the process. */
+  exit(code: number): never;
   /** Wall-clock time in milliseconds since the epoch, with a sub-millisecond fraction. */
   now(): number;
   /** The process id (for lock files and worker identification). */

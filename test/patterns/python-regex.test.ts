@@ -360,6 +360,11 @@ describe("Python syntax becomes JavaScript", () => {
     assert.equal(pythonRegexInfo(re).groupIndex.get("w"), 1);
     assert.deepEqual(pythonSubn(re, String.raw`\g<w>`, "aabb"), { result: "ab", count: 2 });
   });
+  test("JavaScript escapes \\u{...} and \\p{...} are accepted too; malformed ones keep Python's error", () => {
+    assert.deepEqual(pythonSubn(compilePythonRegex(String.raw`\p{Lu}[\p{Ll}\d]+\u{1F600}`), "_", "xAb1😀"), { result: "x_", count: 1 });
+    assert.throws(() => compilePythonRegex(String.raw`\u{zz}`), (e) => e instanceof PatternSyntaxError && e.message === "re.error: (incomplete escape \\u at position 0)");
+    assert.throws(() => compilePythonRegex(String.raw`\p{Nope}`), (e) => e instanceof PatternSyntaxError && e.message === "re.error: (bad escape \\p at position 0)");
+  });
   test("a RegExp not made here is read as a Python pattern, keeping its i/m/s flags", () => {
     assert.deepEqual(pythonSubn(/A(?<x>b)$/i, String.raw`[\g<x>]`, "ab\n"), { result: "[b]\n", count: 1 });
   });
@@ -389,6 +394,9 @@ describe("known differences from Python (documented in python-regex.ts)", () => 
   test("a group inside a repeat keeps only the last iteration's capture (Python keeps 'a' here)", () => {
     const m = pythonSearch(compilePythonRegex("(?:(a)|(b))+"), "ab");
     assert.deepEqual(m?.groups, ["ab", undefined, "b"]);
+  });
+  test("a backreference to a group that did not take part matches '' (Python: no match at all)", () => {
+    assert.equal(pythonSearch(compilePythonRegex(String.raw`(a)?b\1`), "b")?.end, 1);
   });
   test("a repeat whose body can match empty: JavaScript retries the other branch (Python stops at '')", () => {
     assert.deepEqual(pythonSubn(compilePythonRegex("(|a)+"), "[\\1]", "aa"), { result: "[a][]", count: 2 });

@@ -180,6 +180,13 @@ describe("formatter() (reference §2.5)", () => {
     const s = sub(formatter(String.raw`\.txt$`), ["b.csv"]);
     assert.equal(s.output("constant.out"), "constant.out");
   });
+  test("if the regex of any input fails, no input has components (compared with Ruffus 2.8.4)", () => {
+    fails(
+      () => sub(formatter("a", "zzz"), ["a.txt", "b.txt"]).output("{basename[0]}"),
+      NoMatchError,
+      "Unmatched field {basename} in '{basename[0]}' where\n  input =  ['a.txt', 'b.txt'],\n  filter = formatter('a', 'zzz'). Possible substitutions= [], {}.",
+    );
+  });
   test("a named group overrides the path component of the same name", () => {
     assert.equal(sub(formatter(String.raw`(?P<basename>\d+)\..+`), ["/a/b/c/sample1.bam"]).output("{basename[0]}"), "1");
   });
