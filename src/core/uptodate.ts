@@ -8,8 +8,9 @@ import { epochToText } from "../report/shorten.ts";
 import { RuffusError } from "./errors.ts";
 import type { FileCache } from "./file-cache.ts";
 import { functionFingerprint, paramsFingerprint } from "./fingerprint.ts";
-import type { JobHistory } from "./history-types.ts";
+import type { JobHistory, OutputRecord } from "./history-types.ts";
 import type { Task } from "./task.ts";
+import type { FileStat } from "../runtime/types.ts";
 
 /** The answer of an up-to-date check: Ruffus's `(needs_update, message)`. */
 export interface UptodateResult {
@@ -39,28 +40,47 @@ export function checkModifyTime(params: readonly unknown[], task: Task, ctx: Upt
   if (!outputs.length) return { needsUpdate: true, reason: "Missing output file" };
   const { files, history, checksumLevel: level } = ctx;
 
-  const missing: string[] = [];
-  for (const f of inputs) if (!files.exists(f)) missing.push(f);
-  for (const f of outputs) if (!files.exists(f)) missing.push(f);
-  if (missing.length) {
+  // This runs once per job on every re-run: one stat per file, no allocation on the common path.
+  let missing: string[] | undefined;
+  const inStats: FileStat[] = new Array(inputs.length);
+  const outStats: FileStat[] = new Array(outputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const st = files.stat(inputs[i]);
+    if (st) inStats[i] = st;
+    else (missing ??= []).push(inputs[i]);
+  }
+  for (let i = 0; i < outputs.length; i++) {
+    const st = files.stat(outputs[i]);
+    if (st) outStats[i] = st;
+    else (missing ??= []).push(outputs[i]);
+  }
+  if (missing) {
     return { needsUpdate: true, reason: `...\n        Missing file${missing.length > 1 ? "s" : ""} ${ctx.show(missing)}` };
   }
 
+  const records: (OutputRecord | undefined)[] = new Array(outputs.length);
   if (level >= 1) {
-    const unrecorded = unique(outputs.filter((f) => !history.has(f)));
-    if (unrecorded.length) {
-      return {
-        needsUpdate: true,
-        reason: `Uncheckpointed file${unrecorded.length > 1 ? "s" : ""} (left over from a failed run?):\n        ${ctx.show(unrecorded)}`,
-      };
+    let unrecorded: string[] | undefined;
+    for (let i = 0; i < outputs.length; i++) {
+      const rec = history.get(outputs[i]);
+      if (rec) records[i] = rec;
+      else (unrecorded ??= []).push(outputs[i]);
+    }
+    if (unrecorded) {
+      const u = unique(unrecorded);
+      return { needsUpdate: true, reason: `Uncheckpointed file${u.length > 1 ? "s" : ""} (left over from a failed run?):\n        ${ctx.show(u)}` };
     }
     if (level >= 2) {
       const funcChanged: string[] = [];
       const paramsChanged: string[] = [];
       const funcHash = functionFingerprint(task.func);
       const paramsHash = level >= 3 ? paramsFingerprint(params.slice(2)) : "";
-      for (const f of unique(outputs)) {
-        const rec = history.get(f)!;
+      const seen = new Set<string>();
+      for (let i = 0; i < outputs.length; i++) {
+        const f = outputs[i];
+        if (seen.has(f)) continue;
+        seen.add(f);
+        const rec = records[i]!;
         if (level >= 3 && rec.paramsHash !== paramsHash) paramsChanged.push(f);
         else if (rec.funcHash !== funcHash) funcChanged.push(f);
       }
@@ -71,40 +91,48 @@ export function checkModifyTime(params: readonly unknown[], task: Task, ctx: Upt
 
   if (!inputs.length) return { needsUpdate: false, reason: "Missing input files" };
 
-  const inTimes: [number, string][] = [];
-  // Same device and inode = the same file: cheaper than realpath() and catches hard links too.
-  const inputIds = new Set<string>();
-  for (const f of inputs) {
-    const st = files.stat(f)!;
-    inputIds.add(st.identity);
-    let t = st.mtimeMs;
+  const inTimes: number[] = new Array(inputs.length);
+  let newestInput = -Infinity;
+  for (let i = 0; i < inputs.length; i++) {
+    let t = inStats[i].mtimeMs;
     if (level >= 1) {
-      const rec = history.get(f);
-      if (rec) t = Math.max(t, rec.mtime);
+      const rec = history.get(inputs[i]);
+      if (rec && rec.mtime > t) t = rec.mtime;
     }
-    inTimes.push([t, f]);
+    inTimes[i] = t;
+    if (t > newestInput) newestInput = t;
   }
-  const outTimes: [number, string][] = [];
-  for (const f of outputs) {
+  const outTimes: (number | undefined)[] = new Array(outputs.length);
+  let oldestOutput = Infinity;
+  for (let i = 0; i < outputs.length; i++) {
+    const st = outStats[i];
     // An output that is (a link to) one of the inputs passes through; it cannot be out of date with itself.
-    const st = files.stat(f)!;
-    if (inputIds.has(st.identity)) continue;
+    if (isOneOf(st, inStats)) continue;
     let t = st.mtimeMs;
     if (level >= 1) {
-      const rec = history.get(f)!;
+      const rec = records[i]!;
       // Touching an output by hand does not make it newer than when the job recorded it; only
       // an output much older than its record (restored from a backup, say) counts by its file time.
       if (!(rec.mtime > t && rec.mtime - t > 1100)) t = rec.mtime;
     }
-    outTimes.push([t, f]);
+    outTimes[i] = t;
+    if (t < oldestOutput) oldestOutput = t;
   }
-  if (inTimes.length && outTimes.length) {
-    const newestInput = Math.max(...inTimes.map((x) => x[0]));
-    const oldestOutput = Math.min(...outTimes.map((x) => x[0]));
-    if (newestInput >= oldestOutput) return { needsUpdate: true, reason: fileDates(inTimes, outTimes, ctx) };
-  }
-  if (datesWhenUptodate) return { needsUpdate: false, reason: "Up to date\n" + fileDates(inTimes, outTimes, ctx) };
+  const dates = (): string => fileDates(pairs(inTimes, inputs), pairs(outTimes, outputs), ctx);
+  if (oldestOutput !== Infinity && newestInput >= oldestOutput) return { needsUpdate: true, reason: dates() };
+  if (datesWhenUptodate) return { needsUpdate: false, reason: "Up to date\n" + dates() };
   return { needsUpdate: false, reason: "Up to date" };
+}
+
+function pairs(times: readonly (number | undefined)[], names: readonly string[]): [number, string][] {
+  const out: [number, string][] = [];
+  for (let i = 0; i < names.length; i++) if (times[i] !== undefined) out.push([times[i] as number, names[i]]);
+  return out;
+}
+
+function isOneOf(st: FileStat, others: FileStat[]): boolean {
+  for (const o of others) if (o.ino === st.ino && o.dev === st.dev) return true;
+  return false;
 }
 
 function unique(list: string[]): string[] {

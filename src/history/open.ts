@@ -57,5 +57,5 @@ export async function openHistory(o: OpenHistoryOptions): Promise<JobHistory> {
   const file = historyFileFor(o.file, o.checksumLevel, o.cwd);
   if (file === undefined) return new MemoryHistory();
   if (!o.write && !rt().stat(abspath(file, o.cwd))) return new MemoryHistory();
-  return SqliteHistory.open(file, { cwd: o.cwd, write: o.write, replaceUnreadable: o.replaceUnreadable });
+  return SqliteHistory.open(file, { cwd: o.cwd, write: o.write, checksumLevel: o.checksumLevel, replaceUnreadable: o.replaceUnreadable });
 }

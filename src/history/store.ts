@@ -32,6 +32,8 @@ interface Row {
 /** Options of {@link SqliteHistory.open}. */
 export interface SqliteHistoryOptions {
   readonly cwd: string;
+  /** Fingerprints are only read at checksum level 2 and above. */
+  readonly checksumLevel: number;
   /** Take the lock and allow writing (runs); printouts open read-only. */
   readonly write: boolean;
   /** Start from an empty history if the file is unreadable, keeping the bad file aside (recreate mode). */
@@ -80,7 +82,7 @@ export class SqliteHistory implements JobHistory {
     try {
       const db = await loadDatabase(SQL, absFile, o);
       const h = new SqliteHistory(absFile, db, dirname(absFile), o.cwd, release, o.minFlushIntervalMs ?? 300);
-      h.readAll();
+      h.readAll(o.checksumLevel >= 2);
       return h;
     } catch (e) {
       await release?.();
@@ -88,15 +90,12 @@ export class SqliteHistory implements JobHistory {
     }
   }
 
-  private readAll(): void {
-    const stmt = this.db.prepare("SELECT path, completed, func_hash, params_hash FROM outputs");
-    try {
-      while (stmt.step()) {
-        const r = stmt.get();
-        this.records.set(r[0] as string, { mtime: r[1] as number, funcHash: r[2] as string, paramsHash: r[3] as string });
-      }
-    } finally {
-      stmt.free();
+  /** Reads every record once. Below level 2 the fingerprints are not compared, so not read (half the time). */
+  private readAll(withHashes: boolean): void {
+    const res = this.db.exec(withHashes ? "SELECT path, completed, func_hash, params_hash FROM outputs" : "SELECT path, completed FROM outputs");
+    if (!res.length) return;
+    for (const r of res[0].values) {
+      this.records.set(r[0] as string, { mtime: r[1] as number, funcHash: (r[2] as string) ?? "", paramsHash: (r[3] as string) ?? "" });
     }
   }
 

@@ -85,6 +85,55 @@ function regexReplace(fileName: string, display: string, re: RegExp, p: string, 
   throw new NoMatchError(`File '${fileName}' does not match regex('${display}') and pattern '${p}'\n\n`);
 }
 
+const group1Splits = new Map<string, string[] | null>();
+
+/**
+ * Splits a replacement template at its `\1` / `\g<1>` references, or null when it uses anything
+ * else (other groups, escapes): then the general Python re.sub emulation is used.
+ */
+function splitAtGroup1(template: string): string[] | null {
+  let cached = group1Splits.get(template);
+  if (cached !== undefined) return cached;
+  const pieces: string[] = [];
+  let cur = "";
+  cached = pieces;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (c !== "\\") {
+      cur += c;
+      continue;
+    }
+    if (template.startsWith("\\g<1>", i)) {
+      pieces.push(cur);
+      cur = "";
+      i += 4;
+    } else if (template[i + 1] === "1" && !/[0-9]/.test(template[i + 2] ?? "")) {
+      pieces.push(cur);
+      cur = "";
+      i += 1;
+    } else {
+      cached = null;
+      break;
+    }
+  }
+  if (cached) pieces.push(cur);
+  if (group1Splits.size < 10000) group1Splits.set(template, cached);
+  return cached;
+}
+
+/**
+ * suffix() output, the common case, without the regex engine: `(.*)<suffix>$` on a name without
+ * newlines matches exactly when the name ends with the suffix, with group 1 the part before it.
+ * Returns undefined when the fast path does not apply.
+ */
+function suffixFast(fileName: string, suffix: string, p: string): string | undefined {
+  if (!suffix || fileName.includes("\n") || p.includes("\x01") || p.includes("\x02")) return undefined;
+  const template = !p.includes("\\1") && !p.includes("\\g<1>") ? "\\g<1>" + p : p;
+  const pieces = splitAtGroup1(template);
+  if (!pieces || !fileName.endsWith(suffix)) return undefined;
+  return pieces.join(fileName.slice(0, fileName.length - suffix.length));
+}
+
 function regexSubstituter(f: CompiledFilter, inputFileNames: readonly string[], outputDir: string | undefined): JobSubstituter {
   const filter = f.filter as Extract<FileFilter, { kind: "suffix" | "regex" }>;
   const re = f.regex as RegExp;
@@ -97,7 +146,8 @@ function regexSubstituter(f: CompiledFilter, inputFileNames: readonly string[], 
     return isSuffix && outputDir !== undefined ? join(outputDir, basename(first)) : first;
   };
   return {
-    output: (value) => mapStrings(value, (p) => regexReplace(start(), filter.pattern, re, p, isSuffix)),
+    output: (value) =>
+      mapStrings(value, (p) => (isSuffix ? suffixFast(start(), filter.pattern, p) : undefined) ?? regexReplace(start(), filter.pattern, re, p, isSuffix)),
     extra: (value) => mapStrings(value, (p) => regexReplace(start(), filter.pattern, re, p, false)),
   };
 }

@@ -11,7 +11,7 @@ import { pythonGlob } from "./python-glob.ts";
 
 function toStat(s: fs.Stats | undefined): FileStat | undefined {
   if (!s) return undefined;
-  return { mtimeMs: s.mtimeMs, size: s.size, isFile: s.isFile(), isDirectory: s.isDirectory(), identity: `${s.dev}:${s.ino}` };
+  return { mtimeMs: s.mtimeMs, size: s.size, isFile: s.isFile(), isDirectory: s.isDirectory(), dev: s.dev, ino: s.ino };
 }
 
 let tmpCounter = 0;

@@ -15,8 +15,9 @@ export interface FileStat {
   readonly size: number;
   readonly isFile: boolean;
   readonly isDirectory: boolean;
-  /** Device and inode, "dev:ino": equal for two paths that are the same file (links included). */
-  readonly identity: string;
+  /** Device and inode numbers: equal for two paths that are the same file (links included). */
+  readonly dev: number;
+  readonly ino: number;
 }
 
 /** Options for {@link Runtime.glob}. */
