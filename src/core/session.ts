@@ -144,8 +144,8 @@ export class Session implements JobSource, UptodateContext {
   checkJob(task: Task, job: Job, datesWhenUptodate = false): UptodateResult | undefined {
     if (task.uptodateCheck) {
       const r = (task.uptodateCheck as (...p: unknown[]) => unknown)(...job.params);
-      if (Array.isArray(r)) return { needsUpdate: Boolean(r[0]), reason: String(r[1] ?? "") };
-      if (typeof r === "boolean") return { needsUpdate: r, reason: "" };
+      if (Array.isArray(r)) return { needsUpdate: Boolean(r[0]), reason: String(r[1] ?? ""), kind: "custom" };
+      if (typeof r === "boolean") return { needsUpdate: r, reason: "", kind: "custom" };
       throw new RuffusError(`Task '${task.displayName}': checkIfUptodate() must return [needsUpdate, reason] or a boolean, synchronously.`);
     }
     switch (task.kind) {

@@ -6,6 +6,7 @@
 import { stringsIn } from "../patterns/flatten.ts";
 import { epochToText } from "../report/shorten.ts";
 import { RuffusError } from "./errors.ts";
+import { pyStringRepr } from "./describe.ts";
 import type { FileCache } from "./file-cache.ts";
 import { functionFingerprint, paramsFingerprint } from "./fingerprint.ts";
 import type { JobHistory, OutputRecord } from "./history-types.ts";
@@ -16,7 +17,23 @@ import type { FileStat } from "../runtime/types.ts";
 export interface UptodateResult {
   readonly needsUpdate: boolean;
   readonly reason: string;
+  /** The reason as data, for `ruff why` and JSON output. */
+  readonly kind?: ReasonKind;
+  /** The files the reason is about (for "older-than-input": the newest input, then the oldest output). */
+  readonly files?: readonly string[];
 }
+
+/** Why a job needs to run (or that it does not). */
+export type ReasonKind =
+  | "uptodate"
+  | "missing-files"
+  | "no-output"
+  | "uncheckpointed"
+  | "function-changed"
+  | "params-changed"
+  | "older-than-input"
+  | "directories-missing"
+  | "custom";
 
 /** Everything an up-to-date check reads. */
 export interface UptodateContext {
@@ -37,7 +54,7 @@ export function checkModifyTime(params: readonly unknown[], task: Task, ctx: Upt
   if (params.length < 2) return { needsUpdate: true, reason: "" };
   const inputs = stringsIn(params[0]);
   const outputs = stringsIn(params[1]);
-  if (!outputs.length) return { needsUpdate: true, reason: "Missing output file" };
+  if (!outputs.length) return { needsUpdate: true, reason: "Missing output file", kind: "no-output" };
   const { files, history, checksumLevel: level } = ctx;
 
   // This runs once per job on every re-run: one stat per file, no allocation on the common path.
@@ -55,7 +72,7 @@ export function checkModifyTime(params: readonly unknown[], task: Task, ctx: Upt
     else (missing ??= []).push(outputs[i]);
   }
   if (missing) {
-    return { needsUpdate: true, reason: `...\n        Missing file${missing.length > 1 ? "s" : ""} ${ctx.show(missing)}` };
+    return { needsUpdate: true, reason: `...\n        Missing file${missing.length > 1 ? "s" : ""} ${ctx.show(missing)}`, kind: "missing-files", files: missing };
   }
 
   const records: (OutputRecord | undefined)[] = new Array(outputs.length);
@@ -68,7 +85,12 @@ export function checkModifyTime(params: readonly unknown[], task: Task, ctx: Upt
     }
     if (unrecorded) {
       const u = unique(unrecorded);
-      return { needsUpdate: true, reason: `Uncheckpointed file${u.length > 1 ? "s" : ""} (left over from a failed run?):\n        ${ctx.show(u)}` };
+      return {
+        needsUpdate: true,
+        reason: `Uncheckpointed file${u.length > 1 ? "s" : ""} (left over from a failed run?):\n        ${ctx.show(u)}`,
+        kind: "uncheckpointed",
+        files: u,
+      };
     }
     if (level >= 2) {
       const funcChanged: string[] = [];
@@ -84,12 +106,16 @@ export function checkModifyTime(params: readonly unknown[], task: Task, ctx: Upt
         if (level >= 3 && rec.paramsHash !== paramsHash) paramsChanged.push(f);
         else if (rec.funcHash !== funcHash) funcChanged.push(f);
       }
-      if (funcChanged.length) return { needsUpdate: true, reason: `Pipeline function has changed:\n        ${ctx.show(funcChanged)}` };
-      if (paramsChanged.length) return { needsUpdate: true, reason: `Pipeline parameters have changed:\n        ${ctx.show(paramsChanged)}` };
+      if (funcChanged.length) {
+        return { needsUpdate: true, reason: `Pipeline function has changed:\n        ${ctx.show(funcChanged)}`, kind: "function-changed", files: funcChanged };
+      }
+      if (paramsChanged.length) {
+        return { needsUpdate: true, reason: `Pipeline parameters have changed:\n        ${ctx.show(paramsChanged)}`, kind: "params-changed", files: paramsChanged };
+      }
     }
   }
 
-  if (!inputs.length) return { needsUpdate: false, reason: "Missing input files" };
+  if (!inputs.length) return { needsUpdate: false, reason: "Missing input files", kind: "uptodate" };
 
   const inTimes: number[] = new Array(inputs.length);
   let newestInput = -Infinity;
@@ -119,9 +145,13 @@ export function checkModifyTime(params: readonly unknown[], task: Task, ctx: Upt
     if (t < oldestOutput) oldestOutput = t;
   }
   const dates = (): string => fileDates(pairs(inTimes, inputs), pairs(outTimes, outputs), ctx);
-  if (oldestOutput !== Infinity && newestInput >= oldestOutput) return { needsUpdate: true, reason: dates() };
-  if (datesWhenUptodate) return { needsUpdate: false, reason: "Up to date\n" + dates() };
-  return { needsUpdate: false, reason: "Up to date" };
+  if (oldestOutput !== Infinity && newestInput >= oldestOutput) {
+    const newest = inputs[inTimes.indexOf(newestInput)];
+    const oldest = outputs[outTimes.indexOf(oldestOutput)];
+    return { needsUpdate: true, reason: dates(), kind: "older-than-input", files: [newest, oldest] };
+  }
+  if (datesWhenUptodate) return { needsUpdate: false, reason: "Up to date\n" + dates(), kind: "uptodate" };
+  return { needsUpdate: false, reason: "Up to date", kind: "uptodate" };
 }
 
 function pairs(times: readonly (number | undefined)[], names: readonly string[]): [number, string][] {
@@ -166,7 +196,7 @@ export function checkDirectoriesMissing(params: readonly unknown[], ctx: Uptodat
     }
     if (!s.isDirectory) throw new NotADirectoryError(`${d} already exists but as a file, not a directory`);
   }
-  if (missing.length > 1) return { needsUpdate: true, reason: `: Directories '${missing.join(", ")}' are missing` };
-  if (missing.length) return { needsUpdate: true, reason: `: Directories '${missing[0]}' is missing` };
-  return { needsUpdate: false, reason: "All directories exist" };
+  if (missing.length > 1) return { needsUpdate: true, reason: `: Directories ${pyStringRepr(missing.join(", "))} are missing`, kind: "directories-missing", files: missing };
+  if (missing.length) return { needsUpdate: true, reason: `: Directories ${pyStringRepr(missing[0])} is missing`, kind: "directories-missing", files: missing };
+  return { needsUpdate: false, reason: "All directories exist", kind: "uptodate" };
 }

@@ -5,11 +5,11 @@
  */
 import type { SqlJsStatic } from "sql.js";
 
-let wasmBinary: Uint8Array | undefined;
+let wasmBinary: (() => Uint8Array) | undefined;
 let loading: Promise<SqlJsStatic> | undefined;
 
-/** Gives sql.js its wasm bytes (used by the single binary, where no node_modules exist). */
-export function setSqlWasm(bytes: Uint8Array): void {
+/** Gives sql.js a source of its wasm bytes (the single binary, where no node_modules exist); read on first use. */
+export function setSqlWasm(bytes: () => Uint8Array): void {
   wasmBinary = bytes;
 }
 
@@ -18,9 +18,8 @@ export function sqlJs(): Promise<SqlJsStatic> {
   loading ??= (async () => {
     const mod = (await import("sql.js")) as unknown as { default: (config?: { wasmBinary?: ArrayBuffer }) => Promise<SqlJsStatic> };
     const init = mod.default;
-    const config = wasmBinary
-      ? { wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer }
-      : undefined;
+    const bytes = wasmBinary?.();
+    const config = bytes ? { wasmBinary: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer } : undefined;
     return init(config);
   })();
   return loading;

@@ -1,0 +1,37 @@
+/**
+ * Builds the single `ruff` binary with `bun build --compile` (Bun is a dev dependency):
+ *
+ *   node_modules/.bin/bun build.ts                 # dist/ruff (and dist/ruffus) for this machine
+ *   node_modules/.bin/bun build.ts --all           # every release target into dist/<target>/
+ *   node_modules/.bin/bun build.ts bun-linux-arm64 # one target
+ *
+ * The binary embeds the library, the sql.js wasm and the type declarations for `ruff init`.
+ */
+import { $ } from "bun";
+import { copyFileSync, mkdirSync, statSync } from "node:fs";
+
+const TARGETS = ["bun-linux-x64", "bun-linux-arm64", "bun-darwin-arm64", "bun-darwin-x64", "bun-windows-x64"];
+const args = process.argv.slice(2);
+const targets: (string | undefined)[] = args.includes("--all") ? TARGETS : args.length ? args : [undefined];
+
+await $`node --import tsx scripts/dts.ts`;
+
+for (const target of targets) {
+  const dir = target ? `dist/${target.replace(/^bun-/, "")}` : "dist";
+  mkdirSync(dir, { recursive: true });
+  const exe = target?.includes("windows") ? ".exe" : "";
+  const outfile = `${dir}/ruff${exe}`;
+  const result = await Bun.build({
+    entrypoints: ["src/cli/bin.ts"],
+    compile: target ? { target: target as Bun.Build.CompileTarget, outfile } : { outfile },
+    minify: true,
+    bytecode: true,
+    format: "esm",
+  });
+  if (!result.success) {
+    for (const log of result.logs) console.error(log);
+    process.exit(1);
+  }
+  copyFileSync(outfile, `${dir}/ruffus${exe}`);
+  console.log(`${outfile} (${(statSync(outfile).size / 1048576).toFixed(1)} MiB) and ${dir}/ruffus${exe}`);
+}

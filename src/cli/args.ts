@@ -1,0 +1,218 @@
+/**
+ * The `ruff` command line: cac for the option table and help, plus two things cac cannot do on
+ * its own — Ruffus's underscore spellings (`--target_tasks`) and Ruffus's verbosity forms
+ * (`-v`, `-vv`, `-v 5`, `--verbose 5:3`, repeated), which are taken out of argv before cac sees it.
+ */
+import { cac, type CAC } from "cac";
+import { UsageError } from "./errors.ts";
+
+/** Everything the command line can ask for. */
+export interface CliOptions {
+  command: "run" | "init" | "list" | "why" | "help" | "version";
+  /** The pipeline file (run, list, why). */
+  file?: string;
+  /** init: the directory; why: the task or file asked about. */
+  subject?: string;
+  targetTasks: string[];
+  forcedTasks: string[];
+  jobs: number;
+  useThreads: boolean;
+  justPrint: boolean;
+  touchFilesOnly: boolean;
+  recreateDatabase: boolean;
+  checksumFileName?: string;
+  checksumLevel?: number;
+  flowchart?: string;
+  flowchartFormat?: string;
+  drawGraphHorizontally: boolean;
+  keyLegendInGraph: boolean;
+  /** undefined when no -v was given. */
+  verbose?: number;
+  verboseAbbreviatedPath?: number;
+  logFile?: string;
+  json: boolean;
+  /** Arguments after `--`, for the pipeline itself. */
+  pipelineArgs: string[];
+  helpText?: string;
+}
+
+const LONG_OPTIONS = [
+  "target-tasks",
+  "forced-tasks",
+  "jobs",
+  "use-threads",
+  "just-print",
+  "touch-files-only",
+  "recreate-database",
+  "checksum-file-name",
+  "checksum-level",
+  "flowchart",
+  "flowchart-format",
+  "draw-graph-horizontally",
+  "key-legend-in-graph",
+  "verbose",
+  "log-file",
+];
+
+/** Ruffus's `--target_tasks` → `--target-tasks`, for every long option (values untouched). */
+function dashed(arg: string): string {
+  const m = /^--([a-z_]+)(=.*)?$/.exec(arg);
+  if (!m) return arg;
+  const name = m[1].replaceAll("_", "-");
+  return LONG_OPTIONS.includes(name) ? `--${name}${m[2] ?? ""}` : arg;
+}
+
+/**
+ * Takes every verbosity flag out of `argv` and applies Ruffus's `handle_verbose` rules: each bare
+ * `-v` adds one, `-v N` sets N, `-v N:M` sets N and the path abbreviation M.
+ */
+export function extractVerbosity(argv: string[]): { rest: string[]; verbose?: number; abbreviated?: number } {
+  const items: string[] = [];
+  const rest: string[] = [];
+  const isLevel = (s: string | undefined): s is string => s !== undefined && /^\d+(:-?\d+)?$/.test(s);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === "-v" || a === "--verbose") {
+      if (isLevel(argv[i + 1])) items.push(argv[++i]);
+      else items.push("+");
+    } else if (/^-v+$/.test(a)) {
+      for (let k = 1; k < a.length; k++) items.push("+");
+    } else if (a.startsWith("--verbose=") || /^-v\d/.test(a)) {
+      const value = a.startsWith("--verbose=") ? a.slice(10) : a.slice(2);
+      if (!isLevel(value)) {
+        throw new UsageError(`error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value '${value}'`);
+      }
+      items.push(value);
+    } else rest.push(a);
+  }
+  if (!items.length) return { rest };
+  let verbose = 0;
+  let abbreviated: number | undefined;
+  for (const item of items) {
+    if (item === "+") verbose++;
+    else {
+      const [v, m] = item.split(":");
+      verbose = Number(v);
+      if (m !== undefined) abbreviated = Number(m);
+    }
+  }
+  return { rest, verbose, abbreviated };
+}
+
+function build(version: string): CAC {
+  const cli = cac("ruff");
+  cli.usage("[options] <pipeline.ts> [-- pipeline arguments]");
+  cli.command("[pipeline]", "Run the out-of-date jobs of a pipeline file");
+  cli.command("init [dir]", "Write a starter pipeline.ts, its types and a tsconfig.json");
+  cli.command("list <pipeline>", "Print the pipeline's task names, one per line");
+  cli.command("why <pipeline> <taskOrFile>", "Say why each out-of-date job of a task (or the job making a file) would run");
+  cli.option("-T, --target-tasks <task>", "Bring this task up to date (repeat for several; default: all)");
+  cli.option("--forced-tasks <task>", "Run this task and everything after it even if up to date (repeatable)");
+  cli.option("-j, --jobs <n>", "Run up to n jobs at once", { default: 1 });
+  cli.option("--use-threads", "Run jobs concurrently in the main thread instead of worker processes");
+  cli.option("-n, --just-print", "Print what would run and why, without running anything");
+  cli.option("--touch-files-only", "Touch the outputs instead of making them, and record them");
+  cli.option("--recreate-database", "Rebuild the history from the files on disk; nothing runs");
+  cli.option("--checksum-file-name <file>", "History file (default .ruffus_history.sqlite)");
+  cli.option("--checksum-level <n>", "0 file times, 1 + history (default), 2 + function, 3 + extras");
+  cli.option("--flowchart <file>", "Draw the pipeline to this file (.svg, .png, .dot, .json...) instead of running");
+  cli.option("--flowchart-format <format>", "Flowchart format, when not the file's extension");
+  cli.option("--draw-graph-horizontally", "Lay the flowchart out left to right");
+  cli.option("--key-legend-in-graph", "Add the colour key to the flowchart");
+  cli.option("-v, --verbose [level]", "More output; -v N or -v N:M sets level N and path abbreviation M");
+  cli.option("-L, --log-file <file>", "Also write the log to this file");
+  cli.option("--json", "With -n or why: print JSON");
+  cli.option("--version", "Print the version");
+  cli.help();
+  void version;
+  return cli;
+}
+
+const KNOWN = new Set([
+  "--", "T", "targetTasks", "forcedTasks", "j", "jobs", "useThreads", "n", "justPrint", "touchFilesOnly", "recreateDatabase",
+  "checksumFileName", "checksumLevel", "flowchart", "flowchartFormat", "drawGraphHorizontally", "keyLegendInGraph",
+  "v", "verbose", "L", "logFile", "json", "h", "help", "version",
+]);
+
+function asList(v: unknown): string[] {
+  if (v === undefined || v === false) return [];
+  const list = Array.isArray(v) ? v : [v];
+  return list.flatMap((x) => String(x).split(",")).map((s) => s.trim()).filter(Boolean);
+}
+
+function asInt(name: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || String(v).trim() === "") throw new UsageError(`--${name} expects a whole number, not '${String(v)}'.`);
+  return n;
+}
+
+/** Parses the arguments after the program name. */
+export function parseArgs(argv: string[], version: string): CliOptions {
+  const { rest, verbose, abbreviated } = extractVerbosity(argv.map(dashed));
+  const cli = build(version);
+  let helpText: string | undefined;
+  cli.globalCommand.helpCallback = (sections) => {
+    helpText = sections
+      .filter((s) => !s.body.includes("--help` flag") && s.body.trim() !== "ruff")
+      .map((s) => (s.title ? `${s.title}:\n${s.body}` : s.body))
+      .join("\n\n");
+    return [];
+  };
+  let parsed;
+  try {
+    parsed = cli.parse(["node", "ruff", ...rest], { run: false });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const o = parsed.options;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN.has(key)) throw new UsageError(`Unknown option '${key.length === 1 ? "-" : "--"}${key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}'. See ruff --help.`);
+  }
+  const base: Omit<CliOptions, "command"> = {
+    targetTasks: asList(o.targetTasks),
+    forcedTasks: asList(o.forcedTasks),
+    jobs: asInt("jobs", o.jobs) ?? 1,
+    useThreads: Boolean(o.useThreads),
+    justPrint: Boolean(o.justPrint),
+    touchFilesOnly: Boolean(o.touchFilesOnly),
+    recreateDatabase: Boolean(o.recreateDatabase),
+    checksumFileName: o.checksumFileName === undefined ? undefined : String(o.checksumFileName),
+    checksumLevel: asInt("checksum-level", o.checksumLevel),
+    flowchart: o.flowchart === undefined ? undefined : String(o.flowchart),
+    flowchartFormat: o.flowchartFormat === undefined ? undefined : String(o.flowchartFormat),
+    drawGraphHorizontally: Boolean(o.drawGraphHorizontally),
+    keyLegendInGraph: Boolean(o.keyLegendInGraph),
+    verbose,
+    verboseAbbreviatedPath: abbreviated,
+    logFile: o.logFile === undefined ? undefined : String(o.logFile),
+    json: Boolean(o.json),
+    pipelineArgs: (o["--"] as string[] | undefined) ?? [],
+  };
+  if (o.help || o.h) {
+    // cac prints the help itself; we take its sections and print them to stdout ourselves.
+    const { log, info } = console;
+    console.log = console.info = () => {};
+    try {
+      cli.outputHelp();
+    } finally {
+      console.log = log;
+      console.info = info;
+    }
+    return { ...base, command: "help", helpText: `ruff ${version}: runs Ruffus-style pipelines written in TypeScript.\n\n${helpText ?? ""}` };
+  }
+  if (o.version) return { ...base, command: "version" };
+  if (base.jobs < 1) throw new UsageError("--jobs must be at least 1.");
+  const name = cli.matchedCommandName;
+  const args = parsed.args;
+  if (name === "init") return { ...base, command: "init", subject: args[0] };
+  if (name === "list") return { ...base, command: "list", file: args[0] };
+  if (name === "why") return { ...base, command: "why", file: args[0], subject: args[1] };
+  if (!args[0]) throw new UsageError("Which pipeline? Usage: ruff [options] <pipeline.ts>  (ruff --help for more)");
+  if (args.length > 1) throw new UsageError(`Unexpected argument '${args[1]}'. Arguments for the pipeline itself go after --: ruff ${args[0]} -- ${args.slice(1).join(" ")}`);
+  return { ...base, command: "run", file: args[0] };
+}

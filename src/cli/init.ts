@@ -1,0 +1,117 @@
+/**
+ * `ruff init [dir]`: a starter pipeline plus what an editor needs to type-check
+ * `import ... from "ruffus"` with nothing but the binary installed — the library's declaration
+ * files under `.ruff/types/`, a tsconfig.json (and deno.json) pointing "ruffus" at them, and a
+ * package.json making `.ts` files ES modules. Existing files are never overwritten.
+ */
+import { rt } from "../core/runtime.ts";
+import { join } from "../core/paths.ts";
+import type { CliOptions } from "./args.ts";
+import { EXIT, UsageError } from "./errors.ts";
+import { declarationFiles } from "./types-bundle.ts";
+
+const STARTER = `/**
+ * A starter pipeline: run it with \`ruff pipeline.ts\`, see what would run with \`ruff -n -v 3 pipeline.ts\`.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { Pipeline, suffix } from "ruffus";
+
+const p = new Pipeline("starter");
+
+const start = p.originate({
+  task: async function makeInput(output: string) {
+    await writeFile(output, \`hello from \${output}\\n\`);
+  },
+  output: ["a.txt", "b.txt"],
+});
+
+const upper = p.transform({
+  task: async function shout(input: string, output: string) {
+    await writeFile(output, (await readFile(input, "utf8")).toUpperCase());
+  },
+  input: start,
+  filter: suffix(".txt"),
+  output: ".upper",
+});
+
+p.merge({
+  task: async function combine(inputs: string[], output: string) {
+    const parts = await Promise.all(inputs.map((f) => readFile(f, "utf8")));
+    await writeFile(output, parts.join(""));
+  },
+  input: upper,
+  output: "all.upper",
+});
+
+export default p;
+`;
+
+/** Minimal declarations of node:fs/promises so the starter type-checks without @types/node. */
+const NODE_FS_SHIM = `// Enough of node:fs/promises for pipelines to type-check without @types/node.
+// Delete this file (and its tsconfig entry) if you install @types/node or @types/bun.
+declare module "node:fs/promises" {
+  export function readFile(path: string, encoding: "utf8" | "utf-8"): Promise<string>;
+  export function readFile(path: string): Promise<Uint8Array>;
+  export function writeFile(path: string, data: string | Uint8Array): Promise<void>;
+  export function appendFile(path: string, data: string | Uint8Array): Promise<void>;
+  export function mkdir(path: string, options?: { recursive?: boolean }): Promise<string | undefined>;
+  export function readdir(path: string): Promise<string[]>;
+  export function rm(path: string, options?: { recursive?: boolean; force?: boolean }): Promise<void>;
+  export function unlink(path: string): Promise<void>;
+  export function rename(from: string, to: string): Promise<void>;
+  export function stat(path: string): Promise<{ size: number; mtimeMs: number; isFile(): boolean; isDirectory(): boolean }>;
+}
+`;
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: "ES2022",
+    module: "preserve",
+    moduleResolution: "bundler",
+    strict: true,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+    skipLibCheck: true,
+    types: [],
+    paths: { ruffus: ["./.ruff/types/mod.d.ts"] },
+  },
+  include: ["*.ts", ".ruff/types/node-fs.d.ts"],
+};
+
+/** `ruff init`. */
+export async function initCommand(o: CliOptions): Promise<number> {
+  const dir = o.subject ?? ".";
+  await rt().mkdirp(dir);
+  const written: string[] = [];
+  const kept: string[] = [];
+  const put = async (name: string, text: string, overwrite = false): Promise<void> => {
+    const path = join(dir, name);
+    if (!overwrite && rt().stat(path)) {
+      kept.push(name);
+      return;
+    }
+    const slash = path.lastIndexOf("/");
+    if (slash > 0) await rt().mkdirp(path.slice(0, slash));
+    await rt().writeTextFile(path, text);
+    written.push(name);
+  };
+  const types = await declarationFiles();
+  if (!types) {
+    throw new UsageError("This ruff has no bundled type declarations (run `npm run build` or `node --import tsx scripts/dts.ts` first).");
+  }
+  await put("pipeline.ts", STARTER);
+  // The declarations belong to this version of ruff: refresh them every time.
+  for (const [name, text] of Object.entries(types)) await put(join(".ruff/types", name), text, true);
+  await put(".ruff/types/node-fs.d.ts", NODE_FS_SHIM, true);
+  await put("tsconfig.json", JSON.stringify(TSCONFIG, null, 2) + "\n");
+  await put("deno.json", JSON.stringify({ imports: { ruffus: "./.ruff/types/mod.d.ts" } }, null, 2) + "\n");
+  await put("package.json", JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
+  await put(".gitignore", ".ruffus_history.sqlite\n.ruffus_history.sqlite.lock\n");
+  const listed = written.filter((f) => !f.startsWith(".ruff/types/") || f.endsWith("mod.d.ts"));
+  rt().stdout.write(
+    `Wrote ${listed.join(", ")}${written.length > listed.length ? " and the type declarations in .ruff/types/" : ""} in ${dir}\n` +
+      (kept.length ? `Kept existing ${kept.join(", ")}\n` : "") +
+      `Next: cd ${dir} && ruff pipeline.ts\n`,
+  );
+  return EXIT.ok;
+}

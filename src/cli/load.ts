@@ -1,0 +1,96 @@
+/**
+ * Loading the user's `pipeline.ts`. Its `import ... from "ruffus"` must reach the very API
+ * instance the command runs with (so that `instanceof Pipeline` holds and tasks land in the same
+ * "main" pipeline), whatever runtime we are on and with no node_modules next to the file:
+ *
+ * - Bun (and the compiled binary): a runtime plugin module named "ruffus" (`onResolve` does not
+ *   fire for bare names in Bun, `build.module` does);
+ * - Node: a module.register() resolve hook for ESM files, and a `require` hook for files tsx
+ *   compiles to CommonJS;
+ * - Deno: the import map in deno.json.
+ *
+ * A pipeline file either `export default`s a Pipeline, or declares tasks decorator-style into the
+ * "main" pipeline, or `export default`s a function that receives the API (needs no import at all).
+ */
+import * as api from "../mod.ts";
+import { Pipeline } from "../core/pipeline.ts";
+import { setPipelineFile } from "../history/open.ts";
+import { setPipelineArgs } from "../core/pipeline-args.ts";
+import { abspath } from "../core/paths.ts";
+import { rt } from "../core/runtime.ts";
+import { PipelineFileError, UsageError, describeLoadError } from "./errors.ts";
+
+let hooked = false;
+
+async function installResolver(): Promise<void> {
+  if (hooked) return;
+  hooked = true;
+  const g = globalThis as { Bun?: { plugin(p: unknown): void }; Deno?: unknown };
+  const exportsObject = { ...api };
+  if (g.Bun) {
+    g.Bun.plugin({
+      name: "ruffus",
+      setup(build: { module(name: string, cb: () => unknown): void }) {
+        build.module("ruffus", () => ({ exports: exportsObject, loader: "object" }));
+      },
+    });
+    return;
+  }
+  if (g.Deno) return;
+  const nodeModule = (await import("node:module")) as unknown as { default?: unknown };
+  const Module = (nodeModule.default ?? nodeModule) as {
+    register?: (specifier: string) => void;
+    _cache: Record<string, unknown>;
+    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+  };
+  const modUrl = new URL("../mod.ts", import.meta.url).href;
+  const hook = `export async function resolve(s, c, n) { return s === "ruffus" ? { url: ${JSON.stringify(modUrl)}, shortCircuit: true } : n(s, c); }`;
+  Module.register?.("data:text/javascript," + encodeURIComponent(hook));
+  // tsx compiles a pipeline.ts outside a "type": "module" package to CommonJS, which bypasses ESM hooks.
+  const key = "\0ruffus";
+  Module._cache[key] = { id: key, filename: key, loaded: true, exports: exportsObject, children: [], paths: [] };
+  const original = Module._resolveFilename;
+  Module._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
+    return request === "ruffus" ? key : original.call(this, request, ...rest);
+  };
+}
+
+/** Loads a pipeline file and returns the pipeline it declares. */
+export async function loadPipelineFile(file: string, args: string[] = []): Promise<Pipeline> {
+  const abs = abspath(file, rt().cwd());
+  const st = rt().stat(abs);
+  if (!st) throw new UsageError(`No such pipeline file: ${file}`);
+  if (st.isDirectory) throw new UsageError(`${file} is a directory; give the pipeline file, e.g. ${file.replace(/\/$/, "")}/pipeline.ts`);
+  setPipelineArgs(args);
+  setPipelineFile(abs);
+  await installResolver();
+  const mainTasksBefore = Pipeline.lookup("main")?.tasks.length ?? 0;
+  let mod: Record<string, unknown>;
+  try {
+    const url = new URL("file://" + abs.split("/").map(encodeURIComponent).join("/")).href;
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    throw new PipelineFileError(describeLoadError(e, abs));
+  }
+  const d = mod.default as { __esModule?: boolean; default?: unknown } | undefined;
+  if (d && typeof d === "object" && d.__esModule) mod = d as Record<string, unknown>;
+  let found: unknown = mod.default;
+  if (typeof found === "function" && !(found instanceof Pipeline)) {
+    try {
+      found = await (found as (ruffus: typeof api) => unknown)(api);
+    } catch (e) {
+      throw new PipelineFileError(describeLoadError(e, abs));
+    }
+  }
+  if (found instanceof Pipeline) return found;
+  const main = Pipeline.lookup("main");
+  if (main && main.tasks.length > mainTasksBefore) return main;
+  if (main && main.tasks.length) return main;
+  const named = Object.values(mod).filter((v): v is Pipeline => v instanceof Pipeline);
+  if (named.length === 1) return named[0];
+  throw new PipelineFileError(
+    `${abs}: no pipeline found. Either \`export default\` a Pipeline (export default p), ` +
+      `declare tasks decorator-style (transform(...)(fn)) so they join the "main" pipeline, ` +
+      `or \`export default\` a function that receives the ruffus API and returns a Pipeline.`,
+  );
+}

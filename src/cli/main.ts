@@ -1,0 +1,49 @@
+/**
+ * `ruff`: the command-line entry point. Runs unchanged under Node (with tsx), Bun, Deno and
+ * inside the compiled binary:
+ *
+ *   node --import tsx src/cli/main.ts pipeline.ts | bun src/cli/main.ts pipeline.ts | deno run -A src/cli/main.ts pipeline.ts
+ */
+import "../runtime/select.ts";
+import { rt } from "../core/runtime.ts";
+import { VERSION } from "../version.ts";
+import { parseArgs } from "./args.ts";
+import { EXIT, PipelineFileError, UsageError } from "./errors.ts";
+import { runCommand, listCommand } from "./commands.ts";
+import { whyCommand } from "./why.ts";
+import { initCommand } from "./init.ts";
+
+/** Runs the command line; resolves to the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const opts = parseArgs(argv, VERSION);
+    switch (opts.command) {
+      case "version":
+        rt().stdout.write(`ruff ${VERSION}\n`);
+        return EXIT.ok;
+      case "help":
+        rt().stdout.write((opts.helpText ?? "") + "\n");
+        return EXIT.ok;
+      case "init":
+        return await initCommand(opts);
+      case "list":
+        return await listCommand(opts);
+      case "why":
+        return await whyCommand(opts);
+      default:
+        return await runCommand(opts);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof PipelineFileError) {
+      rt().stderr.write(`ruff: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
+
+const g = globalThis as { Deno?: { args: string[] }; process?: { argv: string[]; exitCode?: number } };
+const argv = g.Deno ? g.Deno.args : (g.process?.argv.slice(2) ?? []);
+const code = await main(argv);
+// Let pending output drain, then leave with the status (open handles must not keep us alive).
+rt().exit(code);

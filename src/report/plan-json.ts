@@ -1,0 +1,82 @@
+/**
+ * The plan as JSON (`ruff -n --json`). Schema "ruffus-plan/1", documented in the README:
+ * { schema, pipeline, checksumLevel, tasks: [{ name, state: "run"|"uptodate", forced, active,
+ *   jobCount, jobs: [{ description, input, output, extras, needsUpdate, reason: { kind, files, message } }],
+ *   matchFailures, warnings }] }
+ * Jobs are listed for tasks that will run.
+ */
+import type { Pipeline } from "../core/pipeline.ts";
+import { prepare } from "../core/prepare.ts";
+import type { PlanOptions } from "../core/run-options.ts";
+
+/** One job in the JSON plan. */
+export interface PlanJob {
+  description: string;
+  input: unknown;
+  output: unknown;
+  extras: unknown[];
+  needsUpdate: boolean;
+  reason: { kind: string; files: readonly string[]; message: string };
+}
+
+/** One task in the JSON plan. */
+export interface PlanTask {
+  name: string;
+  state: "run" | "uptodate";
+  forced: boolean;
+  active: boolean;
+  jobCount: number;
+  jobs: PlanJob[];
+  matchFailures: string[];
+  warnings: string[];
+}
+
+/** The whole JSON plan. */
+export interface PlanDocument {
+  schema: "ruffus-plan/1";
+  pipeline: string;
+  checksumLevel: number;
+  tasks: PlanTask[];
+}
+
+/** Makes the JSON plan of a pipeline (nothing runs). */
+export async function planJson(pipeline: Pipeline, o: PlanOptions): Promise<PlanDocument> {
+  const { session, plan, history } = await prepare(pipeline, { ...o, forHistoryWrite: false });
+  try {
+    const toRun = new Set(plan.toRun);
+    const tasks: PlanTask[] = [];
+    for (const task of plan.allTasks) {
+      const active = session.isActive(task);
+      const jobs = active ? session.jobsOf(task) : { jobs: [], matchFailures: [], warnings: [], hasParams: false };
+      const entry: PlanTask = {
+        name: task.displayName,
+        state: toRun.has(task) ? "run" : "uptodate",
+        forced: plan.forced.has(task),
+        active,
+        jobCount: jobs.jobs.length,
+        jobs: [],
+        matchFailures: [...new Set(jobs.matchFailures)],
+        warnings: [...jobs.warnings],
+      };
+      if (toRun.has(task)) {
+        for (const job of jobs.jobs) {
+          const r = plan.forced.has(task) ? { needsUpdate: true, reason: "Forced to rerun", kind: "forced" } : session.checkJob(task, job);
+          entry.jobs.push({
+            description: session.describe(task, job).line,
+            input: job.displayParams[0] ?? null,
+            output: job.displayParams[1] ?? null,
+            extras: job.displayParams.slice(2),
+            needsUpdate: r ? r.needsUpdate : true,
+            reason: r
+              ? { kind: r.kind ?? "custom", files: ("files" in r ? r.files : undefined) ?? [], message: r.reason.trim() }
+              : { kind: "no-check", files: [], message: "No function to check if up-to-date" },
+          });
+        }
+      }
+      tasks.push(entry);
+    }
+    return { schema: "ruffus-plan/1", pipeline: pipeline.name, checksumLevel: session.checksumLevel, tasks };
+  } finally {
+    await history.close();
+  }
+}

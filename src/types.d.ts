@@ -1,0 +1,5 @@
+// Module shapes the TypeScript compiler cannot know on its own.
+declare module "*.wasm" {
+  const path: string;
+  export default path;
+}
