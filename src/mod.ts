@@ -57,7 +57,10 @@ export {
   pipelineRun,
   pipelinePrintout,
   pipelineGetTaskNames,
+  pipelinePrintoutGraph,
 } from "./core/decorators.ts";
+export type { PrintoutGraphOptions } from "./core/printout-graph.ts";
+export type { FlowchartOptions } from "./core/flowchart-plan.ts";
 export type { Decorator } from "./core/decorators.ts";
 export {
   RuffusError,

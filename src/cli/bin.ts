@@ -4,11 +4,15 @@
  * `type: "file"` import, so this file is kept out of the Node and Deno module graphs.
  */
 import wasmPath from "sql.js/dist/sql-wasm.wasm" with { type: "file" };
+import resvgWasmPath from "@resvg/resvg-wasm/index_bg.wasm" with { type: "file" };
+import fontPath from "dejavu-fonts-ttf/ttf/DejaVuSansCondensed.ttf" with { type: "file" };
 import declarations from "../../dist/types.json" with { type: "json" };
 import { readFileSync } from "node:fs";
 import { setSqlWasm } from "../history/sqlite.ts";
 import { setDeclarationFiles } from "./types-bundle.ts";
+import { setRenderAssets } from "../report/render.ts";
 
 setSqlWasm(() => new Uint8Array(readFileSync(wasmPath)));
 setDeclarationFiles(declarations as Record<string, string>);
+setRenderAssets({ resvgWasm: () => new Uint8Array(readFileSync(resvgWasmPath)), font: () => new Uint8Array(readFileSync(fontPath)) });
 await import("./main.ts");

@@ -17,7 +17,7 @@ export class PipelineFileError extends Error {
 }
 
 /** Exit statuses, documented in the README. */
-export const EXIT = { ok: 0, jobFailed: 1, usage: 2, sigint: 130, sigterm: 143 } as const;
+export const EXIT = { ok: 0, jobFailed: 1, usage: 2, internal: 70, sigint: 130, sigterm: 143 } as const;
 
 /** The first `file:line:col` of the user's pipeline file (or of a file beside it) in an error's stack. */
 export function userLocation(e: unknown, pipelineFile: string): string | undefined {

@@ -38,7 +38,9 @@ export async function main(argv: string[]): Promise<number> {
       rt().stderr.write(`ruff: ${e.message}\n`);
       return EXIT.usage;
     }
-    throw e;
+    // Not the user's mistake: say so, with the stack, for a bug report.
+    rt().stderr.write(`ruff: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nPlease report this at the project's issue tracker.\n`);
+    return EXIT.internal;
   }
 }
 

@@ -8,6 +8,7 @@ import type { TaskKind } from "./arguments.ts";
 import { setMkdirDecorator } from "./mkdir.ts";
 import { Pipeline } from "./pipeline.ts";
 import type { RunOptions, RunSummary, PrintoutOptions } from "./run-options.ts";
+import type { PrintoutGraphOptions } from "./printout-graph.ts";
 import type { GraphvizAttributes, PosttaskAction, Task, TaskFunction, UptodateCheck } from "./task.ts";
 
 /** Applied to a task function, registers it; returns the function unchanged. */
@@ -191,6 +192,16 @@ export function pipelineRun(options: RunOptions = {}): Promise<RunSummary> {
  */
 export function pipelinePrintout(options: PrintoutOptions = {}): Promise<string> {
   return Pipeline.main.printout(options);
+}
+
+/**
+ * Flowchart of the main pipeline (see `Pipeline.printoutGraph`).
+ *
+ * @example
+ * await pipelinePrintoutGraph({ output: "flowchart.svg" });
+ */
+export function pipelinePrintoutGraph(options: PrintoutGraphOptions = {}): Promise<string | Uint8Array> {
+  return Pipeline.main.printoutGraph(options);
 }
 
 /**

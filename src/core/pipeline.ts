@@ -11,7 +11,10 @@ import { lookupTasks } from "./lookup.ts";
 import type { RunOptions, RunSummary } from "./run-options.ts";
 import type { PrintoutOptions } from "./run-options.ts";
 import { runPipeline } from "./run.ts";
+import { rt } from "./runtime.ts";
+import { shortenFilenames } from "../report/shorten.ts";
 import { printoutPipeline } from "./printout-plan.ts";
+import { printoutGraph, type PrintoutGraphOptions } from "./printout-graph.ts";
 
 /** Options every task factory takes. */
 export interface TaskOptions {
@@ -496,6 +499,7 @@ export class Pipeline {
       n.graphvizAttributes = { ...t.graphvizAttributes };
       n.createdViaDecorator = t.createdViaDecorator;
       n.mkdirFor = t.mkdirFor ? map.get(t.mkdirFor) : undefined;
+      n.deferredMkdir = t.deferredMkdir;
       n.originalName = t.name;
       if (t.func && this.byDecoratedFunction.get(t.func) === t) copy.byDecoratedFunction.set(t.func, n);
     }
@@ -526,6 +530,18 @@ export class Pipeline {
    */
   printout(options: PrintoutOptions = {}): Promise<string> {
     return printoutPipeline(this, options);
+  }
+
+  /**
+   * Draws the pipeline: DOT as Ruffus writes it, SVG and PNG made in-process (no Graphviz install
+   * needed), JSON, or other Graphviz formats through a system `dot`. Writes to `output` (a file
+   * name, format from its extension, or a stream) and resolves to the text or bytes.
+   *
+   * @example
+   * await p.printoutGraph({ output: "flowchart.svg", noKeyLegend: false });
+   */
+  printoutGraph(options: PrintoutGraphOptions = {}): Promise<string | Uint8Array> {
+    return printoutGraph(this, options);
   }
 
   /** @internal Registers a jobs-limit name, refusing a second, different limit under one name. */
@@ -566,9 +582,10 @@ export function configureMkdirTask(task: Task, positional: readonly unknown[], n
     task.spec = parseTaskArguments("mkdir", task.displayName, positional, named);
     task.description = "Make missing directories including any intermediate directories on the specified path(s)";
   } else {
-    const dirs = "output" in named ? mkdirDirectories([named.output]) : mkdirDirectories(positional);
-    task.spec = { input: [], output: dirs, extras: [] };
-    task.description = "";
+    const args = "output" in named ? [named.output] : positional;
+    task.spec = { input: [], output: mkdirDirectories(args), extras: [] };
+    // Ruffus describes these with the absolute paths of its arguments, as written.
+    task.description = `Make missing directories ${shortenFilenames([...args], 0, rt().cwd())}`;
   }
 }
 

@@ -19,6 +19,17 @@ export interface Plan {
 
 /** Depth-first post-order over parents from the starting tasks; throws on a cycle, naming its tasks. */
 export function ancestorsInOrder(graph: Graph, starts: readonly Task[], stopBefore?: (t: Task) => boolean): Task[] {
+  const { order, cycle } = depthFirst(starts, (t) => graph.get(t).parents, stopBefore);
+  if (cycle) throw new CircularDependencyError(cycleMembers(graph, starts).map((t) => t.displayName));
+  return order;
+}
+
+/** Depth-first post-order from `starts` along `next` edges; reports whether a cycle was met. */
+export function depthFirst(
+  starts: readonly Task[],
+  next: (t: Task) => readonly Task[],
+  stopBefore?: (t: Task) => boolean,
+): { order: Task[]; cycle: boolean } {
   const WHITE = 0;
   const GREY = 1;
   const BLACK = 2;
@@ -36,7 +47,7 @@ export function ancestorsInOrder(graph: Graph, starts: readonly Task[], stopBefo
     colour.set(start, GREY);
     while (stack.length) {
       const top = stack[stack.length - 1];
-      const parents = graph.get(top.task).parents;
+      const parents = next(top.task);
       if (top.next < parents.length) {
         const p = parents[top.next++];
         const c = colour.get(p) ?? WHITE;
@@ -55,8 +66,7 @@ export function ancestorsInOrder(graph: Graph, starts: readonly Task[], stopBefo
       }
     }
   }
-  if (cycle) throw new CircularDependencyError(cycleMembers(graph, starts).map((t) => t.displayName));
-  return order;
+  return { order, cycle };
 }
 
 /** The tasks and all their descendants (within the whole graph). */
@@ -99,7 +109,7 @@ function uniqueTasks(tasks: Task[]): Task[] {
 }
 
 /** Tasks on cycles reachable from the starts (strongly connected components of more than one task, or self-loops). */
-function cycleMembers(graph: Graph, starts: readonly Task[]): Task[] {
+export function cycleMembers(graph: Graph, starts: readonly Task[]): Task[] {
   let index = 0;
   const idx = new Map<Task, number>();
   const low = new Map<Task, number>();

@@ -47,11 +47,16 @@ export interface Prepared {
   readonly session: Session;
   readonly plan: Plan;
   readonly targets: Task[];
+  /** Forced tasks as given (before touch mode 2 forces every ancestor). */
+  readonly forced: Task[];
   readonly history: JobHistory;
 }
 
 /** Resolves, wires, opens the history and plans. The caller closes `history`. */
-export async function prepare(pipeline: Pipeline, o: PlanOptions & { touchFilesOnly?: boolean | number; forHistoryWrite: boolean }): Promise<Prepared> {
+export async function prepare(
+  pipeline: Pipeline,
+  o: PlanOptions & { touchFilesOnly?: boolean | number; forHistoryWrite: boolean; skipPlan?: boolean },
+): Promise<Prepared> {
   const runtimeData = o.runtimeData ?? {};
   if (typeof runtimeData !== "object" || runtimeData === null || Array.isArray(runtimeData)) {
     throw new RuffusError("runtimeData should be an object of values passed to jobs at run time, e.g. { samples: ['a.fq'] }.");
@@ -64,7 +69,8 @@ export async function prepare(pipeline: Pipeline, o: PlanOptions & { touchFilesO
   const pipelines = new Set<Pipeline>([pipeline]);
   for (const t of [...targets, ...forced]) pipelines.add(t.pipeline);
   const graph = wirePipelines(pipelines);
-  const defaultTargets = targets.length ? targets : pipeline.tasks.length ? [...pipeline.tasks] : [];
+  // Ruffus's default targets are the pipeline's tasks; mkdir tasks made by follows(mkdir()) do not exist yet then.
+  const defaultTargets = targets.length ? targets : pipeline.tasks.filter((t) => !t.deferredMkdir);
   const cwd = rt().cwd();
   const history = await openHistory({ file: o.historyFile, checksumLevel, cwd, write: o.forHistoryWrite, replaceUnreadable: o.touchFilesOnly === 2 });
   try {
@@ -81,8 +87,8 @@ export async function prepare(pipeline: Pipeline, o: PlanOptions & { touchFilesO
       // Rebuilding the history: every ancestor of the targets is forced, so every output is re-recorded.
       forcedTasks = ancestorsInOrder(graph, uniq([...defaultTargets, ...forced]));
     }
-    const plan = makePlan(session, defaultTargets, forcedTasks, o.gnuMakeMaximalRebuildMode ?? true);
-    return { session, plan, targets: defaultTargets, history };
+    const plan = o.skipPlan ? { toRun: [], allTasks: [], forced: new Set<Task>() } : makePlan(session, defaultTargets, forcedTasks, o.gnuMakeMaximalRebuildMode ?? true);
+    return { session, plan, targets: defaultTargets, forced, history };
   } catch (e) {
     await history.close();
     throw e;

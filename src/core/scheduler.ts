@@ -230,7 +230,6 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     if (abort) return; // the run already gave up; a late result must not be recorded
     runningJobs.delete(ref);
     const st = states.get(task)!;
-    session.filesChanged();
     if (failed) {
       forgetOutputs(job, session);
       session.history.recordFailure?.(task.displayName, ref.name, errorSummary(error));
@@ -306,7 +305,7 @@ async function recordOutputs(task: Task, job: Job, session: Session, durationMs:
     let mtime = st.mtimeMs;
     const now = rt().now();
     if (touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(now, last + 0.001);
-    if (session.checksumLevel === 0 && touchMode !== 2) await keepNewerThanInputs(f, st.mtimeMs, inputs, session);
+    if (touchMode !== 2) await keepNewerThanInputs(f, st.mtimeMs, inputs, session);
     last = Math.max(last, mtime);
     session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs });
   }
@@ -314,14 +313,15 @@ async function recordOutputs(task: Task, job: Job, session: Session, durationMs:
 }
 
 /**
- * Checksum level 0 compares file times only. A job that writes its output within the same
- * file-system clock tick as its input was written leaves equal times, which reads as "out of
- * date" forever; moving the output's time just past the newest input's fixes that without sleeping.
+ * Checksum level 0 compares file times only, and a history can be used at any level later. A job
+ * that writes its output within the same file-system clock tick as its input leaves equal times,
+ * which level 0 reads as "out of date" forever; moving the output's time just past the newest
+ * input's keeps files on disk in order without sleeping (Ruffus slept).
  */
 async function keepNewerThanInputs(output: string, outMtime: number, inputs: string[], session: Session): Promise<void> {
   let newest = -Infinity;
   for (const i of inputs) {
-    const s = rt().stat(i);
+    const s = session.files.stat(i);
     if (s && s.mtimeMs > newest) newest = s.mtimeMs;
   }
   if (newest === -Infinity || outMtime > newest) return;

@@ -87,6 +87,8 @@ export class Session implements JobSource, UptodateContext {
 
   /** Generates the jobs again (a task starting, after its parents ran). */
   refreshJobs(task: Task): TaskJobs {
+    // Its parents just ran: whatever was known about files may be stale now.
+    this.files.invalidate();
     this.jobsCache.delete(task);
     this.outputsCache.delete(task);
     this.uptodateCache.delete(task);
@@ -185,8 +187,4 @@ export class Session implements JobSource, UptodateContext {
     return describeJob(task, job.displayParams, this.nLevels, this.cwd);
   }
 
-  /** Files changed: drop memoised stats (called after a job completes). */
-  filesChanged(): void {
-    this.files.invalidate();
-  }
 }

@@ -63,6 +63,8 @@ export class Task {
   createdViaDecorator = false;
   /** @internal Set by wiring: "single job, single output" behaviour. */
   singleOutput: SingleOutputMode = "multiple";
+  /** @internal A mkdir task made by follows(mkdir(...)): Ruffus creates these late, which shows in flowchart node ids. */
+  deferredMkdir = false;
   /** @internal For mkdir tasks: the task they were created for, for the name and description. */
   mkdirFor: Task | undefined;
   /** @internal Name of the task this one was cloned from. */
@@ -117,7 +119,7 @@ export class Task {
       if (p === this || p === this.func) {
         throw new TaskDeclarationError(this.displayName, "follows", "Cannot have a task as its own (circular) dependency.");
       }
-      if (isMkdirIndicator(p)) this.addMkdir(p.args);
+      if (isMkdirIndicator(p)) this.addMkdir(p.args).deferredMkdir = true;
       else this.followSpecs.push(p);
     }
     return this;
@@ -134,10 +136,11 @@ export class Task {
     return this;
   }
 
-  private addMkdir(args: readonly unknown[]): void {
+  private addMkdir(args: readonly unknown[]): Task {
     const mk = this.pipeline.createMkdirTaskFor(this, args);
     this.mkdirTasks.push(mk);
     this.followSpecs.push(mk);
+    return mk;
   }
 
   /**

@@ -5,7 +5,8 @@
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as os from "node:os";
-import { dirname, basename, join } from "node:path";
+import { dirname, basename, join, delimiter } from "node:path";
+import { spawn } from "node:child_process";
 import type { FileStat, Runtime } from "./types.ts";
 import { pythonGlob } from "./python-glob.ts";
 
@@ -36,6 +37,32 @@ export function nodeRuntime(name = "node"): Runtime {
     readTextFile: (path) => fsp.readFile(path, "utf8"),
     writeTextFile: (path, text) => fsp.writeFile(path, text),
     readFile: async (path) => new Uint8Array(await fsp.readFile(path)),
+    writeFile: (path, data) => fsp.writeFile(path, data),
+    runProgram(program, args, input) {
+      return new Promise((resolve, reject) => {
+        const child = spawn(program, [...args], { stdio: ["pipe", "pipe", "pipe"] });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        child.stdout.on("data", (b: Buffer) => out.push(b));
+        child.stderr.on("data", (b: Buffer) => err.push(b));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout: new Uint8Array(Buffer.concat(out)), stderr: Buffer.concat(err).toString("utf8") }));
+        child.stdin.end(input ? Buffer.from(input) : undefined);
+      });
+    },
+    which(program) {
+      for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+        if (!dir) continue;
+        const p = join(dir, program);
+        try {
+          fs.accessSync(p, fs.constants.X_OK);
+          if (fs.statSync(p).isFile()) return p;
+        } catch {
+          // not here
+        }
+      }
+      return undefined;
+    },
     async writeFileAtomic(path, data) {
       const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++tmpCounter}.tmp`);
       const handle = await fsp.open(tmp, "w");

@@ -50,6 +50,11 @@ export interface Runtime {
   readTextFile(path: string): Promise<string>;
   writeTextFile(path: string, text: string): Promise<void>;
   readFile(path: string): Promise<Uint8Array>;
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+  /** Runs a program (no shell) with `input` on its stdin and waits for it. */
+  runProgram(program: string, args: readonly string[], input?: Uint8Array): Promise<{ status: number | null; stdout: Uint8Array; stderr: string }>;
+  /** The path of a program found on PATH, or undefined. */
+  which(program: string): string | undefined;
   /** Writes a temporary sibling then renames it over `path`, so readers never see a torn file. */
   writeFileAtomic(path: string, data: Uint8Array): Promise<void>;
   /** Like `mkdir -p`; succeeds when the directory exists. */

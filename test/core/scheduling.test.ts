@@ -318,12 +318,14 @@ test("exceptionsTerminateImmediately: the run ends at the first failure without 
     const finished: string[] = [];
     const release = gate();
     const jobs: Promise<void>[] = [];
+    let failOnce = true;
     const p = new Pipeline("p");
     p.transform({
       task: (i: string, o: string) => {
         const job = (async () => {
           started.push(i);
-          if (i === "a.in") {
+          if (i === "a.in" && failOnce) {
+            failOnce = false;
             await pause(1);
             throw new Error("a fails");
           }

@@ -538,6 +538,39 @@ test("checksums: changed extras rerun at level 3 only: 'Pipeline parameters have
   });
 });
 
+test("checksums: function and extras both changed: level 2 says function, level 3 says parameters (Ruffus checks parameters first per file)", async () => {
+  await inTempDir(async () => {
+    write("input.txt", "testme");
+    await transformPipeline("main", [[]], "copy").run({ verbose: 0 });
+    Pipeline.clearAll();
+    const both = transformPipeline("main", [["different"]], "other");
+    const l2 = await both.printout({ verbose: 4, checksumLevel: 2 });
+    const l3 = await both.printout({ verbose: 4, checksumLevel: 3 });
+    assert.ok(l2.includes("Job needs update: Pipeline function has changed:"), l2);
+    assert.ok(l3.includes("Job needs update: Pipeline parameters have changed:") && !l3.includes("Pipeline function has changed"), l3);
+  });
+});
+
+test("a run at level 0 leaves outputs newer than their inputs, even within one file-system clock tick", async () => {
+  await inTempDir(async () => {
+    write("s0", "x");
+    const p = new Pipeline("main");
+    let prev: unknown = "s0";
+    for (let i = 1; i <= 10; i++) {
+      prev = p.transform({
+        name: `step${i}`,
+        task: async (inp: string, out: string) => writeFile(out, await readFile(inp, "utf8")),
+        input: prev,
+        filter: suffix(`${i - 1}`),
+        output: `${i}`,
+      });
+    }
+    assert.equal((await p.run({ verbose: 0, checksumLevel: 0 })).jobsRun, 10);
+    for (let i = 1; i <= 10; i++) assert.ok(mtime(`s${i}`) > mtime(`s${i - 1}`), `s${i}`);
+    assert.equal((await p.run({ verbose: 0, checksumLevel: 0 })).jobsRun, 0);
+  });
+});
+
 test("checksums: split outputs: made by hand, or one record missing, read as left over at >= 1", async () => {
   await inTempDir(async () => {
     const build = (name: string) => {

@@ -1,0 +1,124 @@
+/**
+ * What a flowchart shows (Ruffus's `pipeline_printout_graph`): which tasks to draw, which will
+ * run, which are up to date, targets, forced tasks and cycles. Rendering is in `src/report/`.
+ */
+import { colourScheme, type DotInput, type DotNode } from "../report/dot.ts";
+import { CircularDependencyError } from "./errors.ts";
+import type { Pipeline } from "./pipeline.ts";
+import { cycleMembers, depthFirst, makePlan } from "./plan.ts";
+import { prepare } from "./prepare.ts";
+import type { PlanOptions } from "./run-options.ts";
+import type { Task } from "./task.ts";
+
+/** Options of `printoutGraph()` that decide what is drawn (Ruffus's names in camelCase). */
+export interface FlowchartOptions extends PlanOptions {
+  /** Top to bottom (default) or, false, left to right. */
+  drawVertically?: boolean;
+  /**
+   * Draw only the targets and what follows them, not the tasks before them. (Ruffus's parameter of
+   * this name does the opposite of its name: it drops what follows the targets. We do what it says.)
+   */
+  ignoreUpstreamOfTarget?: boolean;
+  /** Leave out up-to-date tasks. */
+  skipUptodateTasks?: boolean;
+  /** Leave out the colour key. */
+  noKeyLegend?: boolean;
+  /** The key lists only the task states that appear (default true). */
+  minimalKeyLegend?: boolean;
+  /** Ruffus's `user_colour_scheme`: `{ colour_scheme_index: 0-7, "Task to run": { fillcolor: '"#FFFFFF"' }, ... }`. */
+  userColourScheme?: Record<string, unknown>;
+  /** The graph's title (default "Pipeline:"). */
+  pipelineName?: string;
+}
+
+/** The model of a flowchart, plus job counts per task for labels and reports. */
+export interface FlowchartModel extends DotInput {
+  readonly jobCounts: ReadonlyMap<DotNode, number>;
+  readonly tasks: ReadonlyMap<DotNode, Task>;
+}
+
+/** Builds the flowchart model; nothing runs and the history is only read. */
+export async function flowchartModel(pipeline: Pipeline, o: FlowchartOptions): Promise<FlowchartModel> {
+  const { session, targets, forced, history } = await prepare(pipeline, { ...o, forHistoryWrite: false, skipPlan: true });
+  try {
+    const graph = session.graph;
+    const parentsOf = (t: Task): Task[] => graph.get(t).parents;
+    const childrenOf = (t: Task): Task[] => graph.get(t).children;
+    // Which tasks to draw (Ruffus's get_reachable_nodes, in its order).
+    const downstream = depthFirst(targets, childrenOf).order;
+    let nodesToDraw: Task[];
+    if (o.ignoreUpstreamOfTarget) nodesToDraw = [...downstream].reverse();
+    else nodesToDraw = depthFirst(downstream, parentsOf).order;
+
+    const ancestry = depthFirst([...targets, ...forced], parentsOf);
+    let toRun: Set<Task>;
+    let cycleNodes = new Set<Task>();
+    if (ancestry.cycle) {
+      // Ruffus draws a cyclic pipeline with the cycle in red rather than refusing.
+      cycleNodes = new Set(cycleMembers(graph, [...targets, ...forced]));
+      toRun = new Set(ancestry.order);
+    } else {
+      try {
+        toRun = new Set(makePlan(session, targets, forced, o.gnuMakeMaximalRebuildMode ?? true).toRun);
+      } catch (e) {
+        if (!(e instanceof CircularDependencyError)) throw e;
+        toRun = new Set(ancestry.order);
+      }
+    }
+    const uptodate = new Set(ancestry.cycle ? [] : ancestry.order.filter((t) => session.isTaskUptodate(t)));
+
+    // Node ids follow creation order, with mkdir tasks made by follows(mkdir()) last, as in Ruffus.
+    const ordered = [...graph.tasks.filter((t) => !t.deferredMkdir), ...graph.tasks.filter((t) => t.deferredMkdir)];
+    const index = new Map(ordered.map((t, i) => [t, i]));
+    const nodes = new Map<Task, DotNode>();
+    const tasks = new Map<DotNode, Task>();
+    const node = (t: Task): DotNode => {
+      let n = nodes.get(t);
+      if (!n) {
+        const parents: DotNode[] = [];
+        n = {
+          index: index.get(t) ?? 0,
+          name: t.displayName,
+          shape: t.kind === "split" ? "house" : t.kind === "merge" ? "invhouse" : "box3d",
+          parents,
+          attributes: t.graphvizAttributes,
+        };
+        nodes.set(t, n);
+        tasks.set(n, t);
+        for (const p of graph.get(t).parents) parents.push(node(p));
+      }
+      return n;
+    };
+    const drawn = nodesToDraw.map(node);
+    const set = (ts: Iterable<Task>): Set<DotNode> => new Set([...ts].map(node));
+    const cycleEdges = new Set<string>();
+    for (const t of cycleNodes) for (const p of graph.get(t).parents) if (cycleNodes.has(p)) cycleEdges.add(`${node(p).index}->${node(t).index}`);
+    const jobCounts = new Map<DotNode, number>();
+    for (const t of nodesToDraw) {
+      try {
+        jobCounts.set(node(t), session.isActive(t) ? session.jobsOf(t).jobs.length : 0);
+      } catch {
+        jobCounts.set(node(t), 0);
+      }
+    }
+    return {
+      nodes: drawn,
+      toRun: set(toRun),
+      uptodate: set(uptodate),
+      targets: set(targets),
+      forced: set(forced),
+      cycleNodes: set(cycleNodes),
+      cycleEdges,
+      vertical: o.drawVertically ?? true,
+      skipUptodateTasks: o.skipUptodateTasks ?? false,
+      noKeyLegend: o.noKeyLegend ?? false,
+      minimalKeyLegend: o.minimalKeyLegend ?? true,
+      scheme: colourScheme(o.userColourScheme),
+      pipelineName: o.pipelineName ?? "Pipeline:",
+      jobCounts,
+      tasks,
+    };
+  } finally {
+    await history.close();
+  }
+}
