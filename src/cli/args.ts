@@ -24,6 +24,8 @@ export interface CliOptions {
   checksumLevel?: number;
   flowchart?: string;
   flowchartFormat?: string;
+  /** Write the HTML report here instead of running. */
+  report?: string;
   drawGraphHorizontally: boolean;
   keyLegendInGraph: boolean;
   /** undefined when no -v was given. */
@@ -37,6 +39,7 @@ export interface CliOptions {
 }
 
 const LONG_OPTIONS = [
+  "report",
   "target-tasks",
   "forced-tasks",
   "jobs",
@@ -121,6 +124,7 @@ function build(version: string): CAC {
   cli.option("--checksum-level <n>", "0 file times, 1 + history (default), 2 + function, 3 + extras");
   cli.option("--flowchart <file>", "Draw the pipeline to this file (.svg, .png, .dot, .json...) instead of running");
   cli.option("--flowchart-format <format>", "Flowchart format, when not the file's extension");
+  cli.option("--report <file>", "Write a self-contained HTML report (flowchart, task states, reasons) instead of running");
   cli.option("--draw-graph-horizontally", "Lay the flowchart out left to right");
   cli.option("--key-legend-in-graph", "Add the colour key to the flowchart");
   cli.option("-v, --verbose [level]", "More output; -v N or -v N:M sets level N and path abbreviation M");
@@ -134,7 +138,7 @@ function build(version: string): CAC {
 
 const KNOWN = new Set([
   "--", "T", "targetTasks", "forcedTasks", "j", "jobs", "useThreads", "n", "justPrint", "touchFilesOnly", "recreateDatabase",
-  "checksumFileName", "checksumLevel", "flowchart", "flowchartFormat", "drawGraphHorizontally", "keyLegendInGraph",
+  "checksumFileName", "checksumLevel", "flowchart", "flowchartFormat", "report", "drawGraphHorizontally", "keyLegendInGraph",
   "v", "verbose", "L", "logFile", "json", "h", "help", "version",
 ]);
 
@@ -185,6 +189,7 @@ export function parseArgs(argv: string[], version: string): CliOptions {
     checksumLevel: asInt("checksum-level", o.checksumLevel),
     flowchart: o.flowchart === undefined ? undefined : String(o.flowchart),
     flowchartFormat: o.flowchartFormat === undefined ? undefined : String(o.flowchartFormat),
+    report: o.report === undefined ? undefined : String(o.report),
     drawGraphHorizontally: Boolean(o.drawGraphHorizontally),
     keyLegendInGraph: Boolean(o.keyLegendInGraph),
     verbose,

@@ -77,6 +77,10 @@ export async function runCommand(o: CliOptions): Promise<number> {
       }
       return EXIT.ok;
     }
+    if (o.report) {
+      await pipeline.printoutGraph({ ...planOptions(o), output: o.report, format: "html", drawVertically: !o.drawGraphHorizontally, noKeyLegend: false });
+      return EXIT.ok;
+    }
     if (o.flowchart) {
       await writeFlowchart(pipeline, o, planOptions(o));
       return EXIT.ok;

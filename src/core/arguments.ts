@@ -10,6 +10,7 @@ import type { FileFilter } from "../patterns/types.ts";
 import { TaskDeclarationError } from "./errors.ts";
 import { AddInputsIndicator, InputsIndicator } from "./indicators.ts";
 import { describeValue } from "./describe.ts";
+import { editDistance } from "./edit-distance.ts";
 
 /** Every kind of task. `follows` is a task with no parameters (declared only with `follows`). */
 export type TaskKind =
@@ -160,8 +161,14 @@ export function parseTaskArguments(
   }
   if (r.named.size) {
     const names = [...r.named.keys()];
-    const hint = names.includes("outputDir") ? " (outputDir can only be used with suffix())" : "";
-    r.fail(names[0], `Duplicate, conflicting or unrecognised arguments: ${names.join(", ")}${hint}.`);
+    const only = names.includes("outputDir") ? " (outputDir can only be used with suffix())" : "";
+    let hint = "";
+    const valid = optionNames(kind).filter((n) => !names.includes(n));
+    for (const n of names) {
+      const near = valid.map((v) => ({ v, d: editDistance(n.toLowerCase(), v.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+      if (near && near.d <= 2 && !valid.includes(n)) hint += ` Did you mean '${near.v}' instead of '${n}'?`;
+    }
+    r.fail(names[0], `Duplicate, conflicting or unrecognised arguments: ${names.join(", ")}${only}.${hint}`);
   }
   return spec;
 }
@@ -220,8 +227,18 @@ function parseProductSets(r: ArgumentReader, spec: TaskSpec): void {
   spec.filterSets = filters;
 }
 
+function checkInputsArity(r: ArgumentReader, v: InputsIndicator): void {
+  if (v.args.length !== 1) {
+    r.fail(
+      "replaceInputs",
+      `inputs() expects a single argument: inputs(${v.args.map(describeValue).join(", ")}). Wrap several values in an array: inputs([a, b]).`,
+    );
+  }
+}
+
 function parseModifyInputs(r: ArgumentReader, spec: TaskSpec): void {
   const first = r.positional[0];
+  if (first instanceof InputsIndicator) checkInputsArity(r, first);
   if (first instanceof InputsIndicator) {
     r.positional.shift();
     spec.modifyInputs = { mode: "replace", value: first.value };
@@ -236,12 +253,28 @@ function parseModifyInputs(r: ArgumentReader, spec: TaskSpec): void {
     const v = r.takeNamed("replaceInputs");
     if (r.named.has("addInputs")) r.fail("addInputs", "Use either addInputs or replaceInputs, not both.");
     if (v instanceof AddInputsIndicator) r.fail("replaceInputs", "replaceInputs takes inputs(...) or a value, not addInputs(...).");
+    if (v instanceof InputsIndicator) checkInputsArity(r, v);
     spec.modifyInputs = { mode: "replace", value: v instanceof InputsIndicator ? v.value : v };
   } else if (r.named.has("addInputs")) {
     const v = r.takeNamed("addInputs");
     if (v instanceof InputsIndicator) r.fail("addInputs", "addInputs takes addInputs(...) or an array of values, not inputs(...); use replaceInputs for inputs(...).");
     spec.modifyInputs = { mode: "add", value: v instanceof AddInputsIndicator ? v.values : Array.isArray(v) ? v : [v] };
   }
+}
+
+/** The option names a task kind takes (for suggestions). */
+function optionNames(kind: TaskKind): string[] {
+  const w = expectedArguments(kind);
+  const names = ["task", "name", "description"];
+  if (w.input) names.push("input");
+  if (w.filter) names.push("filter");
+  if (w.filter?.includes("suffix")) names.push("outputDir");
+  if (w.tupleSize) names.push("tupleSize");
+  if (w.modifyInputs) names.push("addInputs", "replaceInputs");
+  if (w.output) names.push("output");
+  if (w.extras) names.push("extras");
+  if (kind === "product") names.push("input2", "filter2", "input3", "filter3");
+  return names;
 }
 
 /** True for names the options-object style accepts besides `task`, `name` and `description`. */

@@ -85,6 +85,9 @@ export function sortByPyStr<T>(values: readonly T[]): T[] {
 /** A short description of a value for error messages. */
 export function describeValue(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
+  const f = v as { kind?: unknown; pattern?: unknown; patterns?: unknown };
+  if (v && typeof v === "object" && (f.kind === "suffix" || f.kind === "regex") && typeof f.pattern === "string") return `${f.kind}(${pyStringRepr(f.pattern)})`;
+  if (v && typeof v === "object" && f.kind === "formatter" && Array.isArray(f.patterns)) return `formatter(${f.patterns.map((p) => pyRepr(p)).join(", ")})`;
   if (typeof v === "function") return `function ${v.name || "(anonymous)"}`;
   if (v === undefined) return "undefined";
   try {

@@ -112,3 +112,21 @@ export class RethrownJobError extends RuffusError {
     return `\n\n${head}\n\n${this.failures.map((_, i) => this.nthFailureText(i)).join("\n\n")}\n`;
   }
 }
+
+/** A task's jobs could not be generated (a bad pattern group, a missing runtime parameter...). */
+export class ParameterGenerationError extends RuffusError {
+  override name = "ParameterGenerationError";
+  constructor(
+    /** The task whose jobs could not be made. */
+    readonly task: { readonly displayName: string },
+    override readonly cause: unknown,
+  ) {
+    super(`Exceptions generating parameters for task '${task.displayName}':\n    ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** Errors while generating parameters surface as a RethrownJobError, as in Ruffus (run and printout alike). */
+export function asJobError(e: unknown): unknown {
+  if (e instanceof ParameterGenerationError) return new RethrownJobError([{ task: e.task.displayName, job: undefined, error: e }]);
+  return e;
+}

@@ -3,7 +3,6 @@
  * `outputFrom()`, `runtimeParameter()`, `touchFile()`. They are small tagged classes so that
  * argument parsing can recognise them whatever position they are written in.
  */
-import { RuffusError } from "./errors.ts";
 
 /**
  * Replaces each job's input by the (substituted) value — Ruffus's `inputs()`.
@@ -13,7 +12,14 @@ import { RuffusError } from "./errors.ts";
  */
 export class InputsIndicator {
   readonly kind = "inputs";
-  constructor(readonly value: unknown) {}
+  constructor(
+    /** Every argument given; exactly one is allowed, which the task declaration checks (and names the task). */
+    readonly args: readonly unknown[],
+  ) {}
+  /** The one value. */
+  get value(): unknown {
+    return this.args[0];
+  }
 }
 
 /**
@@ -51,13 +57,7 @@ export class TouchFileIndicator {
  * p.transform({ task: f, input: "*.txt", filter: suffix(".txt"), replaceInputs: inputs(String.raw`\1.csv`), output: ".out" });
  */
 export function inputs(...args: unknown[]): InputsIndicator {
-  if (args.length !== 1) {
-    throw new RuffusError(
-      `inputs() expects a single argument: inputs(${args.map((a) => JSON.stringify(a)).join(", ")}). ` +
-        "Wrap several values in an array: inputs([a, b]).",
-    );
-  }
-  return new InputsIndicator(args[0]);
+  return new InputsIndicator(args);
 }
 
 /**

@@ -6,6 +6,9 @@
 import { TaskLookupError } from "./errors.ts";
 import { Pipeline } from "./pipeline.ts";
 import { Task, type TaskFunction } from "./task.ts";
+import { editDistance } from "./edit-distance.ts";
+
+export { editDistance };
 
 /** Where a lookup happens; targets treat a pipeline name as all of its tasks, inputs as its tail tasks. */
 export interface LookupOptions {
@@ -126,7 +129,8 @@ function suggestion(name: string, home: Pipeline): string {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    const bare = c.includes("::") && !name.includes("::") ? c.slice(c.indexOf("::") + 2) : c;
+    const d = editDistance(name.toLowerCase(), bare.toLowerCase());
     if (d < bestDistance) {
       bestDistance = d;
       best = c;
@@ -136,17 +140,3 @@ function suggestion(name: string, home: Pipeline): string {
   return ` Did you mean '${best}'?`;
 }
 
-/** Levenshtein distance. */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}

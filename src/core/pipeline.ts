@@ -159,9 +159,22 @@ export class Pipeline {
     pipelines.set(this.name, this);
   }
 
-  /** @internal Creates an empty task, checking the name is free. */
+  /** @internal Creates and registers an empty task, checking the name is free. */
   createTask(func: TaskFunction | undefined, name: string | undefined, description?: string): Task {
-    const taskName = name ?? func?.name;
+    return this.register(this.newTask(func, name, undefined, description));
+  }
+
+  /**
+   * @internal A task object, not yet registered. Without a name option the function's name is used;
+   * an inline arrow function (`task: async (i, o) => ...`, which JavaScript names "task") gets the
+   * task kind as name, numbered like Ruffus numbers mkdir tasks: "transform", "transform # 2".
+   */
+  newTask(func: TaskFunction | undefined, name: string | undefined, kind: string | undefined, description?: string): Task {
+    let taskName = name ?? func?.name;
+    if ((!taskName || (taskName === "task" && name === undefined)) && kind) {
+      taskName = kind;
+      for (let n = 2; this.byName.has(taskName); n++) taskName = `${kind} # ${n}`;
+    }
     if (!taskName) {
       throw new RuffusError(
         `Pipeline '${this.name}': a task function without a name needs the name option, e.g. p.transform({ name: "align", task: (i, o) => ... }).`,
@@ -170,9 +183,13 @@ export class Pipeline {
     if (this.byName.has(taskName)) {
       throw new RuffusError(`Same task name '${taskName}' specified multiple times in the same pipeline (${this.name}). Use the name option to tell them apart.`);
     }
-    const task = new Task(this, taskName, func, description);
+    return new Task(this, taskName, func, description);
+  }
+
+  /** @internal Adds a task made by {@link newTask}. */
+  register(task: Task): Task {
     this.tasks.push(task);
-    this.byName.set(taskName, task);
+    this.byName.set(task.name, task);
     return task;
   }
 
@@ -182,9 +199,10 @@ export class Pipeline {
     if (typeof func !== "function") {
       throw new RuffusError(`Pipeline '${this.name}': ${kind}() needs the task function as the 'task' option, got ${typeof func}.`);
     }
-    const task = this.createTask(func, name, description);
+    // Arguments are checked before the task is registered, so a rejected declaration leaves nothing behind.
+    const task = this.newTask(func, name, kind, description);
     this.applyKind(task, kind, positional, rest);
-    return task;
+    return this.register(task);
   }
 
   /** @internal Parses arguments into an existing task (shared with the decorator style). */

@@ -6,7 +6,7 @@ import { printoutText } from "../report/printout.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { prepare } from "./prepare.ts";
 import type { PrintoutOptions } from "./run-options.ts";
-import { RuffusError } from "./errors.ts";
+import { asJobError, RuffusError } from "./errors.ts";
 
 /** See `Pipeline.printout`. */
 export async function printoutPipeline(pipeline: Pipeline, o: PrintoutOptions): Promise<string> {
@@ -15,11 +15,19 @@ export async function printoutPipeline(pipeline: Pipeline, o: PrintoutOptions): 
     throw new RuffusError("printout(): outputStream needs a write(text) method, e.g. process.stdout.");
   }
   if (verbose === 0) return "";
-  const { session, plan, history } = await prepare(pipeline, { ...o, forHistoryWrite: false });
+  let prepared;
+  try {
+    prepared = await prepare(pipeline, { ...o, forHistoryWrite: false });
+  } catch (e) {
+    throw asJobError(e);
+  }
+  const { session, plan, history } = prepared;
   try {
     const text = printoutText(session, plan, { verbose, indent: o.indent ?? 4, wrapWidth: o.wrapWidth ?? 100 });
     o.outputStream?.write(text);
     return text;
+  } catch (e) {
+    throw asJobError(e);
   } finally {
     await history.close();
   }

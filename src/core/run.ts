@@ -4,7 +4,7 @@
 import { InProcessRunner, type TouchMode } from "../exec/in-process.ts";
 import { blackHoleLogger, stderrLogger } from "../report/logger.ts";
 import { runLog } from "../report/run-log.ts";
-import { RethrownJobError, RuffusError } from "./errors.ts";
+import { asJobError, RethrownJobError, RuffusError } from "./errors.ts";
 import type { EventListener, PipelineEvent } from "./events.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { prepare } from "./prepare.ts";
@@ -31,7 +31,7 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
   try {
     prepared = await prepare(pipeline, { ...o, touchFilesOnly: touchMode, forHistoryWrite: true });
   } catch (e) {
-    throw asRunError(e);
+    throw asJobError(e);
   }
   const { session, plan, history } = prepared;
   const listeners: EventListener[] = [runLog({ logger, verbose, session, logExceptions: o.logExceptions ?? false })];
@@ -99,13 +99,4 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     tasks: result.timings,
     fileSystemCalls: { ...session.files.counters },
   };
-}
-
-/** Errors while generating parameters become a RethrownJobError, as in Ruffus; declaration errors pass through. */
-function asRunError(e: unknown): unknown {
-  if (e instanceof Error && e.name === "ParameterGenerationError") {
-    const task = (e as Error & { task?: { displayName: string } }).task;
-    return new RethrownJobError([{ task: task?.displayName, job: undefined, error: e }]);
-  }
-  return e;
 }

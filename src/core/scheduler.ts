@@ -19,6 +19,7 @@ import { rt } from "./runtime.ts";
 import { ParameterGenerationError, type Session } from "./session.ts";
 import type { Task } from "./task.ts";
 import type { TaskTiming } from "./run-options.ts";
+import type { FileStat } from "../runtime/types.ts";
 
 /** What the scheduler needs. */
 export interface ScheduleSettings {
@@ -260,6 +261,8 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
   }
   if (abort && running.size) await s.runner.terminate?.();
   result.tasksUptodate = plan.allTasks.filter((t) => !inRun.has(t));
+  // Up-to-date tasks' jobs were generated for the plan already; count them in the summary too.
+  for (const t of result.tasksUptodate) if (session.isActive(t)) result.jobsUptodate += session.jobsOf(t).jobs.length;
   return { failures, interrupted: [...runningJobs], ...result };
 }
 
@@ -300,12 +303,12 @@ async function recordOutputs(task: Task, job: Job, session: Session, durationMs:
   const paramsHash = paramsFingerprint(job.displayParams.slice(2));
   const inputs = stringsIn(job.params[0]);
   for (const f of outputFiles(job, session)) {
-    const st = rt().stat(f);
+    let st = rt().stat(f);
     if (!st) continue;
+    if (touchMode !== 2) st = (await keepNewerThanInputs(f, st, inputs, session)) ?? st;
     let mtime = st.mtimeMs;
     const now = rt().now();
     if (touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(now, last + 0.001);
-    if (touchMode !== 2) await keepNewerThanInputs(f, st.mtimeMs, inputs, session);
     last = Math.max(last, mtime);
     session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs });
   }
@@ -318,20 +321,22 @@ async function recordOutputs(task: Task, job: Job, session: Session, durationMs:
  * which level 0 reads as "out of date" forever; moving the output's time just past the newest
  * input's keeps files on disk in order without sleeping (Ruffus slept).
  */
-async function keepNewerThanInputs(output: string, outMtime: number, inputs: string[], session: Session): Promise<void> {
+async function keepNewerThanInputs(output: string, st: FileStat, inputs: string[], session: Session): Promise<FileStat | undefined> {
   let newest = -Infinity;
   for (const i of inputs) {
     const s = session.files.stat(i);
     if (s && s.mtimeMs > newest) newest = s.mtimeMs;
   }
-  if (newest === -Infinity || outMtime > newest) return;
+  if (newest === -Infinity || st.mtimeMs > newest) return undefined;
+  let after: FileStat | undefined;
   for (const step of [1, 1000, 2000]) {
     const target = step === 1 ? newest + 1 : (Math.floor(newest / step) + 1) * step;
     await rt().utimes(output, target, target);
-    const after = rt().stat(output);
+    after = rt().stat(output);
     if (after && after.mtimeMs > newest) break;
   }
   session.files.forget([output]);
+  return after;
 }
 
 async function runPosttasks(task: Task): Promise<void> {

@@ -9,7 +9,7 @@ import { sortByPyStr } from "./describe.ts";
 import { FileCache } from "./file-cache.ts";
 import type { JobHistory } from "./history-types.ts";
 import { generateJobs, type Job, type JobSource, type TaskJobs } from "./job-params.ts";
-import { RuffusError } from "./errors.ts";
+import { ParameterGenerationError, RuffusError } from "./errors.ts";
 import { Task } from "./task.ts";
 import { checkDirectoriesMissing, checkModifyTime, type UptodateContext, type UptodateResult } from "./uptodate.ts";
 import type { Graph } from "./wiring.ts";
@@ -22,17 +22,6 @@ export interface SessionSettings {
   readonly checksumLevel: number;
   readonly runtimeData: Readonly<Record<string, unknown>>;
   readonly verboseAbbreviatedPath: number;
-}
-
-/** A task's jobs could not be generated (a bad pattern group, a missing runtime parameter...). */
-export class ParameterGenerationError extends RuffusError {
-  override name = "ParameterGenerationError";
-  constructor(
-    readonly task: Task,
-    override readonly cause: unknown,
-  ) {
-    super(`Exceptions generating parameters for task '${task.displayName}':\n    ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
 }
 
 /** See the module comment. */
@@ -188,3 +177,5 @@ export class Session implements JobSource, UptodateContext {
   }
 
 }
+
+export { ParameterGenerationError };

@@ -21,7 +21,7 @@ interface LockInfo {
 export async function acquireLock(historyFile: string): Promise<() => Promise<void>> {
   const lockFile = historyFile + ".lock";
   const me: LockInfo = { pid: rt().pid, host: rt().hostname(), started: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     if (await rt().createExclusive(lockFile, JSON.stringify(me) + "\n")) {
       return async () => {
         await rt().removeFile(lockFile);
@@ -31,8 +31,14 @@ export async function acquireLock(historyFile: string): Promise<() => Promise<vo
     try {
       other = JSON.parse(await rt().readTextFile(lockFile)) as LockInfo;
     } catch {
-      // Half-written by a run that is starting right now, or removed meanwhile: look again.
-      await new Promise((r) => setTimeout(r, 50));
+      // Empty or half-written: a run starting right now (look again shortly), or one killed
+      // between creating and writing it — that one is stale once it is a few seconds old.
+      const st = rt().stat(lockFile);
+      if (st && rt().now() - st.mtimeMs > 5000) {
+        await rt().removeFile(lockFile);
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 100));
       continue;
     }
     if (other.host === me.host && !rt().processAlive(other.pid)) {
@@ -47,5 +53,7 @@ export async function acquireLock(historyFile: string): Promise<() => Promise<vo
         `If that run is gone, delete ${lockFile}.`,
     );
   }
-  throw new HistoryLockedError(`Could not take the lock ${lockFile}; another run keeps changing it.`);
+  throw new HistoryLockedError(
+    `Could not take the lock ${lockFile}: it exists but does not say which run holds it. If no other run uses ${historyFile}, delete ${lockFile}.`,
+  );
 }

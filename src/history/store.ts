@@ -14,7 +14,7 @@ import { RuffusError } from "../core/errors.ts";
 import type { JobHistory, OutputRecord, OutputRecordDetails } from "../core/history-types.ts";
 import { abspath, relpath } from "../core/paths.ts";
 import { rt } from "../core/runtime.ts";
-import { dirname } from "pathe";
+import { basename, dirname } from "pathe";
 import { acquireLock } from "./lock.ts";
 import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
 import { sqlJs } from "./sqlite.ts";
@@ -78,6 +78,8 @@ export class SqliteHistory implements JobHistory {
     if (o.write) {
       await rt().mkdirp(dirname(absFile));
       release = await acquireLock(absFile);
+      // With the lock held, temporary files beside the history are leftovers of a killed writer.
+      for (const tmp of rt().glob(`.${basename(absFile)}.*.tmp`, { cwd: dirname(absFile) })) await rt().removeFile(`${dirname(absFile)}/${tmp}`);
     }
     try {
       const db = await loadDatabase(SQL, absFile, o);

@@ -57,6 +57,16 @@ export function epochToText(ms: number): string {
   const d = new Date(whole * 1000);
   const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   const p2 = (n: number): string => String(n).padStart(2, "0");
-  const frac = (seconds - whole).toFixed(2).slice(1);
+  const frac = pyFixed2(seconds - whole).slice(1);
   return `${p2(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}${frac}`;
+}
+
+/** Python's `"%.2f" % x` for 0 <= x < 1: like toFixed(2), but an exact tie rounds to even. */
+function pyFixed2(x: number): string {
+  const thousandths = x * 1000;
+  if (Number.isInteger(thousandths) && thousandths % 10 === 5) {
+    const down = Math.floor(thousandths / 10);
+    return ((down % 2 === 0 ? down : down + 1) / 100).toFixed(2);
+  }
+  return x.toFixed(2);
 }

@@ -1,62 +1,75 @@
 /**
  * Python's `textwrap.fill(text, width, subsequent_indent=...)` with its defaults, which Ruffus
- * applies to every printout line: whitespace characters become spaces, words break after
- * hyphens, over-long words are cut, and whitespace at line ends is dropped.
+ * applies to every printout line: tabs expand to 8-column stops, whitespace characters become
+ * spaces, words split after hyphens between letters, over-long words are cut, and whitespace at
+ * the ends of lines is dropped. The chunking regular expression is Python's `wordsep_re`.
  */
 
-function chunks(text: string): string[] {
-  // Python's word separator: runs of whitespace, and words split after a hyphen between letters.
-  const out: string[] = [];
-  for (const m of text.matchAll(/\s+|[^\s]+/g)) {
-    const piece = m[0];
-    if (/^\s/.test(piece)) {
-      out.push(piece);
-      continue;
+const WS = "[\\t\\n\\x0b\\x0c\\r ]";
+const NWS = "[^\\t\\n\\x0b\\x0c\\r ]";
+const WORD = "[\\p{L}\\p{N}\\p{M}_]";
+const WORD_PUNCT = "[\\p{L}\\p{N}\\p{M}_!\"'&.,?]";
+const LETTER = "[\\p{L}\\p{M}_]";
+
+const WORDSEP = new RegExp(
+  `(${WS}+` +
+    `|(?<=${WORD_PUNCT})-{2,}(?=${WORD})` +
+    `|${NWS}+?(?:-(?:(?<=${LETTER}{2}-)|(?<=${LETTER}-${LETTER}-))(?=${LETTER}-?${LETTER})|(?=${WS}|$)|(?<=${WORD_PUNCT})(?=-{2,}${WORD})))`,
+  "u",
+);
+
+/** `str.expandtabs(8)`: tab stops every 8 columns, counted from the last line break. */
+function expandTabs(text: string): string {
+  let out = "";
+  let col = 0;
+  for (const ch of text) {
+    if (ch === "\t") {
+      const n = 8 - (col % 8);
+      out += " ".repeat(n);
+      col += n;
+    } else {
+      out += ch;
+      col = ch === "\n" || ch === "\r" ? 0 : col + 1;
     }
-    let rest = piece;
-    for (;;) {
-      const h = /^([^-]*?\w-+)(?=\w)/.exec(rest);
-      if (!h || h[1].length === rest.length) break;
-      out.push(h[1]);
-      rest = rest.slice(h[1].length);
-    }
-    out.push(rest);
   }
   return out;
 }
 
-/** Wraps one paragraph; returns the lines joined with "\n". */
+function chunks(text: string): string[] {
+  const munged = expandTabs(text).replace(/[\t\n\x0b\x0c\r]/g, " ");
+  return munged.split(WORDSEP).filter((c) => c);
+}
+
+/** Wraps one paragraph the way Python's `textwrap.fill` does; returns the lines joined with "\n". */
 export function fill(text: string, width: number, subsequentIndent = ""): string {
-  const expanded = text.replace(/\t/g, "        ").replace(/[\n\r\v\f]/g, " ");
-  const parts = chunks(expanded);
+  const reversed = chunks(text).reverse();
   const lines: string[] = [];
-  let i = 0;
-  while (i < parts.length) {
+  while (reversed.length) {
+    const line: string[] = [];
+    let len = 0;
     const indent = lines.length ? subsequentIndent : "";
     const room = width - indent.length;
-    // Whitespace at the start of a line is dropped, except at the very start of the text.
-    if (lines.length && /^\s+$/.test(parts[i])) i++;
-    const cur: string[] = [];
-    let len = 0;
-    while (i < parts.length) {
-      const p = parts[i];
-      if (len + p.length <= room) {
-        cur.push(p);
-        len += p.length;
-        i++;
-      } else break;
+    if (lines.length && reversed[reversed.length - 1].trim() === "") reversed.pop();
+    while (reversed.length) {
+      const l = reversed[reversed.length - 1].length;
+      if (len + l > room) break;
+      line.push(reversed.pop() as string);
+      len += l;
     }
-    if (i < parts.length && parts[i].length > room && (cur.length === 0 || len < room)) {
-      // A word longer than a whole line is cut to fill the current line.
-      const space = Math.max(room - len, 1);
-      cur.push(parts[i].slice(0, space));
-      parts[i] = parts[i].slice(space);
+    if (reversed.length && reversed[reversed.length - 1].length > room) {
+      // A word longer than a line: cut it, after a hyphen if one is in reach.
+      const spaceLeft = room < 1 ? 1 : room - len;
+      const chunk = reversed[reversed.length - 1];
+      let end = spaceLeft;
+      if (chunk.length > spaceLeft) {
+        const hyphen = chunk.lastIndexOf("-", spaceLeft - 1);
+        if (hyphen > 0 && /[^-]/.test(chunk.slice(0, hyphen))) end = hyphen + 1;
+      }
+      line.push(chunk.slice(0, end));
+      reversed[reversed.length - 1] = chunk.slice(end);
     }
-    while (cur.length && /^\s+$/.test(cur[cur.length - 1])) cur.pop();
-    if (cur.length || i >= parts.length) {
-      if (cur.length) lines.push(indent + cur.join(""));
-    }
-    if (!cur.length && i < parts.length && /^\s+$/.test(parts[i])) i++;
+    if (line.length && line[line.length - 1].trim() === "") line.pop();
+    if (line.length) lines.push(indent + line.join(""));
   }
   return lines.join("\n");
 }

@@ -252,7 +252,10 @@ test("inputs() with several arguments is rejected while declaring, with the fix"
       check,
     );
     assert.throws(() => transform("a.c", suffix(".c"), inputs("x", "y"), ".o")(function dti(_i: string, _o: string) {}), check);
-    assert.throws(() => inputs(), (e: unknown) => e instanceof RuffusError && /inputs\(\) expects a single argument: inputs\(\)/.test((e as Error).message));
+    assert.throws(
+      () => p.transform({ task: fn("ti0"), input: "a.c", filter: suffix(".c"), replaceInputs: inputs(), output: ".o" }),
+      (e: unknown) => e instanceof RuffusError && /inputs\(\) expects a single argument: inputs\(\)\./.test((e as Error).message),
+    );
   });
 });
 
@@ -568,16 +571,13 @@ test("two action decorators on one function: Duplicate task", async () => {
   });
 });
 
-test("a task function without a name needs the name option", async () => {
+test("a task function without a name is named after its kind, numbered like Ruffus's mkdir tasks", async () => {
   await inTempDir(() => {
     const p = new Pipeline("p");
     const anonymous = [(_i: string, _o: string) => {}][0];
     assert.equal(anonymous.name, "");
-    throwsExactly(
-      () => p.transform({ task: anonymous, input: "a", filter: suffix(".a"), output: ".b" }),
-      RuffusError,
-      `Pipeline 'p': a task function without a name needs the name option, e.g. p.transform({ name: "align", task: (i, o) => ... }).`,
-    );
+    assert.equal(p.transform({ task: anonymous, input: "a", filter: suffix(".a"), output: ".b" }).name, "transform");
+    assert.equal(p.transform({ task: anonymous, input: "a", filter: suffix(".a"), output: ".c" }).name, "transform # 2");
     assert.equal(p.transform({ name: "named", task: anonymous, input: "a", filter: suffix(".a"), output: ".b" }).name, "named");
     throwsExactly(
       () => p.transform({ task: "echo hi", input: "a", filter: suffix(".a"), output: ".b" } as never),

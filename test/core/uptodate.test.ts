@@ -206,6 +206,30 @@ test("a broken symlink counts as a missing file", async () => {
   });
 });
 
+test("level 1 compares the recorded completion time of outputs: touching an output by hand does not make it newer; a much older file (restored) counts by its own time (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    write("a.in", "x");
+    age("a.in", 100);
+    const p = new Pipeline("p");
+    p.transform({ task: async function t(i: string, o: string) { await writeFile(o, "y"); }, input: "a.in", filter: suffix(".in"), output: ".out" });
+    await p.run({ verbose: 0 });
+    const outOfDate = async (level: number) => (await p.printout({ verbose: 4, checksumLevel: level })).includes("Task = 'p::t'");
+    assert.equal(await outOfDate(1), false);
+    // input newer than the recorded completion; the output touched by hand even later
+    const now = Date.now() / 1000;
+    setTime("a.in", now + 30);
+    setTime("a.out", now + 60);
+    assert.equal(await outOfDate(0), false, "file times alone: up to date");
+    assert.equal(await outOfDate(1), true, "the record, not the touched file, counts");
+    // the output restored from a backup: its file time is far older than the record, so it counts
+    setTime("a.in", now - 100);
+    setTime("a.out", now - 50);
+    assert.equal(await outOfDate(1), false);
+    setTime("a.in", now - 30);
+    assert.equal(await outOfDate(1), true, "input newer than the restored file");
+  });
+});
+
 test("originate is up to date once its outputs exist, whatever their age", async () => {
   await inTempDir(async () => {
     const calls: string[] = [];
@@ -231,7 +255,8 @@ test("originate is up to date once its outputs exist, whatever their age", async
     s = await build("p2").run({ verbose: 0 });
     assert.deepEqual(calls, []);
     assert.equal(s.jobsRun, 0);
-    assert.equal(s.jobsUptodate, 0, "nothing in the run set");
+    assert.equal(s.jobsUptodate, 2, "both originate jobs are up to date");
+    assert.deepEqual(s.tasksRun, [], "nothing in the run set");
     assert.deepEqual(s.tasksUptodate, ["p2::make"]);
     unlinkSync("b.start");
     s = await build("p3").run({ verbose: 0 });
@@ -939,5 +964,19 @@ test("touchFilesOnly 2: files made by hand are Uncheckpointed until the history 
     const s = await p.run({ verbose: 0 });
     assert.deepEqual(calls, ["par A"]);
     assert.equal(s.jobsRun, 1);
+  });
+});
+
+test("touchFilesOnly true does not touch an output that is also an input", async () => {
+  await inTempDir(async () => {
+    write("in.txt", "x");
+    age("in.txt", 100);
+    const before = mtime("in.txt");
+    const p = new Pipeline("p");
+    p.files({ task: function passThrough() { throw new Error("not called"); }, input: "in.txt", output: ["in.txt", "out.txt"] });
+    const s = await p.run({ verbose: 0, touchFilesOnly: true });
+    assert.equal(s.jobsRun, 1);
+    assert.equal(mtime("in.txt"), before);
+    assert.equal(read("out.txt"), "");
   });
 });
