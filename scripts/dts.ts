@@ -11,7 +11,7 @@ import { join, relative } from "node:path";
 const root = join(import.meta.dirname, "..");
 const out = join(root, "dist/dts");
 rmSync(out, { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.dts.json")], { stdio: "inherit" });
+execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "scripts/tsconfig.dts.json")], { stdio: "inherit" });
 
 const files: Record<string, string> = {};
 const walk = (dir: string): void => {

@@ -7,4 +7,4 @@ if (!g.Bun && !g.Deno) {
   const cjs = await import("tsx/cjs/api");
   cjs.register();
 }
-await import("../src/cli/main.ts");
+await import("./main.ts");
