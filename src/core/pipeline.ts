@@ -166,12 +166,13 @@ export class Pipeline {
 
   /**
    * @internal A task object, not yet registered. Without a name option the function's name is used;
-   * an inline arrow function (`task: async (i, o) => ...`, which JavaScript names "task") gets the
-   * task kind as name, numbered like Ruffus numbers mkdir tasks: "transform", "transform # 2".
+   * an inline arrow function (`task: async (i, o) => ...`, which JavaScript names "task", and Bun
+   * sometimes "anonymous") gets the task kind as name, numbered like Ruffus numbers mkdir tasks:
+   * "transform", "transform # 2".
    */
   newTask(func: TaskFunction | undefined, name: string | undefined, kind: string | undefined, description?: string): Task {
     let taskName = name ?? func?.name;
-    if ((!taskName || (taskName === "task" && name === undefined)) && kind) {
+    if ((!taskName || (name === undefined && (taskName === "task" || taskName === "anonymous"))) && kind) {
       taskName = kind;
       for (let n = 2; this.byName.has(taskName); n++) taskName = `${kind} # ${n}`;
     }

@@ -574,8 +574,9 @@ test("two action decorators on one function: Duplicate task", async () => {
 test("a task function without a name is named after its kind, numbered like Ruffus's mkdir tasks", async () => {
   await inTempDir(() => {
     const p = new Pipeline("p");
+    // Bun names such a function "anonymous", Node and Deno "": both count as no name.
     const anonymous = [(_i: string, _o: string) => {}][0];
-    assert.equal(anonymous.name, "");
+    assert.ok(anonymous.name === "" || anonymous.name === "anonymous", anonymous.name);
     assert.equal(p.transform({ task: anonymous, input: "a", filter: suffix(".a"), output: ".b" }).name, "transform");
     assert.equal(p.transform({ task: anonymous, input: "a", filter: suffix(".a"), output: ".c" }).name, "transform # 2");
     assert.equal(p.transform({ name: "named", task: anonymous, input: "a", filter: suffix(".a"), output: ".b" }).name, "named");

@@ -14,6 +14,7 @@ import { inTempDir, memoryLogger, age } from "../helpers.ts";
 function referencePipeline(): Pipeline {
   const p = new Pipeline("main");
   const start = p.originate({
+    description: "Create the starting files",
     task: async function make_start(output: string) {
       "Create the starting files";
       await writeFile(output, "start");
@@ -179,3 +180,21 @@ test("after touching one input, only its job and the merge run; printout verbose
     assert.ok(!log.lines.some((l) => l.includes("b.middle, extra_value] completed")));
   });
 });
+
+test(
+  "a leading string in a task function is its description, like a Python docstring",
+  { skip: typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" && "Bun's transpiler drops string directives from function source; the ruff binary reads them from the pipeline file instead" },
+  async () => {
+    await inTempDir(async () => {
+      const p = new Pipeline("main");
+      p.originate({
+        task: async function make_start(output: string) {
+          "Create the starting files";
+          await writeFile(output, "start");
+        },
+        output: ["a.start"],
+      });
+      assert.ok((await p.printout({ verbose: 2 })).includes(`Task = 'make_start'\n    "Create the starting files"\n`));
+    });
+  },
+);

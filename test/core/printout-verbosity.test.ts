@@ -1668,6 +1668,7 @@ test("verboseAbbreviatedPath: whole printouts for N = 1, 2, 3, 9, 0, -60 and the
 function referencePipeline(): Pipeline {
   const p = new Pipeline("main");
   const start = p.originate({
+    description: "Create the starting files",
     task: function make_start(output: string) {
       "Create the starting files";
       writeFileSync(output, "start");
@@ -1756,6 +1757,7 @@ test("an inactive task: 'Task is inactive' at printout verbose 4, 'Inactive Task
     const start = p.originate({ task: function make_start(o: string) { writeFileSync(o, ""); }, output: ["a.start"] });
     const inactive = p
       .transform({
+        description: "Never runs",
         task: function inactive_task(_i: string, o: string) {
           "Never runs";
           writeFileSync(o, "");
@@ -1793,6 +1795,7 @@ test("follows-only and parallel tasks always need update: printout 3-6 and run l
     const calls: string[] = [];
     const start = p.originate({ task: function make_start(o: string) { writeFileSync(o, ""); }, output: ["a.start"] });
     const report = p.follows({
+      description: "Say it is done",
       task: function report() {
         "Say it is done";
         calls.push("report");

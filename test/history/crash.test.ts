@@ -36,9 +36,12 @@ interface ChildResult {
  * Runs the fixture in `cwd`; with `killAfterMs`, SIGKILLs it that long after the run started;
  * with `signalAfterStarts`, sends that signal once that many jobs have started.
  */
+const NODE = typeof (globalThis as { Bun?: unknown; Deno?: unknown }).Bun !== "undefined" || "Deno" in globalThis ? "node" : process.execPath;
+
 function runChild(cwd: string, killAfterMs?: number, signalAfterStarts?: { signal: NodeJS.Signals; starts: number }): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX, FIXTURE], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    // The child is always Node: under Bun or Deno, process.execPath is their own binary.
+    const child = spawn(NODE, ["--import", TSX, FIXTURE], { cwd, stdio: ["ignore", "pipe", "pipe"] });
     const starts: string[] = [];
     let done: number | undefined;
     let stderr = "";
@@ -74,7 +77,8 @@ function runChild(cwd: string, killAfterMs?: number, signalAfterStarts?: { signa
       if (timer) clearTimeout(timer);
       resolve({
         killed: killed && signal === "SIGKILL",
-        code,
+        // Deno's child_process reports an exit status above 128 as the matching signal instead.
+        code: code ?? ("Deno" in globalThis && signal === "SIGTERM" ? 143 : "Deno" in globalThis && signal === "SIGINT" ? 130 : null),
         starts,
         done,
         stderr,
