@@ -82,6 +82,7 @@ export async function loadPipelineFile(file: string, args: string[] = []): Promi
       throw new PipelineFileError(describeLoadError(e, abs));
     }
   }
+  await docstringsFromSource(abs);
   if (found instanceof Pipeline) return found;
   const main = Pipeline.lookup("main");
   if (main && main.tasks.length > mainTasksBefore) return main;
@@ -93,4 +94,26 @@ export async function loadPipelineFile(file: string, args: string[] = []): Promi
       `declare tasks decorator-style (transform(...)(fn)) so they join the "main" pipeline, ` +
       `or \`export default\` a function that receives the ruffus API and returns a Pipeline.`,
   );
+}
+
+/**
+ * Bun (and so the binary) drops string directives when it transpiles, so a task function's
+ * leading "docstring" is not in its source text at run time. Read them from the pipeline file.
+ */
+async function docstringsFromSource(file: string): Promise<void> {
+  let text: string;
+  try {
+    text = await rt().readTextFile(file);
+  } catch {
+    return;
+  }
+  const docs = new Map<string, string>();
+  const re = /function\s*\*?\s*([A-Za-z_$][\w$]*)\s*\([^)]*\)\s*(?::[^{=]*)?\{\s*(["'])((?:\\.|(?!\2)[^\\\n])*)\2/g;
+  for (const m of text.matchAll(re)) if (m[3] !== "use strict") docs.set(m[1], m[3].replace(/\s+/g, " ").trim());
+  if (!docs.size) return;
+  for (const p of Pipeline.all()) {
+    for (const t of p.tasks) {
+      if (!t.description && t.func?.name && docs.has(t.func.name)) t.description = docs.get(t.func.name) as string;
+    }
+  }
 }
