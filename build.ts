@@ -22,7 +22,7 @@ for (const target of targets) {
   const exe = target?.includes("windows") ? ".exe" : "";
   const outfile = `${dir}/ruff${exe}`;
   const result = await Bun.build({
-    entrypoints: ["src/cli/bin.ts"],
+    entrypoints: ["src/cli/bin.ts", "src/cli/worker.ts"],
     compile: target ? { target: target as Bun.Build.CompileTarget, outfile } : { outfile },
     minify: true,
     bytecode: true,

@@ -76,6 +76,7 @@ export type { JobFailure } from "./core/errors.ts";
 export { PatternSyntaxError, NoMatchError, FatalMatchError } from "./patterns/errors.ts";
 export { stderrLogger, blackHoleLogger } from "./report/logger.ts";
 export { pipelineArgs } from "./core/pipeline-args.ts";
+export { setupLogging, withLock, addToCounter, isWorker } from "./exec/shared.ts";
 export type { RunOptions, PrintoutOptions, PlanOptions, RunSummary, TaskTiming, Logger, TaskReference } from "./core/run-options.ts";
 export type { PipelineEvent, JobRef } from "./core/events.ts";
 export type { Job } from "./core/job-params.ts";

@@ -11,8 +11,11 @@ import { readFileSync } from "node:fs";
 import { setSqlWasm } from "../history/sqlite.ts";
 import { setDeclarationFiles } from "./types-bundle.ts";
 import { setRenderAssets } from "../report/render.ts";
+import { setWorkerEntry } from "../exec/worker-pool.ts";
 
 setSqlWasm(() => new Uint8Array(readFileSync(wasmPath)));
 setDeclarationFiles(declarations as Record<string, string>);
 setRenderAssets({ resvgWasm: () => new Uint8Array(readFileSync(resvgWasmPath)), font: () => new Uint8Array(readFileSync(fontPath)) });
+setWorkerEntry(new URL("./worker.ts", import.meta.url));
+// In a job worker, bin.ts is not the entry: worker.ts is, and main must not run there.
 await import("./main.ts");

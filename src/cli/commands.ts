@@ -125,13 +125,7 @@ async function runPipelineFromCli(pipeline: Pipeline, o: CliOptions): Promise<nu
   } finally {
     if (logLines && o.logFile) {
       const header = `\n${new Date().toISOString().slice(0, 10)} ${pipeline.name}\n`;
-      let old = "";
-      try {
-        old = await rt().readTextFile(o.logFile);
-      } catch {
-        // a new log file
-      }
-      await rt().writeTextFile(o.logFile, old + header + logLines.join("\n") + "\n");
+      await rt().appendTextFile(o.logFile, header + logLines.join("\n") + "\n");
     }
   }
 }

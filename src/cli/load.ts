@@ -55,20 +55,27 @@ async function installResolver(): Promise<void> {
   };
 }
 
+/** Imports a user module with "ruffus" resolving to this library; returns its namespace. */
+export async function loadModule(abs: string, args: readonly string[] = []): Promise<Record<string, unknown>> {
+  setPipelineArgs([...args]);
+  await installResolver();
+  const url = new URL("file://" + abs.split("/").map(encodeURIComponent).join("/")).href;
+  const mod = (await import(url)) as Record<string, unknown>;
+  await docstringsFromSource(abs);
+  return mod;
+}
+
 /** Loads a pipeline file and returns the pipeline it declares. */
 export async function loadPipelineFile(file: string, args: string[] = []): Promise<Pipeline> {
   const abs = abspath(file, rt().cwd());
   const st = rt().stat(abs);
   if (!st) throw new UsageError(`No such pipeline file: ${file}`);
   if (st.isDirectory) throw new UsageError(`${file} is a directory; give the pipeline file, e.g. ${file.replace(/\/$/, "")}/pipeline.ts`);
-  setPipelineArgs(args);
   setPipelineFile(abs);
-  await installResolver();
   const mainTasksBefore = Pipeline.lookup("main")?.tasks.length ?? 0;
   let mod: Record<string, unknown>;
   try {
-    const url = new URL("file://" + abs.split("/").map(encodeURIComponent).join("/")).href;
-    mod = (await import(url)) as Record<string, unknown>;
+    mod = await loadModule(abs, args);
   } catch (e) {
     throw new PipelineFileError(describeLoadError(e, abs));
   }
@@ -82,7 +89,6 @@ export async function loadPipelineFile(file: string, args: string[] = []): Promi
       throw new PipelineFileError(describeLoadError(e, abs));
     }
   }
-  await docstringsFromSource(abs);
   if (found instanceof Pipeline) return found;
   const main = Pipeline.lookup("main");
   if (main && main.tasks.length > mainTasksBefore) return main;

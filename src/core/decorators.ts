@@ -7,6 +7,7 @@
 import type { TaskKind } from "./arguments.ts";
 import { setMkdirDecorator } from "./mkdir.ts";
 import { Pipeline } from "./pipeline.ts";
+import { callerModule } from "./source-module.ts";
 import type { RunOptions, RunSummary, PrintoutOptions } from "./run-options.ts";
 import type { PrintoutGraphOptions } from "./printout-graph.ts";
 import type { GraphvizAttributes, PosttaskAction, Task, TaskFunction, UptodateCheck } from "./task.ts";
@@ -22,6 +23,7 @@ function taskFor(func: TaskFunction): Task {
   if (!task) {
     task = main.createTask(func, undefined);
     task.createdViaDecorator = true;
+    task.sourceModule = callerModule();
     task.kind = "follows";
     main.byDecoratedFunction.set(func, task);
   }

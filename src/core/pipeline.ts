@@ -12,6 +12,7 @@ import type { RunOptions, RunSummary } from "./run-options.ts";
 import type { PrintoutOptions } from "./run-options.ts";
 import { runPipeline } from "./run.ts";
 import { rt } from "./runtime.ts";
+import { callerModule } from "./source-module.ts";
 import { shortenFilenames } from "../report/shorten.ts";
 import { printoutPipeline } from "./printout-plan.ts";
 import { printoutGraph, type PrintoutGraphOptions } from "./printout-graph.ts";
@@ -202,6 +203,7 @@ export class Pipeline {
     }
     // Arguments are checked before the task is registered, so a rejected declaration leaves nothing behind.
     const task = this.newTask(func, name, kind, description);
+    task.sourceModule = callerModule();
     this.applyKind(task, kind, positional, rest);
     return this.register(task);
   }
@@ -520,6 +522,7 @@ export class Pipeline {
       n.mkdirFor = t.mkdirFor ? map.get(t.mkdirFor) : undefined;
       n.deferredMkdir = t.deferredMkdir;
       n.originalName = t.name;
+      n.sourceModule = t.sourceModule;
       if (t.func && this.byDecoratedFunction.get(t.func) === t) copy.byDecoratedFunction.set(t.func, n);
     }
     copy.headTasks = this.headTasks.map((t) => map.get(t) ?? t);

@@ -1,7 +1,11 @@
 /**
  * `run()`: prepare, log the plan, schedule the jobs, record the history, report failures.
  */
-import { InProcessRunner, type TouchMode } from "../exec/in-process.ts";
+import { InProcessRunner, type JobRunner, type TouchMode } from "../exec/in-process.ts";
+import { WorkerPoolRunner } from "../exec/worker-pool.ts";
+import { isWorker } from "../exec/shared.ts";
+import { pipelineFileLoaded } from "../history/open.ts";
+import { pipelineArgs } from "./pipeline-args.ts";
 import { blackHoleLogger, stderrLogger } from "../report/logger.ts";
 import { runLog } from "../report/run-log.ts";
 import { asJobError, RethrownJobError, RuffusError } from "./errors.ts";
@@ -25,7 +29,11 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
   const logger = verbose === 0 ? blackHoleLogger : (o.logger ?? stderrLogger);
   const touchMode = touchModeOf(o.touchFilesOnly);
   const parallelism = Math.max(1, o.multiprocess ?? 0, o.multithread ?? 0);
-  if (!Number.isFinite(parallelism)) throw new RuffusError("multiprocess / multithread must be whole numbers.");
+  if (!Number.isInteger(parallelism)) throw new RuffusError("multiprocess / multithread must be whole numbers.");
+  if (isWorker()) {
+    // A worker imports the pipeline's module again to find task functions; a run() at its top level must not start a second pipeline.
+    return { tasksRun: [], tasksUptodate: [], jobsRun: 0, jobsUptodate: 0, elapsedMs: 0, tasks: [], fileSystemCalls: { stats: 0, globs: 0 } };
+  }
 
   let prepared;
   try {
@@ -56,6 +64,11 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     }
   }
 
+  // Processes (worker threads) only when asked for with multiprocess and not overridden by multithread.
+  const runner: JobRunner =
+    (o.multiprocess ?? 0) > 1 && !((o.multithread ?? 0) > 0)
+      ? new WorkerPoolRunner(o.multiprocess as number, { pipelineFile: pipelineFileLoaded(), pipelineArgs: pipelineArgs(), cwd: rt().cwd() })
+      : new InProcessRunner();
   let result;
   try {
     history.startRun({ verbose, parallelism, touchMode, checksumLevel: session.checksumLevel, targets: prepared.targets.map((t) => t.displayName) });
@@ -65,7 +78,7 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
       session,
       plan,
       parallelism,
-      runner: new InProcessRunner(),
+      runner,
       touchMode,
       exceptionsTerminateImmediately: o.exceptionsTerminateImmediately ?? false,
       emit,
@@ -76,6 +89,7 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     }
     history.endRun({ ok: result.failures.length === 0 && !signal, jobsRun: result.jobsRun, jobsUptodate: result.jobsUptodate, failures: result.failures.length, interrupted: signal ?? null });
   } finally {
+    await runner.terminate?.();
     await history.close();
     for (const r of removeHandlers) r();
   }

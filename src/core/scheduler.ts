@@ -237,7 +237,8 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       failures.push({ task: task.displayName, job: ref.name, error });
       emit({ type: "jobFailed", job: ref, error, durationMs });
       stopFeeding = true;
-      if (error instanceof JobSignalledBreak || s.exceptionsTerminateImmediately || failures.length >= s.parallelism) abort = true;
+      const isBreak = error instanceof JobSignalledBreak || (error instanceof Error && error.name === "JobSignalledBreak");
+      if (isBreak || s.exceptionsTerminateImmediately || failures.length >= s.parallelism) abort = true;
       return;
     }
     lastRecorded = await recordOutputs(task, job, session, durationMs, lastRecorded, s.touchMode);

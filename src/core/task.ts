@@ -67,6 +67,8 @@ export class Task {
   deferredMkdir = false;
   /** @internal For mkdir tasks: the task they were created for, for the name and description. */
   mkdirFor: Task | undefined;
+  /** @internal The module that declared this task (imported again by worker processes). */
+  sourceModule: string | undefined;
   /** @internal Name of the task this one was cloned from. */
   originalName: string | undefined;
   /** A one-line description shown at verbosity 2 (Ruffus shows the docstring). */

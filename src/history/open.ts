@@ -22,6 +22,11 @@ export function setPipelineFile(path: string | undefined): void {
   pipelineFile = path;
 }
 
+/** The pipeline file the command line loaded, if any. */
+export function pipelineFileLoaded(): string | undefined {
+  return pipelineFile;
+}
+
 /** How to open the history. */
 export interface OpenHistoryOptions {
   readonly file: string | undefined;

@@ -7,7 +7,8 @@ import * as fsp from "node:fs/promises";
 import * as os from "node:os";
 import { dirname, basename, join, delimiter } from "node:path";
 import { spawn } from "node:child_process";
-import type { FileStat, Runtime } from "./types.ts";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import type { FileStat, Runtime, WorkerHandle, WorkerPort } from "./types.ts";
 import { pythonGlob } from "./python-glob.ts";
 
 function toStat(s: fs.Stats | undefined): FileStat | undefined {
@@ -16,6 +17,36 @@ function toStat(s: fs.Stats | undefined): FileStat | undefined {
 }
 
 let tmpCounter = 0;
+
+/**
+ * Node cannot start a worker from a .ts file by itself; when running from sources (under tsx) the
+ * worker first registers tsx, then imports the entry. Bun, Deno and compiled JS need none of that.
+ */
+function startWorker(entry: URL, data: unknown, runtimeName: string): Worker {
+  if (runtimeName !== "node" || !entry.pathname.endsWith(".ts")) return new Worker(entry, { workerData: data });
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const code = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(code, { eval: true, workerData: data });
+}
+
+function wrapWorker(w: Worker): WorkerHandle {
+  return {
+    id: w.threadId,
+    postMessage: (m) => w.postMessage(m),
+    onMessage: (h) => void w.on("message", h),
+    onError: (h) => void w.on("error", h),
+    onExit: (h) => void w.on("exit", h),
+    terminate: async () => {
+      await w.terminate();
+    },
+  };
+}
+
+let port: WorkerPort | undefined;
+if (!isMainThread && parentPort) {
+  const p = parentPort;
+  port = { postMessage: (m) => p.postMessage(m), onMessage: (h) => void p.on("message", h), data: workerData };
+}
 
 /** Builds the Node adapter around the current process. */
 export function nodeRuntime(name = "node"): Runtime {
@@ -36,6 +67,7 @@ export function nodeRuntime(name = "node"): Runtime {
     glob: (pattern, { cwd }) => pythonGlob(pattern, cwd),
     readTextFile: (path) => fsp.readFile(path, "utf8"),
     writeTextFile: (path, text) => fsp.writeFile(path, text),
+    appendTextFile: (path, text) => fsp.appendFile(path, text),
     readFile: async (path) => new Uint8Array(await fsp.readFile(path)),
     writeFile: (path, data) => fsp.writeFile(path, data),
     runProgram(program, args, input) {
@@ -108,6 +140,8 @@ export function nodeRuntime(name = "node"): Runtime {
       }
     },
     mainScript: () => process.argv[1],
+    createWorker: (entry, data) => wrapWorker(startWorker(entry, data, name)),
+    workerPort: () => port,
     onSignal(signal, handler) {
       process.on(signal, handler);
       return () => void process.off(signal, handler);

@@ -31,6 +31,26 @@ export interface TextSink {
   write(text: string): void;
 }
 
+/** A worker thread as the engine sees it. */
+export interface WorkerHandle {
+  postMessage(message: unknown): void;
+  onMessage(handler: (message: unknown) => void): void;
+  onError(handler: (error: Error) => void): void;
+  /** Called once when the worker has stopped, with its exit code. */
+  onExit(handler: (code: number) => void): void;
+  terminate(): Promise<void>;
+  /** An id unique within the process (for "which worker ran this job"). */
+  readonly id: number;
+}
+
+/** The worker side of the channel: set inside a worker, undefined in the main thread. */
+export interface WorkerPort {
+  postMessage(message: unknown): void;
+  onMessage(handler: (message: unknown) => void): void;
+  /** What the main thread passed when it created the worker. */
+  readonly data: unknown;
+}
+
 /** Everything platform-specific the engine uses. */
 export interface Runtime {
   /** `"node"`, `"deno"` or `"bun"`. */
@@ -49,6 +69,8 @@ export interface Runtime {
   glob(pattern: string, options: GlobOptions): string[];
   readTextFile(path: string): Promise<string>;
   writeTextFile(path: string, text: string): Promise<void>;
+  /** Appends text, creating the file if needed. */
+  appendTextFile(path: string, text: string): Promise<void>;
   readFile(path: string): Promise<Uint8Array>;
   writeFile(path: string, data: Uint8Array): Promise<void>;
   /** Runs a program (no shell) with `input` on its stdin and waits for it. */
@@ -72,6 +94,10 @@ export interface Runtime {
   processAlive(pid: number): boolean;
   /** The script the process was started with (for `{basename}` in DEFAULT_RUFFUS_HISTORY_FILE), if any. */
   mainScript(): string | undefined;
+  /** Starts a worker thread running the module at `entry`, which receives `data`. */
+  createWorker(entry: URL, data: unknown): WorkerHandle;
+  /** Inside a worker thread: its channel to the main thread. */
+  workerPort(): WorkerPort | undefined;
   /** Calls `handler` on SIGINT/SIGTERM instead of dying; returns a function that removes it. */
   onSignal(signal: "SIGINT" | "SIGTERM", handler: () => void): () => void;
   /** Ends the process. */

@@ -534,6 +534,17 @@ describe("product", () => {
     });
   });
 
+  test("glob input sets; {X[1][0]} is a named group of the second set's file (compared with Ruffus 2.8.4)", async () => {
+    await inTempDir(async () => {
+      const rec = new Recorder();
+      for (const f of ["p.a", "q.a", "r.b"]) write(f);
+      const p = new Pipeline("p");
+      p.product({ task: rec.fn("prod_glob"), input: "*.a", filter: formatter(), input2: "*.b", filter2: formatter(String.raw`(?P<X>r)\.b$`), output: "{basename[0][0]}{X[1][0]}.pg" });
+      await p.run(run0);
+      assert.deepEqual(rec.of("prod_glob"), [[["p.a", "r.b"], "pr.pg"], [["q.a", "r.b"], "qr.pg"]]);
+    });
+  });
+
   test("an empty input set means no jobs", async () => {
     await inTempDir(async () => {
       const rec = new Recorder();
@@ -587,6 +598,22 @@ describe("permutations, combinations, combinationsWithReplacement", () => {
       });
     });
   }
+
+  test("elements that are lists: {basename[i][j]} is file j of tuple position i (compared with Ruffus 2.8.4)", async () => {
+    await inTempDir(async () => {
+      const rec = new Recorder();
+      for (const f of ["x.in", "y.in", "z.in"]) write(f);
+      const p = new Pipeline("p");
+      const t = p.transform({ task: rec.fn("pair"), input: "*.in", filter: suffix(".in"), output: [".l", ".r"] });
+      p.combinations({ task: rec.fn("comb_lists"), input: t, filter: formatter(), tupleSize: 2, output: "{basename[0][0]}{basename[0][1]}_{basename[1][0]}{ext[1][1]}.cl", extras: ["{ext[0][1]}"] });
+      await p.run(run0);
+      assert.deepEqual(rec.of("comb_lists"), [
+        [[["x.l", "x.r"], ["y.l", "y.r"]], "xx_y.r.cl", ".r"],
+        [[["x.l", "x.r"], ["z.l", "z.r"]], "xx_z.r.cl", ".r"],
+        [[["y.l", "y.r"], ["z.l", "z.r"]], "yy_z.r.cl", ".r"],
+      ]);
+    });
+  });
 
   test("job arguments: the input is the tuple of chosen files, in itertools order (compared with Ruffus 2.8.4)", async () => {
     await inTempDir(async () => {
@@ -719,7 +746,7 @@ describe("follows-only tasks", () => {
     });
   });
 
-  test("decorator style: a function with only follows() is a task; task.follows('name') chains", async () => {
+  test("decorator style: a function with only follows() is a task that runs after its parent", async () => {
     await inTempDir(async () => {
       const order: string[] = [];
       const first = originate("x.1")(async function first(o: string) {
@@ -1184,6 +1211,23 @@ describe("sub-pipelines", () => {
       await p.run(run0);
       assert.deepEqual(rec.of("t"), [["b.1", "b.t"]]);
       assert.deepEqual(rec.of("prod"), [[["x.1", "y.2"], "x_y.prod"]]);
+    });
+  });
+
+  test("a clone resolves names in follows() and outputFrom() to its own tasks (compared with Ruffus 2.8.4)", async () => {
+    await inTempDir(async () => {
+      const rec = new Recorder();
+      const p = new Pipeline("orig");
+      const a = p.originate({ task: rec.fn("A", "orig"), output: ["a.1"] });
+      p.merge({ task: rec.fn("B"), input: outputFrom("A"), output: "b.out" });
+      p.follows({ task: rec.fn("C", "none"), parents: ["A"] });
+      p.setHeadTasks([a]);
+      const c = p.clone("copy");
+      c.setOutput({ output: ["c.1"] });
+      const s = await c.run(run0);
+      assert.deepEqual(rec.calls, [["A", ["c.1"]], ["B", [["c.1"], "b.out"]], ["C", []]]);
+      assert.deepEqual(new Set(s.tasksRun), new Set(["copy::A", "copy::B", "copy::C"]));
+      assert.ok(!exists("a.1"));
     });
   });
 

@@ -1,0 +1,151 @@
+/**
+ * Sharing between jobs that may run in different workers (Ruffus FAQ "Sharing python objects
+ * between Ruffus processes"): a logger, named locks and named counters. In the main thread they act
+ * directly; inside a worker they ask the main thread, which owns the real thing — the TypeScript
+ * answer to Ruffus's `proxy_logger` and multiprocessing managers.
+ */
+import { rt } from "../core/runtime.ts";
+import type { Logger } from "../core/run-options.ts";
+import type { FromWorker, ToWorker } from "./worker-protocol.ts";
+
+const loggers = new Map<string, Logger>();
+const locks = new Map<string, Promise<void>>();
+const counters = new Map<string, number>();
+const waiting = new Map<number, (value: number | undefined) => void>();
+let requestCount = 0;
+let listening = false;
+
+/** Inside a worker: sends a request to the main thread and waits for its answer. */
+function ask(msg: (request: number) => FromWorker): Promise<number | undefined> {
+  const port = rt().workerPort();
+  if (!port) throw new Error("internal: ask() outside a worker");
+  if (!listening) {
+    listening = true;
+    port.onMessage((m) => {
+      const g = m as ToWorker;
+      if (g.type === "granted") waiting.get(g.request)?.(g.value);
+    });
+  }
+  const request = ++requestCount;
+  return new Promise((resolve) => {
+    waiting.set(request, (v) => {
+      waiting.delete(request);
+      resolve(v);
+    });
+    port.postMessage(msg(request));
+  });
+}
+
+/**
+ * Ruffus's `cmdline.setup_logging`: a named logger usable from any job, in any worker. Lines
+ * go to `file` (appended, with times) and, when `verbose`, to stderr; all writes happen in the
+ * main thread, so lines never interleave.
+ *
+ * @example
+ * const log = setupLogging("mypipeline", "pipeline.log", true);
+ * p.transform({ task: async (i: string, o: string) => { log.info(`making ${o}`); ... }, ... });
+ */
+export function setupLogging(name: string, file?: string, verbose?: boolean | number): Logger {
+  const port = rt().workerPort();
+  const send = (level: "info" | "debug" | "warning" | "error") => (message: string) => {
+    if (port) port.postMessage({ type: "log", logger: name, level, message } satisfies FromWorker);
+    else writeLog(name, level, message);
+  };
+  const logger: Logger = { info: send("info"), debug: send("debug"), warning: send("warning"), error: send("error") };
+  if (!port) {
+    let chain = Promise.resolve();
+    const stamp = (): string => new Date().toTimeString().slice(0, 8);
+    loggers.set(name, {
+      info: (m) => write("info", m),
+      debug: (m) => write("debug", m),
+      warning: (m) => write("warning", m),
+      error: (m) => write("error", m),
+    });
+    function write(level: string, m: string): void {
+      if (verbose) rt().stderr.write(`    ${m}\n`);
+      if (!file) return;
+      const line = level === "info" || level === "debug" ? ` ${stamp()} - ${m}\n` : ` ${stamp()} - ${level.toUpperCase().padEnd(7)} - ${m}\n`;
+      chain = chain.then(() => rt().appendTextFile(file, line));
+    }
+  }
+  return logger;
+}
+
+/** @internal Main thread: a log line from a worker. */
+export function writeLog(name: string, level: "info" | "debug" | "warning" | "error", message: string): void {
+  const l = loggers.get(name);
+  if (!l) {
+    rt().stderr.write(`[${name}] ${message}\n`);
+    return;
+  }
+  (l[level] ?? l.info).call(l, message);
+}
+
+/**
+ * A lock shared by every job of the run, in any worker: `await withLock("db", async () => ...)`
+ * runs the function while no other job holds the lock of that name.
+ *
+ * @example
+ * await withLock("summary.txt", async () => appendFile("summary.txt", line));
+ */
+export async function withLock<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+  const port = rt().workerPort();
+  if (port) {
+    await ask((request) => ({ type: "lock", request, name }));
+    try {
+      return await fn();
+    } finally {
+      port.postMessage({ type: "unlock", name } satisfies FromWorker);
+    }
+  }
+  const release = await acquire(name);
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
+/** @internal Main thread: waits for the named lock; returns its release. */
+export async function acquire(name: string): Promise<() => void> {
+  const previous = locks.get(name) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((r) => (release = r));
+  const chained = previous.then(() => mine);
+  locks.set(name, chained);
+  await previous;
+  return () => {
+    release();
+    if (locks.get(name) === chained) locks.delete(name);
+  };
+}
+
+/**
+ * A counter shared by every job of the run, in any worker: adds `n` and resolves to the new value.
+ *
+ * @example
+ * const done = await addToCounter("aligned", 1);
+ */
+export async function addToCounter(name: string, n = 1): Promise<number> {
+  if (rt().workerPort()) return (await ask((request) => ({ type: "counter", request, name, add: n }))) ?? 0;
+  return counterAdd(name, n);
+}
+
+/** @internal Main thread: the counter operation. */
+export function counterAdd(name: string, n: number): number {
+  const v = (counters.get(name) ?? 0) + n;
+  counters.set(name, v);
+  return v;
+}
+
+/**
+ * True inside a job worker. A module whose tasks run in workers (`multiprocess`) is imported again
+ * by each worker; put side effects that must happen once behind `if (!isWorker())` (`run()` does
+ * nothing in a worker already).
+ *
+ * @example
+ * if (!isWorker()) console.log("declaring the pipeline");
+ */
+export function isWorker(): boolean {
+  return rt().workerPort() !== undefined;
+}

@@ -1,0 +1,51 @@
+/**
+ * A job worker: imports the module that declared each task (or the pipeline file `ruff` loaded),
+ * finds the task function by pipeline and task name, and runs jobs sent to it one at a time.
+ */
+import "../runtime/select.ts";
+import { rt } from "../core/runtime.ts";
+import { Pipeline } from "../core/pipeline.ts";
+import { callTaskFunction } from "./in-process.ts";
+import { errorData, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.ts";
+import { loadModule, loadPipelineFile } from "../cli/load.ts";
+import type { Job } from "../core/job-params.ts";
+
+const port = rt().workerPort();
+if (!port) throw new Error("worker-entry.ts must run in a worker thread");
+const init = port.data as WorkerInit;
+const imported = new Map<string, Promise<unknown>>();
+
+function importOnce(file: string): Promise<unknown> {
+  let p = imported.get(file);
+  if (!p) {
+    // The pipeline file is loaded the way `ruff` loaded it (its default-export function runs too).
+    p = file === init.pipelineFile ? loadPipelineFile(file, [...init.pipelineArgs]) : loadModule(file, init.pipelineArgs);
+    imported.set(file, p);
+  }
+  return p as Promise<unknown>;
+}
+
+async function runJob(m: Extract<ToWorker, { type: "job" }>): Promise<void> {
+  const modules = [init.pipelineFile, m.module].filter((f): f is string => Boolean(f));
+  for (const f of [...new Set(modules)]) await importOnce(f);
+  const task = Pipeline.lookup(m.pipeline)?.byName.get(m.task);
+  if (!task?.func) {
+    throw new Error(
+      `Task '${m.pipeline === "main" ? m.task : `${m.pipeline}::${m.task}`}' was not found in a worker process after importing ${modules.join(", ") || "(no module known)"}. ` +
+        `With multiprocess, each worker imports the module that declares the pipeline and looks the task up by name, so ` +
+        `the pipeline and its tasks must be declared when that module loads (not inside a function called later), ` +
+        `with the same pipeline name. Otherwise run with multithread (ruff --use-threads).`,
+    );
+  }
+  const job: Job = { params: m.params, displayParams: m.params };
+  await callTaskFunction(task, job);
+}
+
+port.onMessage((raw) => {
+  const m = raw as ToWorker;
+  if (m.type !== "job") return;
+  runJob(m).then(
+    () => port.postMessage({ type: "done", id: m.id } satisfies FromWorker),
+    (e: unknown) => port.postMessage({ type: "failed", id: m.id, error: errorData(e) } satisfies FromWorker),
+  );
+});
