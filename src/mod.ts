@@ -71,6 +71,7 @@ export {
   MissingRuntimeParameterError,
   JobSignalledBreak,
   RethrownJobError,
+  ParameterGenerationError,
 } from "./core/errors.ts";
 export type { JobFailure } from "./core/errors.ts";
 export { PatternSyntaxError, NoMatchError, FatalMatchError } from "./patterns/errors.ts";

@@ -60,7 +60,10 @@ function resolveRefs(value: unknown, home: Pipeline, found: Task[], inOutputFrom
       if (v instanceof OutputFromIndicator && v.values.length !== 1) {
         out.push(...v.values.map((x) => resolveRefs(x, home, found, true)));
       } else {
-        out.push(resolveRefs(v, home, found, inOutputFrom));
+        const r = resolveRefs(v, home, found, inOutputFrom);
+        // A pipeline (or name) standing for several tail tasks is spliced like tasks written in the list.
+        if (Array.isArray(r) && r.length && r.every((x) => x instanceof Task) && !Array.isArray(v)) out.push(...r);
+        else out.push(r);
       }
     }
     return out;
