@@ -78,6 +78,13 @@ export { PatternSyntaxError, NoMatchError, FatalMatchError } from "./patterns/er
 export { stderrLogger, blackHoleLogger } from "./report/logger.ts";
 export { pipelineArgs } from "./core/pipeline-args.ts";
 export { setupLogging, withLock, addToCounter, isWorker } from "./exec/shared.ts";
+export { sh, runJob } from "./exec/sh.ts";
+export type { ShellResult, RunJobOptions } from "./exec/sh.ts";
+export { CommandError } from "./exec/executor.ts";
+export type { Executor, CommandSpec, CommandResult, Resources } from "./exec/executor.ts";
+export { LocalExecutor } from "./exec/local-executor.ts";
+export { SlurmExecutor } from "./exec/slurm-executor.ts";
+export type { SlurmOptions } from "./exec/slurm-executor.ts";
 export type { RunOptions, PrintoutOptions, PlanOptions, RunSummary, TaskTiming, Logger, TaskReference } from "./core/run-options.ts";
 export type { PipelineEvent, JobRef } from "./core/events.ts";
 export type { Job } from "./core/job-params.ts";

@@ -24,6 +24,10 @@ export interface CliOptions {
   checksumLevel?: number;
   flowchart?: string;
   flowchartFormat?: string;
+  /** Where shell commands run: local or slurm (default: the config file's, else local). */
+  executor?: string;
+  /** A config file (default: ruffus.config.json beside the pipeline file, if there is one). */
+  config?: string;
   /** Write the HTML report here instead of running. */
   report?: string;
   drawGraphHorizontally: boolean;
@@ -40,6 +44,8 @@ export interface CliOptions {
 
 const LONG_OPTIONS = [
   "report",
+  "executor",
+  "config",
   "target-tasks",
   "forced-tasks",
   "jobs",
@@ -127,6 +133,8 @@ function build(version: string): CAC {
   cli.option("--report <file>", "Write a self-contained HTML report (flowchart, task states, reasons) instead of running");
   cli.option("--draw-graph-horizontally", "Lay the flowchart out left to right");
   cli.option("--key-legend-in-graph", "Add the colour key to the flowchart");
+  cli.option("--executor <name>", "Where shell commands (sh, runJob) run: local (default) or slurm");
+  cli.option("--config <file>", "Config file (default: ruffus.config.json beside the pipeline)");
   cli.option("-v, --verbose [level]", "More output; -v N or -v N:M sets level N and path abbreviation M");
   cli.option("-L, --log-file <file>", "Also write the log to this file");
   cli.option("--json", "With -n or why: print JSON");
@@ -138,7 +146,7 @@ function build(version: string): CAC {
 
 const KNOWN = new Set([
   "--", "T", "targetTasks", "forcedTasks", "j", "jobs", "useThreads", "n", "justPrint", "touchFilesOnly", "recreateDatabase",
-  "checksumFileName", "checksumLevel", "flowchart", "flowchartFormat", "report", "drawGraphHorizontally", "keyLegendInGraph",
+  "checksumFileName", "checksumLevel", "flowchart", "flowchartFormat", "report", "executor", "config", "drawGraphHorizontally", "keyLegendInGraph",
   "v", "verbose", "L", "logFile", "json", "h", "help", "version",
 ]);
 
@@ -190,6 +198,8 @@ export function parseArgs(argv: string[], version: string): CliOptions {
     flowchart: o.flowchart === undefined ? undefined : String(o.flowchart),
     flowchartFormat: o.flowchartFormat === undefined ? undefined : String(o.flowchartFormat),
     report: o.report === undefined ? undefined : String(o.report),
+    executor: o.executor === undefined ? undefined : String(o.executor),
+    config: o.config === undefined ? undefined : String(o.config),
     drawGraphHorizontally: Boolean(o.drawGraphHorizontally),
     keyLegendInGraph: Boolean(o.keyLegendInGraph),
     verbose,

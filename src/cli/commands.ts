@@ -9,7 +9,8 @@ import { FatalMatchError, PatternSyntaxError } from "../patterns/errors.ts";
 import { ProgressDisplay } from "../report/progress.ts";
 import { planJson } from "../report/plan-json.ts";
 import type { CliOptions } from "./args.ts";
-import { EXIT, PipelineFileError } from "./errors.ts";
+import { EXIT, PipelineFileError, UsageError } from "./errors.ts";
+import { applyTaskResources, readConfig } from "./config.ts";
 import { loadPipelineFile } from "./load.ts";
 import { writeFlowchart } from "./flowchart.ts";
 
@@ -92,6 +93,10 @@ export async function runCommand(o: CliOptions): Promise<number> {
 }
 
 async function runPipelineFromCli(pipeline: Pipeline, o: CliOptions): Promise<number> {
+  const config = await readConfig(o.config, o.file as string);
+  applyTaskResources(pipeline, config);
+  const executor = o.executor ?? config.executor ?? "local";
+  if (executor !== "local" && executor !== "slurm") throw new UsageError(`--executor must be local or slurm, not '${executor}'.`);
   const tty = rt().stderrIsTTY && !rt().env("CI");
   const progress = tty ? new ProgressDisplay(rt().stderr, () => Number(rt().env("COLUMNS") ?? 100)) : undefined;
   // Without -v: a live display on a terminal; Ruffus's task lines (verbose 1) otherwise.
@@ -113,6 +118,8 @@ async function runPipelineFromCli(pipeline: Pipeline, o: CliOptions): Promise<nu
       multiprocess: o.useThreads ? undefined : parallel,
       multithread: o.useThreads ? parallel : undefined,
       onEvent: progress?.listener,
+      executor,
+      executorOptions: config.slurm,
     });
     progress?.stop();
     if (!verbose && tty) {

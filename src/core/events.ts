@@ -29,6 +29,8 @@ export type PipelineEvent =
   | { readonly type: "jobStarted"; readonly job: JobRef }
   | { readonly type: "jobCompleted"; readonly job: JobRef; readonly durationMs: number }
   | { readonly type: "jobFailed"; readonly job: JobRef; readonly error: unknown; readonly durationMs: number }
+  /** A failed job will be tried again after `delayMs` (attempt counts from 2). */
+  | { readonly type: "jobRetry"; readonly job: JobRef; readonly error: unknown; readonly attempt: number; readonly of: number; readonly delayMs: number }
   /** All jobs of a task finished (`Completed Task = 'x'`), or none needed to run (`Uptodate Task = 'x'`). */
   | { readonly type: "taskCompleted"; readonly task: Task; readonly jobsRun: number; readonly jobsUptodate: number; readonly uptodate: boolean; readonly elapsedMs: number }
   /** Warnings such as "no file names matched"; `details` are per-job substitution failures. */

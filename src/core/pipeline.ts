@@ -514,6 +514,8 @@ export class Pipeline {
       n.followSpecs = t.followSpecs.map(remap);
       n.mkdirTasks = t.mkdirTasks.map((m) => map.get(m) ?? m);
       n.jobsLimitValue = t.jobsLimitValue;
+      n.resourcesValue = t.resourcesValue;
+      n.retriesValue = t.retriesValue;
       n.posttasks = [...t.posttasks];
       n.activeChecks = [...t.activeChecks];
       n.uptodateCheck = t.uptodateCheck;

@@ -5,6 +5,8 @@
 import type { Pipeline } from "./pipeline.ts";
 import type { Task, TaskFunction } from "./task.ts";
 import type { PipelineEvent } from "./events.ts";
+import type { Executor } from "../exec/executor.ts";
+import type { SlurmOptions } from "../exec/slurm-executor.ts";
 
 /** Anything with Ruffus's logger methods: `console` works, so does `stderrLogger`. */
 export interface Logger {
@@ -60,6 +62,13 @@ export interface RunOptions extends PlanOptions {
    * your own signal handling.
    */
   handleSignals?: boolean;
+  /**
+   * Where `sh` and `runJob` commands run: "local" (default: child processes), "slurm" (sbatch), or
+   * an executor of your own.
+   */
+  executor?: "local" | "slurm" | Executor;
+  /** Options of the chosen executor (e.g. SLURM's `partition`, `maxQueued`, `pollMs`). */
+  executorOptions?: SlurmOptions;
   /** Receives every engine event (progress displays, custom logs). */
   onEvent?: (event: PipelineEvent) => void;
 }

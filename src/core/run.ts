@@ -3,6 +3,9 @@
  */
 import { InProcessRunner, type JobRunner, type TouchMode } from "../exec/in-process.ts";
 import { WorkerPoolRunner } from "../exec/worker-pool.ts";
+import type { Executor } from "../exec/executor.ts";
+import { LocalExecutor } from "../exec/local-executor.ts";
+import { SlurmExecutor } from "../exec/slurm-executor.ts";
 import { isWorker } from "../exec/shared.ts";
 import { pipelineFileLoaded } from "../history/open.ts";
 import { pipelineArgs } from "./pipeline-args.ts";
@@ -64,11 +67,16 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     }
   }
 
+  const executor = makeExecutor(o);
   // Processes (worker threads) only when asked for with multiprocess and not overridden by multithread.
   const runner: JobRunner =
     (o.multiprocess ?? 0) > 1 && !((o.multithread ?? 0) > 0)
-      ? new WorkerPoolRunner(o.multiprocess as number, { pipelineFile: pipelineFileLoaded(), pipelineArgs: pipelineArgs(), cwd: rt().cwd() })
-      : new InProcessRunner();
+      ? new WorkerPoolRunner(o.multiprocess as number, { pipelineFile: pipelineFileLoaded(), pipelineArgs: pipelineArgs(), cwd: rt().cwd() }, executor)
+      : new InProcessRunner(executor);
+  interrupt.onFire(() => {
+    // Stop everything already started: process groups are killed, cluster jobs scancel-ed.
+    void executor.cancelAll();
+  });
   let result;
   try {
     history.startRun({ verbose, parallelism, touchMode, checksumLevel: session.checksumLevel, targets: prepared.targets.map((t) => t.displayName) });
@@ -89,6 +97,8 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     }
     history.endRun({ ok: result.failures.length === 0 && !signal, jobsRun: result.jobsRun, jobsUptodate: result.jobsUptodate, failures: result.failures.length, interrupted: signal ?? null });
   } finally {
+    if (signal) await executor.cancelAll();
+    await executor.close?.();
     await runner.terminate?.();
     await history.close();
     for (const r of removeHandlers) r();
@@ -113,4 +123,12 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     tasks: result.timings,
     fileSystemCalls: { ...session.files.counters },
   };
+}
+
+function makeExecutor(o: RunOptions): Executor {
+  const e = o.executor ?? "local";
+  if (typeof e === "object") return e;
+  if (e === "slurm") return new SlurmExecutor(o.executorOptions);
+  if (e === "local") return new LocalExecutor();
+  throw new RuffusError(`Unknown executor '${String(e)}': use "local", "slurm", or an Executor object.`);
 }

@@ -54,9 +54,15 @@ export class Interrupt {
   readonly fired = new Promise<void>((resolve) => {
     this.wake = resolve;
   });
+  private readonly listeners: (() => void)[] = [];
+  /** Calls `fn` when the run is interrupted. */
+  onFire(fn: () => void): void {
+    this.listeners.push(fn);
+  }
   fire(): void {
     this.interrupted = true;
     this.wake?.();
+    for (const l of this.listeners.splice(0)) l();
   }
 }
 
@@ -221,11 +227,24 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     const t0 = rt().now();
     let error: unknown;
     let failed = false;
-    try {
-      await s.runner.run(task, job, s.touchMode);
-    } catch (e) {
-      failed = true;
-      error = e;
+    const { count, backoffMs } = task.retriesValue;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await s.runner.run(task, job, s.touchMode);
+        failed = false;
+        break;
+      } catch (e) {
+        failed = true;
+        error = e;
+        // Machine and scheduler failures are retried up to 3 times; the job's own failures only if the task asks.
+        const retryable = (e as { retryable?: unknown } | undefined)?.retryable === true;
+        const allowed = Math.max(count, retryable ? 3 : 0);
+        if (abort || stopFeeding || attempt >= allowed) break;
+        const delayMs = backoffMs * 2 ** attempt;
+        emit({ type: "jobRetry", job: ref, error: e, attempt: attempt + 2, of: allowed + 1, delayMs });
+        await new Promise((r) => setTimeout(r, delayMs));
+        if (abort) break;
+      }
     }
     const durationMs = rt().now() - t0;
     if (abort) return; // the run already gave up; a late result must not be recorded

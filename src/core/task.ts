@@ -9,6 +9,7 @@ import { RuffusError, TaskDeclarationError } from "./errors.ts";
 import { TouchFileIndicator } from "./indicators.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { MkdirIndicator } from "./mkdir.ts";
+import type { Resources } from "../exec/executor.ts";
 
 /**
  * A task function. It is called as Ruffus calls it: `(input, output, ...extras)`,
@@ -51,6 +52,10 @@ export class Task {
   mkdirTasks: Task[] = [];
   /** @internal */
   jobsLimitValue: { limit: number; name: string } | undefined;
+  /** @internal Cluster resources for this task's commands. */
+  resourcesValue: Resources | undefined;
+  /** @internal Retries of a failed job, and the first back-off. */
+  retriesValue: { count: number; backoffMs: number } = { count: 0, backoffMs: 1000 };
   /** @internal */
   posttasks: PosttaskAction[] = [];
   /** @internal */
@@ -159,6 +164,37 @@ export class Task {
     const name = limitName ?? `${this.pipeline.name}:${this.name}`;
     this.pipeline.registerJobsLimit(this, name, limit);
     this.jobsLimitValue = { limit, name };
+    return this;
+  }
+
+  /**
+   * What this task's shell commands (`sh`, `runJob`) ask of a cluster: CPUs, memory, time, partition,
+   * free-form scheduler options. A config file's `tasks` section can set or override them.
+   *
+   * @example
+   * p.transform({ task: align, input: reads, filter: suffix(".fq"), output: ".bam" }).resources({ cpus: 8, memMb: 16000, time: "2:00:00" });
+   */
+  resources(r: Resources): this {
+    if (r.cpus !== undefined && (!Number.isInteger(r.cpus) || r.cpus < 1)) {
+      throw new TaskDeclarationError(this.displayName, "resources", `cpus must be a positive whole number, not ${String(r.cpus)}.`);
+    }
+    if (r.memMb !== undefined && (!Number.isFinite(r.memMb) || r.memMb <= 0)) {
+      throw new TaskDeclarationError(this.displayName, "resources", `memMb must be a positive number of megabytes, not ${String(r.memMb)}.`);
+    }
+    this.resourcesValue = { ...this.resourcesValue, ...r };
+    return this;
+  }
+
+  /**
+   * Run a failed job again, up to `count` times, waiting `backoffMs` (doubling each time) before
+   * each retry. Node failures, preemption and scheduler hiccups are retried up to 3 times anyway.
+   *
+   * @example
+   * p.transform({ task: download, input: urls, filter: suffix(".url"), output: ".html" }).retries(3, 2000);
+   */
+  retries(count: number, backoffMs = 1000): this {
+    if (!Number.isInteger(count) || count < 0) throw new TaskDeclarationError(this.displayName, "retries", `Expecting a whole number of retries, not ${String(count)}.`);
+    this.retriesValue = { count, backoffMs };
     return this;
   }
 

@@ -7,6 +7,7 @@ import { rt } from "../core/runtime.ts";
 import type { Job } from "../core/job-params.ts";
 import type { Task } from "../core/task.ts";
 import { abspath } from "../core/paths.ts";
+import { jobContext, type Executor } from "./executor.ts";
 
 /** 0: run jobs; 1: touch outputs instead; 2: do nothing (the history is rebuilt from the files). */
 export type TouchMode = 0 | 1 | 2;
@@ -49,12 +50,15 @@ export async function callTaskFunction(task: Task, job: Job): Promise<void> {
 
 /** The runner used for `multithread` and for sequential runs. */
 export class InProcessRunner implements JobRunner {
+  constructor(private readonly executor: Executor) {}
+
   async run(task: Task, job: Job, touchMode: TouchMode): Promise<void> {
     if (task.kind === "mkdir") return makeDirectories(job);
     if (touchMode && hasFileParams(task)) {
       if (touchMode === 1) await touchOutputs(job);
       return;
     }
-    await callTaskFunction(task, job);
+    // sh and runJob inside the task function find the run's executor and the task's resources here.
+    await jobContext().run({ task: task.displayName, resources: task.resourcesValue, executor: this.executor }, () => callTaskFunction(task, job));
   }
 }

@@ -6,7 +6,8 @@ import "../runtime/select.ts";
 import { rt } from "../core/runtime.ts";
 import { Pipeline } from "../core/pipeline.ts";
 import { callTaskFunction } from "./in-process.ts";
-import { errorData, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.ts";
+import { errorData, errorFromData, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.ts";
+import { jobContext, type CommandResult, type CommandSpec, type Executor } from "./executor.ts";
 import { loadModule, loadPipelineFile } from "../cli/load.ts";
 import type { Job } from "../core/job-params.ts";
 
@@ -38,11 +39,33 @@ async function runJob(m: Extract<ToWorker, { type: "job" }>): Promise<void> {
     );
   }
   const job: Job = { params: m.params, displayParams: m.params };
-  await callTaskFunction(task, job);
+  // Commands go to the main thread's executor, which owns every process and cluster job of the run.
+  await jobContext().run({ task: task.displayName, resources: m.resources, executor: proxy }, () => callTaskFunction(task, job));
 }
+
+const commands = new Map<number, { resolve: (r: CommandResult) => void; reject: (e: unknown) => void }>();
+let commandCount = 0;
+const proxy: Executor = {
+  name: "main-thread",
+  run(spec: CommandSpec): Promise<CommandResult> {
+    const request = ++commandCount;
+    return new Promise((resolve, reject) => {
+      commands.set(request, { resolve, reject });
+      port.postMessage({ type: "command", request, spec } satisfies FromWorker);
+    });
+  },
+  async cancelAll() {},
+};
 
 port.onMessage((raw) => {
   const m = raw as ToWorker;
+  if (m.type === "commandDone") {
+    const c = commands.get(m.request);
+    commands.delete(m.request);
+    if (m.error) c?.reject(errorFromData(m.error));
+    else c?.resolve(m.result as CommandResult);
+    return;
+  }
   if (m.type !== "job") return;
   runJob(m).then(
     () => port.postMessage({ type: "done", id: m.id } satisfies FromWorker),

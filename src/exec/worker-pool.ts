@@ -10,7 +10,8 @@ import type { Task } from "../core/task.ts";
 import type { WorkerHandle } from "../runtime/types.ts";
 import { InProcessRunner, hasFileParams, type JobRunner, type TouchMode } from "./in-process.ts";
 import { acquire, counterAdd, writeLog } from "./shared.ts";
-import { errorFromData, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.ts";
+import { errorData, errorFromData, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.ts";
+import type { Executor } from "./executor.ts";
 
 let workerEntry: URL = new URL("./worker-entry.ts", import.meta.url);
 
@@ -28,15 +29,19 @@ interface Slot {
 /** See the module comment. */
 export class WorkerPoolRunner implements JobRunner {
   private readonly slots: Slot[] = [];
-  private readonly inProcess = new InProcessRunner();
   private nextId = 0;
   /** Worker ids that ran at least one job (for tests and summaries). */
   readonly workersUsed = new Set<number>();
 
+  private readonly inProcess: InProcessRunner;
+
   constructor(
     private readonly size: number,
     private readonly init: WorkerInit,
-  ) {}
+    private readonly executor: Executor,
+  ) {
+    this.inProcess = new InProcessRunner(executor);
+  }
 
   async run(task: Task, job: Job, touchMode: TouchMode): Promise<void> {
     if (task.kind === "mkdir" || !task.func || (touchMode && hasFileParams(task))) return this.inProcess.run(task, job, touchMode);
@@ -50,6 +55,7 @@ export class WorkerPoolRunner implements JobRunner {
       task: task.name,
       kind: task.kind ?? "follows",
       params: job.params,
+      resources: task.resourcesValue,
     };
     return new Promise<void>((resolve, reject) => {
       slot.busy = { id, resolve, reject };
@@ -124,6 +130,12 @@ export class WorkerPoolRunner implements JobRunner {
         held.delete(key);
         return;
       }
+      case "command":
+        this.executor.run(m.spec).then(
+          (result) => slot.worker.postMessage({ type: "commandDone", request: m.request, result } satisfies ToWorker),
+          (e: unknown) => slot.worker.postMessage({ type: "commandDone", request: m.request, error: errorData(e) } satisfies ToWorker),
+        );
+        return;
       case "counter":
         slot.worker.postMessage({ type: "granted", request: m.request, value: counterAdd(m.name, m.add) } satisfies ToWorker);
         return;

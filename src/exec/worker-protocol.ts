@@ -3,6 +3,8 @@
  * job parameters go over, errors come back as plain fields (name, message, stack).
  */
 
+import type { CommandResult, CommandSpec, Resources } from "./executor.ts";
+
 /** What the main thread gives a new worker. */
 export interface WorkerInit {
   /** The pipeline file the `ruff` command loaded, if any (imported with the same "ruffus" resolution). */
@@ -13,14 +15,26 @@ export interface WorkerInit {
 
 /** Main → worker. */
 export type ToWorker =
-  | { readonly type: "job"; readonly id: number; readonly module: string | undefined; readonly pipeline: string; readonly task: string; readonly kind: string; readonly params: readonly unknown[] }
-  | { readonly type: "granted"; readonly request: number; readonly value?: number };
+  | {
+      readonly type: "job";
+      readonly id: number;
+      readonly module: string | undefined;
+      readonly pipeline: string;
+      readonly task: string;
+      readonly kind: string;
+      readonly params: readonly unknown[];
+      readonly resources: Resources | undefined;
+    }
+  | { readonly type: "granted"; readonly request: number; readonly value?: number }
+  | { readonly type: "commandDone"; readonly request: number; readonly result?: CommandResult; readonly error?: ErrorData };
 
 /** An error as it crosses a thread boundary. */
 export interface ErrorData {
   readonly name: string;
   readonly message: string;
   readonly stack: string | undefined;
+  /** Kept from CommandError: a failure of the machine or scheduler, worth retrying. */
+  readonly retryable?: boolean;
 }
 
 /** Worker → main. */
@@ -30,18 +44,20 @@ export type FromWorker =
   | { readonly type: "log"; readonly logger: string; readonly level: "info" | "debug" | "warning" | "error"; readonly message: string }
   | { readonly type: "lock"; readonly request: number; readonly name: string }
   | { readonly type: "unlock"; readonly name: string }
-  | { readonly type: "counter"; readonly request: number; readonly name: string; readonly add: number };
+  | { readonly type: "counter"; readonly request: number; readonly name: string; readonly add: number }
+  | { readonly type: "command"; readonly request: number; readonly spec: CommandSpec };
 
 /** Flattens an error for postMessage. */
 export function errorData(e: unknown): ErrorData {
-  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack, retryable: (e as { retryable?: boolean }).retryable === true };
   return { name: "Error", message: String(e), stack: undefined };
 }
 
 /** Rebuilds an error on the receiving side, keeping its name and the worker's stack. */
 export function errorFromData(d: ErrorData): Error {
-  const e = new Error(d.message);
+  const e = new Error(d.message) as Error & { retryable?: boolean };
   e.name = d.name;
   if (d.stack) e.stack = d.stack;
+  if (d.retryable) e.retryable = true;
   return e;
 }

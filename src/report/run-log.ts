@@ -55,6 +55,11 @@ export function runLog(s: RunLogSettings): (e: PipelineEvent) => void {
       case "jobUptodate":
         at(5, `    ${e.job.name} unnecessary: already ${e.reason}`);
         return;
+      case "jobRetry": {
+        const why = e.error instanceof Error ? e.error.message.split("\n")[0] : String(e.error);
+        logWarning(logger, `    ${e.job.name} failed (${why}); trying again in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt} of ${e.of})`);
+        return;
+      }
       case "jobCompleted":
         at(3, `    ${e.job.name} completed`);
         return;

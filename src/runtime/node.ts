@@ -8,7 +8,8 @@ import * as os from "node:os";
 import { dirname, basename, join, delimiter } from "node:path";
 import { spawn } from "node:child_process";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import type { FileStat, Runtime, WorkerHandle, WorkerPort } from "./types.ts";
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { ChildProcessHandle, FileStat, Runtime, SpawnOptions, WorkerHandle, WorkerPort } from "./types.ts";
 import { pythonGlob } from "./python-glob.ts";
 
 function toStat(s: fs.Stats | undefined): FileStat | undefined {
@@ -38,6 +39,43 @@ function wrapWorker(w: Worker): WorkerHandle {
     onExit: (h) => void w.on("exit", h),
     terminate: async () => {
       await w.terminate();
+    },
+  };
+}
+
+function spawnGroup(program: string, args: readonly string[], o: SpawnOptions = {}): ChildProcessHandle {
+  const child = spawn(program, [...args], { cwd: o.cwd, env: o.env ? { ...o.env } : process.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout?.setEncoding("utf8");
+  child.stderr?.setEncoding("utf8");
+  child.stdout?.on("data", (t: string) => {
+    out += t;
+    o.onStdout?.(t);
+  });
+  child.stderr?.on("data", (t: string) => {
+    err += t;
+    o.onStderr?.(t);
+  });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    child.on("error", (e) => {
+      err += `${e.message}\n`;
+      resolve({ code: 127, signal: null });
+    });
+    child.on("close", (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    pid: child.pid ?? -1,
+    exited,
+    stdout: () => out,
+    stderr: () => err,
+    killGroup(signal) {
+      if (!child.pid) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
     },
   };
 }
@@ -141,6 +179,12 @@ export function nodeRuntime(name = "node"): Runtime {
     },
     mainScript: () => process.argv[1],
     createWorker: (entry, data) => wrapWorker(startWorker(entry, data, name)),
+    spawnProcess: spawnGroup,
+    environment: () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+    createAsyncContext<T>() {
+      const als = new AsyncLocalStorage<T>();
+      return { run: <R>(value: T, fn: () => R): R => als.run(value, fn), get: () => als.getStore() };
+    },
     workerPort: () => port,
     onSignal(signal, handler) {
       process.on(signal, handler);

@@ -51,6 +51,34 @@ export interface WorkerPort {
   readonly data: unknown;
 }
 
+/** A child process started by {@link Runtime.spawnProcess}. */
+export interface ChildProcessHandle {
+  readonly pid: number;
+  /** Resolves when it has exited: its exit code, or the signal that killed it. */
+  readonly exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Everything it wrote so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Signals its whole process group (it was started as a group leader). */
+  killGroup(signal: "SIGTERM" | "SIGKILL" | "SIGINT"): void;
+}
+
+/** Options of {@link Runtime.spawnProcess}. */
+export interface SpawnOptions {
+  readonly cwd?: string;
+  /** The whole environment of the child (not merged). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Called with each chunk of output as it arrives. */
+  readonly onStdout?: (text: string) => void;
+  readonly onStderr?: (text: string) => void;
+}
+
+/** A value scoped to an async call chain (AsyncLocalStorage). */
+export interface AsyncContext<T> {
+  run<R>(value: T, fn: () => R): R;
+  get(): T | undefined;
+}
+
 /** Everything platform-specific the engine uses. */
 export interface Runtime {
   /** `"node"`, `"deno"` or `"bun"`. */
@@ -94,6 +122,12 @@ export interface Runtime {
   processAlive(pid: number): boolean;
   /** The script the process was started with (for `{basename}` in DEFAULT_RUFFUS_HISTORY_FILE), if any. */
   mainScript(): string | undefined;
+  /** Starts a program (no shell) in a new process group, so that it and its children can be stopped together. */
+  spawnProcess(program: string, args: readonly string[], options?: SpawnOptions): ChildProcessHandle;
+  /** The process environment. */
+  environment(): Record<string, string>;
+  /** A new async-scoped context (which job is running, for `sh` and `runJob`). */
+  createAsyncContext<T>(): AsyncContext<T>;
   /** Starts a worker thread running the module at `entry`, which receives `data`. */
   createWorker(entry: URL, data: unknown): WorkerHandle;
   /** Inside a worker thread: its channel to the main thread. */

@@ -3,7 +3,7 @@
  * (the package's `bin` entry, which registers tsx), and the key cases again under Bun and Deno.
  * Fixture pipelines live in test/cli/fixtures/ and are copied into each test's directory.
  */
-import { describe, test, after } from "node:test";
+import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import {
@@ -865,17 +865,18 @@ describe("ruff command line", { concurrency: 3 }, () => {
       if (!canonical.has(canon)) canonical.set(canon, printout(["-v", canon]));
       return canonical.get(canon) as Promise<string>;
     };
-
-    test("the printouts at levels 1..7 differ, and so do path abbreviations 2, 3 and 5", async () => {
+    before(async () => {
       dir = workdir(["deep.ts"]);
       assertExit(await ruff("bun", ["deep.ts", "-T", "makeDeep", "-v", "0"], { cwd: dir }), 0);
+    });
+
+    test("the printouts at levels 1..7 differ, and so do path abbreviations 2, 3 and 5", async () => {
       const outs = await Promise.all(["1", "2", "3", "4", "5", "6", "7", "3:3", "3:5"].map(expected));
       assert.equal(new Set(outs).size, outs.length);
     });
 
     for (const [form, canon] of cases) {
       test(`${form.join(" ") || "(no -v)"} acts as -v ${canon}`, async () => {
-        assert.ok(dir, "set up by the first test");
         assert.equal(await printout(form), await expected(canon));
       });
     }
@@ -990,9 +991,10 @@ describe("ruff command line", { concurrency: 3 }, () => {
       });
 
       test("a failing job exits 1; a cycle, an unknown target, a declaration error exit 2", async () => {
-        const dir = workdir(["failing.ts", "cycle.ts", "chain.ts", "missing-output.ts"]);
+        // Separate directories: runs sharing a history file wait for each other.
+        const dirs = ["failing.ts", "cycle.ts", "chain.ts", "missing-output.ts"].map((f) => workdir([f]));
         const [fail, cycle, target, decl] = await Promise.all(
-          [["failing.ts"], ["cycle.ts"], ["chain.ts", "-T", "toUper"], ["missing-output.ts"]].map((a) => ruff(runtime, a, { cwd: dir })),
+          [["failing.ts"], ["cycle.ts"], ["chain.ts", "-T", "toUper"], ["missing-output.ts"]].map((a, i) => ruff(runtime, a, { cwd: dirs[i] })),
         );
         assertExit(fail, 1);
         assert.ok(fail.stderr.includes("boom: cannot check bad.num") && fail.stderr.includes("Job  = [bad.num -> bad.checked]"), fail.stderr);
@@ -1001,7 +1003,7 @@ describe("ruff command line", { concurrency: 3 }, () => {
         assertExit(target, 2);
         assert.ok(target.stderr.includes("Did you mean 'toUpper'?"), target.stderr);
         assertExit(decl, 2);
-        assert.ok(decl.stderr.startsWith(`ruff: ${dir}/missing-output.ts:7:`), decl.stderr);
+        assert.ok(decl.stderr.startsWith(`ruff: ${dirs[3]}/missing-output.ts:7:`), decl.stderr);
         assert.ok(decl.stderr.includes("Task 'broken::noOutput', argument 'output'"), decl.stderr);
       });
 

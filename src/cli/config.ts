@@ -1,0 +1,53 @@
+/**
+ * The optional config file beside a pipeline (`ruffus.config.json`), so that the same pipeline
+ * runs on a laptop or a cluster without editing it:
+ *
+ *   { "executor": "slurm",
+ *     "slurm": { "partition": "short", "maxQueued": 500, "options": ["--qos=normal"] },
+ *     "tasks": { "align": { "cpus": 8, "memMb": 16000, "time": "2:00:00" } } }
+ */
+import { rt } from "../core/runtime.ts";
+import { abspath, join } from "../core/paths.ts";
+import type { Pipeline } from "../core/pipeline.ts";
+import type { Resources } from "../exec/executor.ts";
+import type { SlurmOptions } from "../exec/slurm-executor.ts";
+import { UsageError } from "./errors.ts";
+
+/** The config file's contents. */
+export interface RuffusConfig {
+  executor?: "local" | "slurm";
+  slurm?: SlurmOptions;
+  /** Resources by task name (or "pipeline::task"). */
+  tasks?: Record<string, Resources>;
+}
+
+/** Reads the config: the given file, else ruffus.config.json beside the pipeline file, else none. */
+export async function readConfig(explicit: string | undefined, pipelineFile: string): Promise<RuffusConfig> {
+  const cwd = rt().cwd();
+  const path = explicit ? abspath(explicit, cwd) : join(abspath(pipelineFile, cwd).replace(/[^/]*$/, ""), "ruffus.config.json");
+  if (!rt().stat(path)) {
+    if (explicit) throw new UsageError(`No such config file: ${explicit}`);
+    return {};
+  }
+  let config: RuffusConfig;
+  try {
+    config = JSON.parse(await rt().readTextFile(path)) as RuffusConfig;
+  } catch (e) {
+    throw new UsageError(`${path}: not valid JSON (${(e as Error).message}).`);
+  }
+  if (config.executor !== undefined && config.executor !== "local" && config.executor !== "slurm") {
+    throw new UsageError(`${path}: "executor" must be "local" or "slurm", not ${JSON.stringify(config.executor)}.`);
+  }
+  return config;
+}
+
+/** Applies the config's per-task resources (they override the pipeline's own). */
+export function applyTaskResources(pipeline: Pipeline, config: RuffusConfig): void {
+  for (const [name, r] of Object.entries(config.tasks ?? {})) {
+    try {
+      pipeline.getTask(name).resources(r);
+    } catch (e) {
+      throw new UsageError(`Config file: task '${name}': ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Where shell commands of jobs run: the interface every executor (local processes, SLURM, and by
+ * the same pattern SGE/PBS/LSF) implements, the error a failed command raises, and the job
+ * context that tells `sh`/`runJob` which task is asking (for its resources) and which executor
+ * the run chose.
+ */
+import { RuffusError } from "../core/errors.ts";
+import { rt } from "../core/runtime.ts";
+import type { AsyncContext } from "../runtime/types.ts";
+
+/** What a job asks of a cluster scheduler. */
+export interface Resources {
+  /** CPUs per job (`--cpus-per-task`). */
+  readonly cpus?: number;
+  /** Memory in MB (`--mem`). */
+  readonly memMb?: number;
+  /** Wall-time limit, e.g. "2:00:00" or "90" (minutes) (`--time`). */
+  readonly time?: string;
+  readonly partition?: string;
+  /** Free-form scheduler options, e.g. ["--qos=short", "--account=lab"]. */
+  readonly options?: readonly string[];
+}
+
+/** One command to run. */
+export interface CommandSpec {
+  readonly cmd: string;
+  readonly jobName?: string;
+  readonly cwd?: string;
+  /** The whole environment of the command (Ruffus's job_environment: it replaces, not extends). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly resources?: Resources;
+  /** Extra scheduler options as one string, as Ruffus's `job_other_options` ("-P project -q short"). */
+  readonly jobOtherOptions?: string;
+  /** Where cluster job scripts go (default `.ruffus_jobs` in the working directory). */
+  readonly scriptDirectory?: string;
+  /** Keep the job script after a successful job. */
+  readonly retainJobScript?: boolean;
+  /** Echo the command's output live (Ruffus's local_echo). */
+  readonly echo?: boolean;
+}
+
+/** How a command ended. */
+export interface CommandResult {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The cluster scheduler's final state (COMPLETED, FAILED, TIMEOUT...), when there is one. */
+  readonly state?: string;
+  readonly jobId?: string;
+}
+
+/** Runs commands somewhere. */
+export interface Executor {
+  readonly name: string;
+  run(spec: CommandSpec): Promise<CommandResult>;
+  /** Stops everything it started (Ctrl-C): kills process groups, cancels cluster jobs. */
+  cancelAll(): Promise<void>;
+  /** Releases pollers and timers at the end of a run. */
+  close?(): Promise<void>;
+}
+
+/**
+ * A command that failed: the message says how (exit code, signal or scheduler state), the command,
+ * and the end of its stderr, as execa's do.
+ *
+ * @example
+ * try { await sh`false`; } catch (e) { if (e instanceof CommandError) console.error(e.exitCode); }
+ */
+export class CommandError extends RuffusError {
+  override name = "CommandError";
+  constructor(
+    readonly command: string,
+    readonly result: CommandResult,
+    /** True for failures of the machine or the scheduler (node failure, preemption): worth retrying. */
+    readonly retryable: boolean,
+  ) {
+    super(describeFailure(command, result));
+  }
+  get exitCode(): number | null {
+    return this.result.code;
+  }
+  get stdout(): string {
+    return this.result.stdout;
+  }
+  get stderr(): string {
+    return this.result.stderr;
+  }
+}
+
+function describeFailure(command: string, r: CommandResult): string {
+  const how = r.state && r.state !== "FAILED" && r.state !== "COMPLETED"
+    ? `ended ${r.state}${r.jobId ? ` (SLURM job ${r.jobId})` : ""}${r.code ? ` with exit code ${r.code}` : ""}`
+    : r.signal
+      ? `was killed with ${r.signal}`
+      : `failed with exit code ${r.code}${r.jobId ? ` (SLURM job ${r.jobId})` : ""}`;
+  const tail = r.stderr.trimEnd().split("\n").slice(-20).join("\n");
+  return `Command ${how}: ${command}${tail ? `\n${tail}` : ""}`;
+}
+
+/** What a running job knows about itself. */
+export interface JobContext {
+  readonly task: string;
+  readonly resources: Resources | undefined;
+  readonly executor: Executor;
+}
+
+let context: AsyncContext<JobContext> | undefined;
+
+/** The async context carrying the current job (created on first use). */
+export function jobContext(): AsyncContext<JobContext> {
+  context ??= rt().createAsyncContext<JobContext>();
+  return context;
+}

@@ -1,0 +1,338 @@
+/**
+ * Commands as SLURM batch jobs, through the command-line tools (there is no SLURM DRMAA for
+ * Debian, nor on npm):
+ *
+ * - each command becomes a job script in `scriptDirectory` that records its exit status in a file
+ *   beside it — the most robust way to learn how a job ended on any cluster (Ruffus 2.8.4 never
+ *   checked cluster exit codes at all);
+ * - commands with the same resources submitted within a short window go out as one job array;
+ * - one `squeue` call per poll covers every job in flight, polling backs off when nothing changes,
+ *   and at most `maxQueued` jobs are in the queue at once;
+ * - node failures, preemption and boot failures are marked retryable; Ctrl-C `scancel`s everything.
+ */
+import { rt } from "../core/runtime.ts";
+import { abspath } from "../core/paths.ts";
+import { CommandError, type CommandResult, type CommandSpec, type Executor, type Resources } from "./executor.ts";
+import { shellQuote } from "./shell-quote.ts";
+
+/** Options of the SLURM executor (config file `slurm` section, or `executorOptions`). */
+export interface SlurmOptions {
+  /** Most jobs in the queue at once (default 1000). */
+  readonly maxQueued?: number;
+  /** First and longest poll interval, ms (default 500 and 5000). */
+  readonly pollMs?: number;
+  readonly maxPollMs?: number;
+  /** Commands submitted within this many ms with the same resources form one job array (default 150; 0: never). */
+  readonly arrayWindowMs?: number;
+  /** Default partition and options for every job. */
+  readonly partition?: string;
+  readonly options?: readonly string[];
+  /** The commands, if not on PATH under these names. */
+  readonly sbatch?: string;
+  readonly squeue?: string;
+  readonly scontrol?: string;
+  readonly scancel?: string;
+}
+
+const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED"]);
+const RETRYABLE = new Set(["NODE_FAIL", "PREEMPTED", "BOOT_FAIL"]);
+
+interface Pending {
+  spec: CommandSpec;
+  script: string;
+  resolve: (r: CommandResult) => void;
+  reject: (e: unknown) => void;
+}
+
+interface InFlight {
+  id: string;
+  pending: Pending;
+  exitFile: string;
+  outFile: string;
+  errFile: string;
+  scriptFiles: string[];
+  lastState: string;
+}
+
+let scriptCounter = 0;
+
+/** See the module comment. */
+export class SlurmExecutor implements Executor {
+  readonly name = "slurm";
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly batch = new Map<string, Pending[]>();
+  private batchTimer: ReturnType<typeof setTimeout> | undefined;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private pollInterval: number;
+  private readonly waitingForRoom: (() => void)[] = [];
+  private submitting = 0;
+  private closed = false;
+  /** Submissions and polls made (for tests and the benchmark: one poll call covers many jobs). */
+  readonly stats = { sbatch: 0, squeue: 0, scontrol: 0, scancel: 0, arrays: 0 };
+
+  constructor(private readonly o: SlurmOptions = {}) {
+    this.pollInterval = o.pollMs ?? 500;
+  }
+
+  run(spec: CommandSpec): Promise<CommandResult> {
+    return new Promise((resolve, reject) => {
+      const p: Pending = { spec, script: "", resolve, reject };
+      const key = batchKey(spec);
+      const list = this.batch.get(key) ?? [];
+      list.push(p);
+      this.batch.set(key, list);
+      const window = this.o.arrayWindowMs ?? 150;
+      if (window <= 0) this.flushBatches();
+      else this.batchTimer ??= setTimeout(() => this.flushBatches(), window);
+    });
+  }
+
+  private flushBatches(): void {
+    this.batchTimer = undefined;
+    const batches = [...this.batch.values()];
+    this.batch.clear();
+    for (const b of batches) void this.submit(b).catch((e) => b.forEach((p) => p.reject(e)));
+  }
+
+  private async room(n: number): Promise<void> {
+    const max = this.o.maxQueued ?? 1000;
+    while (this.inFlight.size + this.submitting > 0 && this.inFlight.size + this.submitting + n > max) {
+      await new Promise<void>((r) => this.waitingForRoom.push(r));
+    }
+  }
+
+  /** Writes the scripts and submits one job, or one array for several commands. */
+  private async submit(list: Pending[]): Promise<void> {
+    // Larger batches than the queue allows go out in slices.
+    const max = Math.max(1, this.o.maxQueued ?? 1000);
+    for (let i = 0; i < list.length; i += max) {
+      const slice = list.slice(i, i + max);
+      await this.room(slice.length);
+      this.submitting += slice.length;
+      try {
+        await this.submitSlice(slice);
+      } finally {
+        this.submitting -= slice.length;
+      }
+    }
+  }
+
+  private async submitSlice(list: Pending[]): Promise<void> {
+    const first = list[0].spec;
+    const cwd = abspath(first.cwd ?? rt().cwd(), rt().cwd());
+    const dir = abspath(first.scriptDirectory ?? ".ruffus_jobs", cwd);
+    await rt().mkdirp(dir);
+    const base = `${safeName(first.jobName ?? "ruffus_job")}_${Date.now().toString(36)}_${rt().pid}_${++scriptCounter}`;
+    const array = list.length > 1;
+    const files = list.map((p, i) => {
+      const stem = array ? `${dir}/${base}.${i}` : `${dir}/${base}`;
+      return { script: `${stem}.sh`, exit: `${stem}.exit`, out: `${stem}.out`, err: `${stem}.err` };
+    });
+    for (const [i, p] of list.entries()) {
+      p.script = files[i].script;
+      await rt().writeTextFile(files[i].script, jobScript(p.spec, files[i].exit, cwd));
+    }
+    const args = ["--parsable", "-J", first.jobName ?? "ruffus_job", "-D", cwd, ...resourceArgs(first.resources, this.o), ...splitOptions(first.jobOtherOptions)];
+    let entry: string;
+    if (array) {
+      entry = `${dir}/${base}.array.sh`;
+      await rt().writeTextFile(entry, `#!/bin/sh\nexec /bin/sh "${dir}/${base}.$SLURM_ARRAY_TASK_ID.sh"\n`);
+      args.push(`--array=0-${list.length - 1}`, "-o", `${dir}/${base}.%a.out`, "-e", `${dir}/${base}.%a.err`);
+      this.stats.arrays++;
+    } else {
+      entry = files[0].script;
+      args.push("-o", files[0].out, "-e", files[0].err);
+    }
+    if (first.env) args.push("--export=NONE");
+    const jobId = await this.sbatch([...args, entry], first.env);
+    list.forEach((p, i) => {
+      const id = array ? `${jobId}_${i}` : jobId;
+      this.inFlight.set(id, {
+        id,
+        pending: p,
+        exitFile: files[i].exit,
+        outFile: files[i].out,
+        errFile: files[i].err,
+        scriptFiles: array ? [files[i].script, ...(i === 0 ? [entry] : [])] : [files[i].script],
+        lastState: "PENDING",
+      });
+    });
+    this.schedulePoll(this.o.pollMs ?? 500);
+  }
+
+  /** sbatch, retried with back-off when the controller does not answer. */
+  private async sbatch(args: string[], env: Readonly<Record<string, string>> | undefined): Promise<string> {
+    let last = "";
+    for (let attempt = 0; attempt < 5; attempt++) {
+      this.stats.sbatch++;
+      const child = rt().spawnProcess(this.o.sbatch ?? "sbatch", args, { env: env ? { ...rt().environment(), ...env } : undefined });
+      const r = await child.exited;
+      if (r.code === 0) return child.stdout().trim().split(";")[0];
+      last = child.stderr().trim();
+      if (!/Socket timed out|Unable to contact|Zero Bytes|temporarily unavailable|try again/i.test(last)) break;
+      await new Promise((res) => setTimeout(res, 500 * 2 ** attempt));
+    }
+    throw new CommandError(`sbatch ${args.join(" ")}`, { code: 1, signal: null, stdout: "", stderr: last, state: "SUBMIT_FAILED" }, false);
+  }
+
+  private schedulePoll(ms: number): void {
+    if (this.closed || this.pollTimer || !this.inFlight.size) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.poll();
+    }, ms);
+  }
+
+  /** One squeue call for every job in flight. */
+  private async poll(): Promise<void> {
+    const ids = [...this.inFlight.keys()];
+    if (!ids.length) return;
+    const jobs = [...new Set(ids.map((id) => id.split("_")[0]))];
+    this.stats.squeue++;
+    const child = rt().spawnProcess(this.o.squeue ?? "squeue", ["-h", "-t", "all", "-r", "-j", jobs.join(","), "-o", "%i|%T"]);
+    await child.exited;
+    const states = new Map<string, string>();
+    for (const line of child.stdout().split("\n")) {
+      const [id, state] = line.trim().split("|");
+      if (id && state) states.set(id, state.replace(/\+$/, ""));
+    }
+    let changed = false;
+    for (const job of [...this.inFlight.values()]) {
+      let state = states.get(job.id);
+      // Gone from squeue (purged after MinJobAge): its exit file tells how it ended.
+      if (!state && rt().stat(job.exitFile)) state = "COMPLETED?";
+      if (!state) continue;
+      if (state !== job.lastState) changed = true;
+      job.lastState = state;
+      if (TERMINAL.has(state) || state === "COMPLETED?") await this.finish(job, state.replace("?", ""));
+    }
+    this.pollInterval = changed ? (this.o.pollMs ?? 500) : Math.min(this.pollInterval * 1.5, this.o.maxPollMs ?? 5000);
+    this.schedulePoll(this.pollInterval);
+  }
+
+  private async finish(job: InFlight, state: string): Promise<void> {
+    this.inFlight.delete(job.id);
+    this.waitingForRoom.splice(0).forEach((w) => w());
+    const code = await this.exitCode(job, state);
+    const stdout = await readIfThere(job.outFile);
+    const stderr = await readIfThere(job.errFile);
+    const result: CommandResult = { code, signal: null, stdout, stderr, state, jobId: job.id };
+    const ok = state === "COMPLETED" && code === 0;
+    if (ok && !job.pending.spec.retainJobScript) {
+      for (const f of [...job.scriptFiles, job.exitFile, job.outFile, job.errFile]) await rt().removeFile(f);
+    }
+    if (ok) job.pending.resolve(result);
+    else job.pending.reject(new CommandError(job.pending.spec.cmd, result, RETRYABLE.has(state)));
+  }
+
+  /** The exit status: from the file the script wrote (waiting a little for a shared file system), else scontrol. */
+  private async exitCode(job: InFlight, state: string): Promise<number | null> {
+    for (let i = 0; i < 10; i++) {
+      try {
+        const text = (await rt().readTextFile(job.exitFile)).trim();
+        if (text !== "") return Number(text);
+      } catch {
+        // not there (yet)
+      }
+      if (state !== "COMPLETED" && state !== "FAILED") break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    this.stats.scontrol++;
+    const child = rt().spawnProcess(this.o.scontrol ?? "scontrol", ["-o", "show", "job", job.id]);
+    await child.exited;
+    const m = /ExitCode=(\d+):(\d+)/.exec(child.stdout());
+    if (!m) return state === "COMPLETED" ? 0 : null;
+    return Number(m[2]) ? 128 + Number(m[2]) : Number(m[1]);
+  }
+
+  /** scancel every job in flight (one call). */
+  async cancelAll(): Promise<void> {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    const pending = [...this.batch.values()].flat();
+    this.batch.clear();
+    for (const p of pending) p.reject(new Error("The run was stopped before this job was submitted."));
+    const jobs = [...new Set([...this.inFlight.keys()].map((id) => id.split("_")[0]))];
+    if (jobs.length) {
+      this.stats.scancel++;
+      await rt().spawnProcess(this.o.scancel ?? "scancel", jobs).exited;
+    }
+    for (const j of this.inFlight.values()) j.pending.reject(new Error(`SLURM job ${j.id} was cancelled: the run was stopped.`));
+    this.inFlight.clear();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+  }
+}
+
+function batchKey(spec: CommandSpec): string {
+  return JSON.stringify([spec.jobName ?? "", spec.cwd ?? "", spec.scriptDirectory ?? "", spec.resources ?? {}, spec.jobOtherOptions ?? "", spec.env ?? null]);
+}
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9_.-]+/g, "_").slice(0, 60) || "job";
+}
+
+/** The job script: runs the command in its directory and writes its exit status beside itself. */
+export function jobScript(spec: CommandSpec, exitFile: string, cwd: string): string {
+  const lines = [
+    "#!/bin/sh",
+    `# job_name=${spec.jobName ?? ""}`,
+    `# job_other_options=${spec.jobOtherOptions ?? ""}`,
+    `# working_directory=${cwd}`,
+    `cd ${shellQuote(cwd)} || { echo 126 > ${shellQuote(exitFile)}; exit 126; }`,
+    `/bin/sh -c ${shellQuote(spec.cmd)}`,
+    "rc=$?",
+    `echo $rc > ${shellQuote(exitFile)}`,
+    "exit $rc",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** sbatch options for the resources. */
+export function resourceArgs(r: Resources | undefined, o: SlurmOptions): string[] {
+  const args: string[] = [];
+  if (r?.cpus) args.push(`--cpus-per-task=${r.cpus}`);
+  if (r?.memMb) args.push(`--mem=${r.memMb}M`);
+  if (r?.time) args.push(`--time=${r.time}`);
+  const partition = r?.partition ?? o.partition;
+  if (partition) args.push(`--partition=${partition}`);
+  args.push(...(o.options ?? []), ...(r?.options ?? []));
+  return args;
+}
+
+/** Splits "-P project -q 'short queue'" like a shell would (quotes respected, no expansion). */
+export function splitOptions(s: string | undefined): string[] {
+  if (!s) return [];
+  const out: string[] = [];
+  let cur = "";
+  let quote: string | undefined;
+  let has = false;
+  for (const ch of s) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else cur += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      has = true;
+    } else if (/\s/.test(ch)) {
+      if (cur || has) out.push(cur);
+      cur = "";
+      has = false;
+    } else cur += ch;
+  }
+  if (cur || has) out.push(cur);
+  return out;
+}
+
+async function readIfThere(path: string): Promise<string> {
+  try {
+    return await rt().readTextFile(path);
+  } catch {
+    return "";
+  }
+}
