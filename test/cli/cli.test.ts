@@ -192,12 +192,19 @@ const HELP_ITEMS = [
   "init [dir]", "list <pipeline>", "why <pipeline> <taskOrFile>",
 ];
 
-// ---------------------------------------------------------------------------------------------
-// Node, from source: every option and subcommand. Ruffus's underscore spellings are used in some
-// of the calls below (--target_tasks=, --forced_tasks, --checksum_file_name=...), so each option
-// is exercised in both spellings without extra processes.
+const BAD_REGEX =
+  'import { Pipeline, regex } from "ruffus";\nconst p = new Pipeline("pat");\n' +
+  'const a = p.originate({ task: function a(o: string) { void o; }, output: "a.x" });\n' +
+  'p.transform({ task: function b(i: string, o: string) { void i; void o; }, input: a, filter: regex("(unclosed"), output: "b.y" });\n' +
+  "export default p;\n";
 
 const seenRunning = (dir: string): number[] => ["c1.out", "c2.out", "c3.out", "c4.out"].map((f) => Number(read(dir, f)));
+
+// ---------------------------------------------------------------------------------------------
+// Node (from source) is the main runtime: every option, subcommand and error below runs there.
+// Bun starts about five times faster, so the long tables (every underscore spelling, every
+// verbosity form) and the checks that do not depend on the runtime run under Bun; then the key
+// cases run again under Bun and Deno.
 
 describe("ruff command line", { concurrency: 3 }, () => {
   describe("Node: running a pipeline", { concurrency: 2 }, () => {
@@ -223,26 +230,18 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.deepEqual(calls(dir), CHAIN_ALL_CALLS, "nothing ran the second time");
     });
 
-    test("-T runs only the target's ancestry; several targets add up; --forced-tasks reruns a task and what follows", async () => {
+    test("-T runs only the target's ancestry; --forced-tasks reruns a task and what follows it", async () => {
       const dir = workdir(["chain.ts"]);
       assertExit(await ruff("node", ["-T", "toUpper", "chain.ts"], { cwd: dir }), 0);
       assert.deepEqual(calls(dir), ["makeStart a.start", "makeStart b.start", "toUpper a.upper", "toUpper b.upper"]);
       assert.equal(existsSync(join(dir, "all.summary")), false);
       assert.equal(existsSync(join(dir, "lonely.txt")), false);
       rmSync(join(dir, "calls.log"));
-
-      assertExit(await ruff("node", ["chain.ts", "--target_tasks=chain::summarise", "--target_tasks", "lonely"], { cwd: dir }), 0);
-      assert.deepEqual(calls(dir), ["lonely lonely.txt", "summarise all.summary"]);
-      rmSync(join(dir, "calls.log"));
-
-      const forced = await ruff("node", ["--forced-tasks", "toUpper", "chain.ts"], { cwd: dir });
+      const forced = await ruff("node", ["--forced-tasks", "toUpper", "chain.ts", "-T", "summarise"], { cwd: dir });
       assertExit(forced, 0);
       assert.deepEqual(calls(dir), ["summarise all.summary", "toUpper a.upper", "toUpper b.upper"]);
       assert.ok(forced.stderr.includes("Task enters queue = 'chain::toUpper' : Forced to rerun\n"), forced.stderr);
-      rmSync(join(dir, "calls.log"));
-
-      assertExit(await ruff("node", ["chain.ts", "--forced_tasks=lonely"], { cwd: dir }), 0);
-      assert.deepEqual(calls(dir), ["lonely lonely.txt"]);
+      assert.ok(forced.stderr.includes("Tasks which are up-to-date:\n\n\nTask = 'chain::makeStart'  \n"), forced.stderr);
     });
 
     test("-T and --target-tasks given together: both count (Ruffus appends to one list)", async () => {
@@ -253,8 +252,7 @@ describe("ruff command line", { concurrency: 3 }, () => {
 
     test("-j 2 runs two jobs at once and never more", async () => {
       const dir = workdir(["concurrent.ts"]);
-      const r = await ruff("node", ["-j", "2", "concurrent.ts"], { cwd: dir });
-      assertExit(r, 0);
+      assertExit(await ruff("node", ["-j", "2", "concurrent.ts"], { cwd: dir }), 0);
       assert.equal(Math.max(...seenRunning(dir)), 2, `jobs seen running at once: ${seenRunning(dir)}`);
     });
 
@@ -270,22 +268,12 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.equal(Math.max(...seenRunning(dir)), 2, `jobs seen running at once: ${seenRunning(dir)}`);
     });
 
-    test("without -j, one job runs at a time; -j 0 is refused", async () => {
-      const dir = workdir(["concurrent.ts"]);
-      assertExit(await ruff("node", ["concurrent.ts"], { cwd: dir, env: { WAIT_MS: "300" } }), 0);
-      assert.deepEqual(seenRunning(dir), [1, 1, 1, 1]);
-      const zero = await ruff("node", ["-j", "0", "concurrent.ts"], { cwd: dir });
-      assertExit(zero, 2);
-      assert.equal(zero.stderr, "ruff: --jobs must be at least 1.\n");
-    });
-
     test("--touch-files-only touches the outputs without calling the task functions, and records them", async () => {
       const dir = workdir(["chain.ts"]);
       assertExit(await ruff("node", ["chain.ts", "--touch-files-only"], { cwd: dir }), 0);
       assert.deepEqual(calls(dir), []);
       for (const f of ["a.start", "b.start", "a.upper", "b.upper", "all.summary", "lonely.txt"]) assert.equal(statSync(join(dir, f)).size, 0, f);
-      assertExit(await ruff("node", ["chain.ts", "-v", "0"], { cwd: dir }), 0);
-      assert.deepEqual(calls(dir), [], "the touched files count as up to date");
+      assert.equal((await ruff("node", ["chain.ts", "-n"], { cwd: dir })).stdout, CHAIN_PRINTOUT_DONE, "the touched files are up to date");
     });
 
     test("--recreate-database records the files on disk without running anything", async () => {
@@ -296,8 +284,7 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assertExit(await ruff("node", ["chain.ts", "--recreate_database"], { cwd: dir }), 0);
       assert.deepEqual(calls(dir), []);
       assert.ok(existsSync(join(dir, ".ruffus_history.sqlite")));
-      const plan = await ruff("node", ["chain.ts", "-n"], { cwd: dir });
-      assert.equal(plan.stdout, CHAIN_PRINTOUT_DONE, "everything is up to date again");
+      assert.equal((await ruff("node", ["chain.ts", "-n"], { cwd: dir })).stdout, CHAIN_PRINTOUT_DONE, "everything is up to date again");
     });
 
     test("--checksum-file-name writes the history to that file", async () => {
@@ -308,9 +295,6 @@ describe("ruff command line", { concurrency: 3 }, () => {
       rmSync(join(dir, "calls.log"));
       assertExit(await ruff("node", ["chain.ts", "--checksum_file_name=hist.sqlite"], { cwd: dir }), 0);
       assert.deepEqual(calls(dir), [], "up to date according to hist.sqlite");
-      // The default history knows nothing of these files: they are uncheckpointed and run again.
-      assertExit(await ruff("node", ["chain.ts"], { cwd: dir }), 0);
-      assert.deepEqual(calls(dir), CHAIN_ALL_CALLS);
     });
 
     test("--checksum-level 0 goes by file times only and writes no history", async () => {
@@ -318,14 +302,9 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assertExit(await ruff("node", ["chain.ts", "--checksum-level", "0"], { cwd: dir }), 0);
       assert.equal(existsSync(join(dir, ".ruffus_history.sqlite")), false);
       assert.deepEqual(calls(dir), CHAIN_ALL_CALLS);
-      rmSync(join(dir, "calls.log"));
-      const again = await ruff("node", ["chain.ts", "--checksum_level=0", "-n", "--json"], { cwd: dir });
-      const plan = JSON.parse(again.stdout) as { checksumLevel: number; tasks: { state: string }[] };
+      const plan = JSON.parse((await ruff("node", ["chain.ts", "--checksum_level=0", "-n", "--json"], { cwd: dir })).stdout) as { checksumLevel: number; tasks: { state: string }[] };
       assert.equal(plan.checksumLevel, 0);
       assert.deepEqual(plan.tasks.map((t) => t.state), ["uptodate", "uptodate", "uptodate", "uptodate"]);
-      // At the default level the same files are not in any history: they would run again.
-      const level1 = await ruff("node", ["chain.ts", "-n", "--json"], { cwd: dir });
-      assert.deepEqual((JSON.parse(level1.stdout) as typeof plan).tasks.map((t) => t.state), ["run", "run", "run", "run"]);
     });
 
     test("arguments after -- reach pipelineArgs() and are not taken as options; a stray argument is refused", async () => {
@@ -446,8 +425,7 @@ describe("ruff command line", { concurrency: 3 }, () => {
 
     test("--flowchart x.dot is what printoutGraph({ format: 'dot', noKeyLegend: true }) gives; nothing runs", async () => {
       const dir = workdir(["chain.ts"]);
-      const r = await ruff("node", ["chain.ts", "--flowchart", "x.dot"], { cwd: dir });
-      assertExit(r, 0);
+      assertExit(await ruff("node", ["chain.ts", "--flowchart", "x.dot"], { cwd: dir }), 0);
       assert.deepEqual(listing(dir), ["chain.ts", "x.dot"]);
       const expected = await libraryDot({ noKeyLegend: true });
       assert.ok(expected.includes('label="chain::makeStart"'), expected);
@@ -462,12 +440,14 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.equal(read(dir, "hk.dot"), expected);
     });
 
-    test("--flowchart x.svg is well-formed SVG naming every task", async () => {
+    test("--flowchart x.svg is well-formed SVG naming every task (and --flowchart-format overrides the extension)", async () => {
       const dir = workdir(["chain.ts"]);
       assertExit(await ruff("node", ["chain.ts", "--flowchart", "x.svg"], { cwd: dir }), 0);
       const svg = read(dir, "x.svg");
       assert.equal(assertWellFormedXml(svg), "svg");
       for (const t of ["chain::makeStart", "chain::toUpper", "chain::summarise", "chain::lonely"]) assert.ok(svg.includes(`>${t}</text>`), t);
+      assertExit(await ruff("node", ["chain.ts", "--flowchart", "graph.out", "--flowchart-format", "svg"], { cwd: dir }), 0);
+      assert.equal(read(dir, "graph.out"), svg);
       assert.deepEqual(calls(dir), []);
     });
 
@@ -479,12 +459,6 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.equal(png.subarray(12, 16).toString("latin1"), "IHDR");
     });
 
-    test("--flowchart-format overrides the file's extension", async () => {
-      const dir = workdir(["chain.ts"]);
-      assertExit(await ruff("node", ["chain.ts", "--flowchart", "graph.out", "--flowchart-format", "svg"], { cwd: dir }), 0);
-      assert.equal(assertWellFormedXml(read(dir, "graph.out")), "svg");
-    });
-
     test("other formats go through the system dot (a PDF here)", async () => {
       const dir = workdir(["chain.ts"]);
       assertExit(await ruff("node", ["chain.ts", "--flowchart", "x.pdf"], { cwd: dir }), 0);
@@ -493,7 +467,7 @@ describe("ruff command line", { concurrency: 3 }, () => {
   });
 
   describe("Node: verbosity and logs", { concurrency: 2 }, () => {
-    test("-v N:M shortens paths in the printout to the last M parts; Ruffus's verbosity forms reach it", async () => {
+    test("-v N:M shortens paths in the printout to the last M parts, and Ruffus's repeated -v forms reach it", async () => {
       // deep.ts after `-T makeDeep`: printouts differ at every level, and path abbreviation shows.
       const dir = workdir(["deep.ts"]);
       assertExit(await ruff("node", ["deep.ts", "-T", "makeDeep", "-v", "0"], { cwd: dir }), 0);
@@ -502,13 +476,9 @@ describe("ruff command line", { concurrency: 3 }, () => {
         assertExit(r, 0);
         return r.stdout;
       };
-      const [p33, p35, form] = await Promise.all([
-        printout(["-v", "3:3"]),
-        printout(["--verbose=3:5"]),
-        printout(["-v", "-v", "5:3", "-v", "-v", "2:5", "-v"]),
-      ]);
-      assert.ok(p33.includes("Job  = [.../d4/d5/deep.txt\n"), p33);
+      const [p35, form] = await Promise.all([printout(["--verbose=3:5"]), printout(["-v", "-v", "5:3", "-v", "-v", "2:5", "-v"])]);
       assert.ok(p35.includes("Job  = [d1/d2/d3/d4/d5/deep.txt\n"), p35);
+      assert.ok(p35.includes('"Copies a deep file"'), "level 3 shows descriptions");
       assert.equal(form, p35, "-v -v 5:3 -v -v 2:5 -v acts as -v 3:5");
     });
 
@@ -527,14 +497,6 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.ok(v30.err.includes(`    Job  = [${v30.dir}/a.start -> ${v30.dir}/a.upper]\n`), v30.err);
       assert.ok(v30.err.includes(`    Job  = [${v30.dir}/a.start -> ${v30.dir}/a.upper] completed\n`), v30.err);
       assert.equal(v30.err.includes("Missing file"), false, "reasons start at level 4");
-    });
-
-    test("a bad verbosity value is a usage error", async () => {
-      const dir = workdir(["chain.ts"]);
-      const r = await ruff("node", ["chain.ts", "--verbose=loud"], { cwd: dir });
-      assertExit(r, 2);
-      assert.equal(r.stderr, "ruff: error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value 'loud'\n");
-      assert.deepEqual(listing(dir), ["chain.ts"]);
     });
 
     test("-L writes the log to a file (appending, Ruffus's format) as well as to stderr", async () => {
@@ -556,7 +518,7 @@ describe("ruff command line", { concurrency: 3 }, () => {
     });
   });
 
-  describe("Node: version, help, usage errors", { concurrency: 2 }, () => {
+  describe("Node: version, help, loaders", { concurrency: 2 }, () => {
     test("--version prints the package version", async () => {
       const r = await ruff("node", ["--version"], { cwd: workdir([]) });
       assertExit(r, 0);
@@ -572,21 +534,11 @@ describe("ruff command line", { concurrency: 3 }, () => {
       for (const o of HELP_ITEMS) assert.ok(r.stdout.includes(o), `help mentions ${o}`);
     });
 
-    test("no pipeline, or an unknown option, is a usage error (2)", async () => {
+    test("a flag before the pipeline file (ruff --just-print pipeline.ts)", async () => {
       const dir = workdir(["chain.ts"]);
-      const [none, bogus] = await Promise.all([ruff("node", [], { cwd: dir }), ruff("node", ["--bogus", "chain.ts"], { cwd: dir })]);
-      assertExit(none, 2);
-      assert.equal(none.stderr, "ruff: Which pipeline? Usage: ruff [options] <pipeline.ts>  (ruff --help for more)\n");
-      assertExit(bogus, 2);
-      assert.equal(bogus.stderr, "ruff: Unknown option '--bogus'. See ruff --help.\n");
-      assert.deepEqual(listing(dir), ["chain.ts"]);
-    });
-
-    test("flags work before the pipeline file too (ruff --just-print pipeline.ts)", async () => {
-      const cases = [["--just-print", "chain.ts"], ["--touch-files-only", "chain.ts"], ["--flowchart", "x.dot", "--draw-graph-horizontally", "chain.ts"]];
-      const results = await Promise.all(cases.map((args) => ruff("node", args, { cwd: workdir(["chain.ts"]) })));
-      const failures = results.flatMap((r, i) => (r.code === 0 ? [] : [`ruff ${cases[i].join(" ")} → exit ${r.code}: ${r.stderr.trim()}`]));
-      assert.deepEqual(failures, []);
+      const r = await ruff("node", ["--just-print", "chain.ts"], { cwd: dir });
+      assertExit(r, 0);
+      assert.equal(r.stdout, CHAIN_PRINTOUT_FRESH);
     });
 
     test("`node --import tsx src/cli/main.ts` runs a pipeline too", async () => {
@@ -648,16 +600,11 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.equal(r.stderr, "ruff: Circular dependencies found in the pipeline involving one or more of ('cycle::chicken', 'cycle::egg')\n");
     });
 
-    test("an unknown -T or --forced-tasks task: exit 2 with 'Did you mean'", async () => {
+    test("an unknown -T task: exit 2 with 'Did you mean'", async () => {
       const dir = workdir(["chain.ts"]);
-      const [t, f] = await Promise.all([
-        ruff("node", ["chain.ts", "-T", "toUper"], { cwd: dir }),
-        ruff("node", ["chain.ts", "-n", "--forced-tasks", "sumarise"], { cwd: dir }),
-      ]);
-      assertExit(t, 2);
-      assert.equal(t.stderr, "ruff: Target task 'toUper' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'toUpper'?\n");
-      assertExit(f, 2);
-      assert.ok(f.stderr.includes("Did you mean 'summarise'?"), f.stderr);
+      const r = await ruff("node", ["chain.ts", "-T", "toUper"], { cwd: dir });
+      assertExit(r, 2);
+      assert.equal(r.stderr, "ruff: Target task 'toUper' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'toUpper'?\n");
       assert.deepEqual(listing(dir), ["chain.ts"]);
     });
 
@@ -668,31 +615,6 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.ok(r.stderr.startsWith(`ruff: ${dir}/missing-output.ts:7:`), r.stderr);
       assert.ok(r.stderr.includes("Task 'broken::noOutput', argument 'output'"), r.stderr);
       assert.doesNotMatch(r.stderr, INTERNAL);
-    });
-
-    test("a bad regex pattern: exit 2 naming the pattern", async () => {
-      const dir = workdir([]);
-      writeFileSync(
-        join(dir, "pipeline.ts"),
-        'import { Pipeline, regex } from "ruffus";\nconst p = new Pipeline("pat");\n' +
-          'const a = p.originate({ task: function a(o: string) { void o; }, output: "a.x" });\n' +
-          'p.transform({ task: function b(i: string, o: string) { void i; void o; }, input: a, filter: regex("(unclosed"), output: "b.y" });\n' +
-          "export default p;\n",
-      );
-      const r = await ruff("node", ["pipeline.ts"], { cwd: dir });
-      assertExit(r, 2);
-      assert.ok(r.stderr.includes("(unclosed"), r.stderr);
-      assert.doesNotMatch(r.stderr, /internal error/);
-    });
-
-    test("a missing pipeline file, or a file with no pipeline: exit 2", async () => {
-      const dir = workdir([]);
-      writeFileSync(join(dir, "empty.ts"), "export const answer = 42;\n");
-      const [missing, empty] = await Promise.all([ruff("node", ["nosuch.ts"], { cwd: dir }), ruff("node", ["empty.ts"], { cwd: dir })]);
-      assertExit(missing, 2);
-      assert.equal(missing.stderr, "ruff: No such pipeline file: nosuch.ts\n");
-      assertExit(empty, 2);
-      assert.ok(empty.stderr.includes("no pipeline found"), empty.stderr);
     });
   });
 
@@ -741,67 +663,34 @@ describe("ruff command line", { concurrency: 3 }, () => {
 
   describe("Node: ruff list and ruff why", { concurrency: 2 }, () => {
     test("ruff list prints the task names, one per line", async () => {
-      const dir = workdir(["chain.ts", "decorators.ts"]);
-      const [chain, deco] = await Promise.all([ruff("node", ["list", "chain.ts"], { cwd: dir }), ruff("node", ["list", "decorators.ts"], { cwd: dir })]);
-      assertExit(chain, 0);
-      assert.equal(chain.stdout, "makeStart\ntoUpper\nsummarise\nlonely\n");
-      assert.equal(chain.stderr, "");
-      assert.equal(deco.stdout, "makeSeed\ngrow\nplant\n");
-      assert.deepEqual(listing(dir), ["chain.ts", "decorators.ts"]);
+      const dir = workdir(["chain.ts"]);
+      const r = await ruff("node", ["list", "chain.ts"], { cwd: dir });
+      assertExit(r, 0);
+      assert.equal(r.stdout, "makeStart\ntoUpper\nsummarise\nlonely\n");
+      assert.equal(r.stderr, "");
+      assert.deepEqual(listing(dir), ["chain.ts"]);
     });
 
-    test("why: up to date; older than an input (asked by file name); not recorded in the history", async () => {
+    test("why: a missing output; up to date; older than an input (asked by file name); not recorded in the history", async () => {
       const dir = workdir(["chain.ts"]);
-      assertExit(await ruff("node", ["chain.ts"], { cwd: dir }), 0);
-      const upToDate = await ruff("node", ["why", "chain.ts", "summarise"], { cwd: dir });
-      assert.equal(upToDate.stdout, "Task 'chain::summarise': up to date\n");
+      const missing = await ruff("node", ["why", "chain.ts", "summarise"], { cwd: dir });
+      assertExit(missing, 0);
+      assert.equal(missing.stdout, "Task 'chain::summarise': 1 job will run\n    Job  = [[a.upper, b.upper] -> all.summary]\n        because output all.summary does not exist\n");
+      assert.deepEqual(listing(dir), ["chain.ts"], "why runs nothing");
+      assertExit(await ruff("node", ["chain.ts", "-v", "0"], { cwd: dir }), 0);
       const future = Date.now() / 1000 + 60;
       utimesSync(join(dir, "b.upper"), future, future);
       const older = await ruff("node", ["why", "chain.ts", "all.summary"], { cwd: dir });
       assertExit(older, 0);
       assert.equal(older.stdout, "Task 'chain::summarise': 1 job will run\n    Job  = [[a.upper, b.upper] -> all.summary]\n        because all.summary is older than its input b.upper\n");
       rmSync(join(dir, ".ruffus_history.sqlite"));
-      const unrecorded = await ruff("node", ["why", "chain.ts", "a.upper"], { cwd: dir });
+      const unrecorded = await ruff("node", ["why", "chain.ts", "lonely"], { cwd: dir });
       assertExit(unrecorded, 0);
       assert.equal(
         unrecorded.stdout,
-        "Task 'chain::toUpper': 1 job will run\n    Job  = [a.start -> a.upper]\n" +
-          "        because a.upper exists but is not recorded as completed in the history (left over from a failed or interrupted run?)\n",
+        "Task 'chain::lonely': 1 job will run\n    Job  = [None -> lonely.txt]\n" +
+          "        because lonely.txt exists but is not recorded as completed in the history (left over from a failed or interrupted run?)\n",
       );
-    });
-
-    test("why: the task function changed (checksum level 2)", async () => {
-      const dir = workdir(["chain.ts"]);
-      assertExit(await ruff("node", ["chain.ts", "--checksum-level", "2"], { cwd: dir }), 0);
-      writeFileSync(join(dir, "chain.ts"), read(dir, "chain.ts").replace("hello from", "hi from"));
-      const r = await ruff("node", ["why", "chain.ts", "makeStart", "--checksum-level", "2"], { cwd: dir });
-      assertExit(r, 0);
-      assert.equal(
-        r.stdout,
-        "Task 'chain::makeStart': 2 jobs will run\n" +
-          "    Job  = [None -> a.start]\n        because the task function changed since a.start was made\n" +
-          "    Job  = [None -> b.start]\n        because the task function changed since b.start was made\n",
-      );
-    });
-
-    test("why: a regex that matches no input, and a glob that matches no file, with the nearest names", async () => {
-      const dir = workdir(["unmatched.ts"]);
-      assertExit(await ruff("node", ["unmatched.ts", "-v", "0"], { cwd: dir }), 0);
-      mkdirSync(join(dir, "raw"));
-      for (const f of ["raw/lane1.fq", "raw/lane2.fastq.gz"]) writeFileSync(join(dir, f), "");
-      const [align, count] = await Promise.all([
-        ruff("node", ["why", "unmatched.ts", "align"], { cwd: dir }),
-        ruff("node", ["why", "unmatched.ts", "count"], { cwd: dir }),
-      ]);
-      assertExit(align, 0);
-      assert.equal(
-        align.stdout,
-        "Task 'unmatched::align': up to date\n" +
-          "Task 'unmatched::align': 2 inputs did not match regex(\"(.+)\\\\.fastq$\")\n" +
-          "    nearest file names: reads_1.fq, reads_2.fq\n",
-      );
-      assertExit(count, 0);
-      assert.equal(count.stdout, "Task 'unmatched::count': up to date\nTask 'unmatched::count': no file matches raw/*.fastq\n    nearest file names: raw/lane1.fq, raw/lane2.fastq.gz\n");
     });
 
     test("why --json: schema ruffus-why/1", async () => {
@@ -824,17 +713,9 @@ describe("ruff command line", { concurrency: 3 }, () => {
         unmatched: [],
       });
     });
-
-    test("why about something that is neither a task nor an output: exit 2", async () => {
-      const dir = workdir(["chain.ts"]);
-      const r = await ruff("node", ["why", "chain.ts", "nope"], { cwd: dir });
-      assertExit(r, 2);
-      assert.equal(r.stderr, "ruff: 'nope' is neither a task of the pipeline nor an output of any of its jobs. Try: ruff list <pipeline>\n");
-    });
   });
 
   // -------------------------------------------------------------------------------------------
-  // Bun (fast to start): the option-spelling and verbosity tables, then the key cases on Bun and Deno.
 
   describe("Bun: Ruffus's verbosity forms (handle_verbose, ruffus/test/test_cmdline.py)", { concurrency: 4 }, () => {
     const cases: [string[], string][] = [
@@ -873,6 +754,8 @@ describe("ruff command line", { concurrency: 3 }, () => {
     test("the printouts at levels 1..7 differ, and so do path abbreviations 2, 3 and 5", async () => {
       const outs = await Promise.all(["1", "2", "3", "4", "5", "6", "7", "3:3", "3:5"].map(expected));
       assert.equal(new Set(outs).size, outs.length);
+      assert.ok(outs[2].includes("Job  = [.../d5/deep.txt\n"), outs[2]);
+      assert.ok(outs[7].includes("Job  = [.../d4/d5/deep.txt\n"), outs[7]);
     });
 
     for (const [form, canon] of cases) {
@@ -880,9 +763,24 @@ describe("ruff command line", { concurrency: 3 }, () => {
         assert.equal(await printout(form), await expected(canon));
       });
     }
+
+    test("a bad verbosity value is a usage error", async () => {
+      const r = await ruff("bun", ["deep.ts", "--verbose=loud"], { cwd: dir });
+      assertExit(r, 2);
+      assert.equal(r.stderr, "ruff: error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value 'loud'\n");
+    });
   });
 
-  describe("Bun: Ruffus's underscore spellings and other option forms", { concurrency: 4 }, () => {
+  describe("Bun: option spellings and forms, usage errors", { concurrency: 4 }, () => {
+    test("--target_tasks=, --target_tasks, --forced_tasks=, -T a,b", async () => {
+      const dir = workdir(["chain.ts"]);
+      assertExit(await ruff("bun", ["chain.ts", "--target_tasks=chain::makeStart", "--target_tasks", "lonely"], { cwd: dir }), 0);
+      assert.deepEqual(calls(dir), ["lonely lonely.txt", "makeStart a.start", "makeStart b.start"]);
+      rmSync(join(dir, "calls.log"));
+      assertExit(await ruff("bun", ["chain.ts", "--forced_tasks=lonely", "-T", "lonely,toUpper"], { cwd: dir }), 0);
+      assert.deepEqual(calls(dir), ["lonely lonely.txt", "toUpper a.upper", "toUpper b.upper"]);
+    });
+
     test("--just_print, --touch_files_only, --use_threads, --jobs=2, -h", async () => {
       const dir = workdir(["chain.ts"]);
       assert.equal((await ruff("bun", ["chain.ts", "--just_print"], { cwd: dir })).stdout, CHAIN_PRINTOUT_FRESH);
@@ -894,7 +792,7 @@ describe("ruff command line", { concurrency: 3 }, () => {
       for (const o of HELP_ITEMS) assert.ok(h.stdout.includes(o), `-h mentions ${o}`);
     });
 
-    test("--flowchart_format=, --log_file=, --checksum_file_name, --checksum_level", async () => {
+    test("--flowchart_format=, --log_file=, --checksum_file_name, --checksum_level; the default history knows nothing of another", async () => {
       const dir = workdir(["chain.ts"]);
       assertExit(await ruff("bun", ["chain.ts", "--flowchart", "g.out", "--flowchart_format=json"], { cwd: dir }), 0);
       const doc = JSON.parse(read(dir, "g.out")) as { tasks: { name: string }[] };
@@ -903,30 +801,109 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.match(read(dir, "x.log"), /Completed Task = 'chain::lonely'/);
       assert.ok(existsSync(join(dir, "h.db")));
       assert.equal(existsSync(join(dir, ".ruffus_history.sqlite")), false);
+      const plan = await ruff("bun", ["chain.ts", "-n", "-v", "4", "-T", "lonely"], { cwd: dir });
+      assert.ok(plan.stdout.includes("Uncheckpointed file (left over from a failed run?)"), plan.stdout);
     });
 
-    test("-T a,b (comma list); --jobs two and --checksum-level high are usage errors; a directory is not a pipeline", async () => {
-      const dir = workdir(["chain.ts"]);
-      assertExit(await ruff("bun", ["chain.ts", "-T", "lonely,makeStart", "-v", "0"], { cwd: dir }), 0);
-      assert.deepEqual(calls(dir), ["lonely lonely.txt", "makeStart a.start", "makeStart b.start"]);
-      const word = await ruff("bun", ["--jobs", "two", "chain.ts"], { cwd: dir });
-      assertExit(word, 2);
-      assert.equal(word.stderr, "ruff: --jobs expects a whole number, not 'two'.\n");
-      const level = await ruff("bun", ["chain.ts", "--checksum-level", "high"], { cwd: dir });
-      assertExit(level, 2);
-      assert.equal(level.stderr, "ruff: --checksum-level expects a whole number, not 'high'.\n");
-      const isDir = await ruff("bun", ["."], { cwd: dir });
-      assertExit(isDir, 2);
-      assert.equal(isDir.stderr, "ruff: . is a directory; give the pipeline file, e.g. ./pipeline.ts\n");
+    test("without -j, one job runs at a time", async () => {
+      const dir = workdir(["concurrent.ts"]);
+      assertExit(await ruff("bun", ["concurrent.ts"], { cwd: dir, env: { WAIT_MS: "300" } }), 0);
+      assert.deepEqual(seenRunning(dir), [1, 1, 1, 1]);
     });
 
-    test("-n --json --forced-tasks marks the task forced", async () => {
+    test("flags work before the pipeline file too", async () => {
+      const cases = [
+        ["--use-threads", "chain.ts"],
+        ["--just-print", "chain.ts"],
+        ["--touch-files-only", "chain.ts"],
+        ["--recreate-database", "chain.ts"],
+        ["--flowchart", "x.dot", "--draw-graph-horizontally", "chain.ts"],
+        ["--flowchart", "x.dot", "--key-legend-in-graph", "chain.ts"],
+        ["--json", "-n", "chain.ts"],
+        ["--use_threads", "chain.ts"],
+      ];
+      const results = await Promise.all(cases.map((args) => ruff("bun", args, { cwd: workdir(["chain.ts"]) })));
+      const failures = results.flatMap((r, i) => (r.code === 0 ? [] : [`ruff ${cases[i].join(" ")} → exit ${r.code}: ${r.stderr.trim()}`]));
+      assert.deepEqual(failures, []);
+    });
+
+    test("usage errors exit 2: no pipeline, an unknown option, -j 0, --jobs two, --checksum-level high, a directory, a missing file", async () => {
       const dir = workdir(["chain.ts"]);
-      assertExit(await ruff("bun", ["chain.ts", "-v", "0"], { cwd: dir }), 0);
-      const r = await ruff("bun", ["chain.ts", "-n", "--json", "--forced_tasks", "makeStart", "-T", "makeStart"], { cwd: dir });
-      const doc = JSON.parse(r.stdout) as { tasks: { name: string; state: string; forced: boolean; jobs: { reason: { kind: string } }[] }[] };
-      assert.deepEqual(doc.tasks.map((t) => [t.name, t.state, t.forced]), [["chain::makeStart", "run", true]]);
-      assert.deepEqual(doc.tasks[0].jobs.map((j) => j.reason.kind), ["forced", "forced"]);
+      const cases: [string[], string][] = [
+        [[], "ruff: Which pipeline? Usage: ruff [options] <pipeline.ts>  (ruff --help for more)\n"],
+        [["--bogus", "chain.ts"], "ruff: Unknown option '--bogus'. See ruff --help.\n"],
+        [["-j", "0", "chain.ts"], "ruff: --jobs must be at least 1.\n"],
+        [["--jobs", "two", "chain.ts"], "ruff: --jobs expects a whole number, not 'two'.\n"],
+        [["chain.ts", "--checksum-level", "high"], "ruff: --checksum-level expects a whole number, not 'high'.\n"],
+        [["."], "ruff: . is a directory; give the pipeline file, e.g. ./pipeline.ts\n"],
+        [["nosuch.ts"], "ruff: No such pipeline file: nosuch.ts\n"],
+        [["list", "nosuch.ts"], "ruff: No such pipeline file: nosuch.ts\n"],
+      ];
+      const results = await Promise.all(cases.map(([args]) => ruff("bun", args, { cwd: dir })));
+      results.forEach((r, i) => {
+        assertExit(r, 2);
+        assert.equal(r.stderr, cases[i][1], cases[i][0].join(" "));
+      });
+      assert.deepEqual(listing(dir), ["chain.ts"]);
+    });
+
+    test("a file with no pipeline, a bad regex, an unknown --forced-tasks task: exit 2", async () => {
+      const dir = workdir(["chain.ts"]);
+      writeFileSync(join(dir, "empty.ts"), "export const answer = 42;\n");
+      writeFileSync(join(dir, "badregex.ts"), BAD_REGEX);
+      const [empty, bad, forced] = await Promise.all([
+        ruff("bun", ["empty.ts"], { cwd: dir }),
+        ruff("bun", ["badregex.ts"], { cwd: dir }),
+        ruff("bun", ["chain.ts", "-n", "--forced-tasks", "sumarise"], { cwd: dir }),
+      ]);
+      assertExit(empty, 2);
+      assert.ok(empty.stderr.includes("no pipeline found"), empty.stderr);
+      assertExit(bad, 2);
+      assert.ok(bad.stderr.includes("(unclosed"), bad.stderr);
+      assert.doesNotMatch(bad.stderr, /internal error/);
+      assertExit(forced, 2);
+      assert.equal(forced.stderr, "ruff: Forced to run task 'sumarise' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'summarise'?\n");
+    });
+
+    test("why: the task function changed (checksum level 2); asking about nothing known is exit 2", async () => {
+      const dir = workdir(["chain.ts"]);
+      assertExit(await ruff("bun", ["chain.ts", "--checksum-level", "2", "-v", "0"], { cwd: dir }), 0);
+      writeFileSync(join(dir, "chain.ts"), read(dir, "chain.ts").replace("hello from", "hi from"));
+      const r = await ruff("bun", ["why", "chain.ts", "makeStart", "--checksum-level", "2"], { cwd: dir });
+      assertExit(r, 0);
+      assert.equal(
+        r.stdout,
+        "Task 'chain::makeStart': 2 jobs will run\n" +
+          "    Job  = [None -> a.start]\n        because the task function changed since a.start was made\n" +
+          "    Job  = [None -> b.start]\n        because the task function changed since b.start was made\n",
+      );
+      const nope = await ruff("bun", ["why", "chain.ts", "nope"], { cwd: dir });
+      assertExit(nope, 2);
+      assert.equal(nope.stderr, "ruff: 'nope' is neither a task of the pipeline nor an output of any of its jobs. Try: ruff list <pipeline>\n");
+    });
+
+    test("why: a regex that matches no input, and a glob that matches no file, with the nearest names", async () => {
+      const dir = workdir(["unmatched.ts"]);
+      assertExit(await ruff("bun", ["unmatched.ts", "-v", "0"], { cwd: dir }), 0);
+      mkdirSync(join(dir, "raw"));
+      for (const f of ["raw/lane1.fq", "raw/lane2.fastq.gz"]) writeFileSync(join(dir, f), "");
+      const [align, count, json] = await Promise.all([
+        ruff("bun", ["why", "unmatched.ts", "align"], { cwd: dir }),
+        ruff("bun", ["why", "unmatched.ts", "count"], { cwd: dir }),
+        ruff("bun", ["why", "unmatched.ts", "align", "--json"], { cwd: dir }),
+      ]);
+      assertExit(align, 0);
+      assert.equal(
+        align.stdout,
+        "Task 'unmatched::align': up to date\n" +
+          "Task 'unmatched::align': 2 inputs did not match regex(\"(.+)\\\\.fastq$\")\n" +
+          "    nearest file names: reads_1.fq, reads_2.fq\n",
+      );
+      assertExit(count, 0);
+      assert.equal(count.stdout, "Task 'unmatched::count': up to date\nTask 'unmatched::count': no file matches raw/*.fastq\n    nearest file names: raw/lane1.fq, raw/lane2.fastq.gz\n");
+      assert.deepEqual((JSON.parse(json.stdout) as { unmatched: unknown }).unmatched, [
+        { task: "unmatched::align", pattern: 'regex("(.+)\\\\.fastq$")', inputs: ["reads_1.fq", "reads_2.fq"], candidates: ["reads_1.fq", "reads_2.fq"] },
+      ]);
     });
   });
 

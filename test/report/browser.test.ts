@@ -1,0 +1,72 @@
+/**
+ * The HTML report and the SVG flowchart in a real headless browser (Debian's chromium driven by
+ * playwright-core): both render, every task is visible. The screenshots are kept, and their paths
+ * printed, as CI artefacts (RUFFUS_ARTIFACTS, default: the OS temp dir).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Pipeline, suffix, formatter } from "ruffus";
+import { inTempDir } from "../helpers.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const skip =
+  typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" || "Deno" in globalThis
+    ? "browser tests run once, under Node"
+    : !existsSync(CHROMIUM)
+      ? "no /usr/bin/chromium (apt-get install -y chromium; .ci/run installs it)"
+      : false;
+
+function demo(): { p: Pipeline; names: string[] } {
+  const p = new Pipeline("report-demo");
+  const start = p.originate({ task: function makeReads(o: string) { writeFileSync(o, "ACGT"); }, output: ["a.fq", "b.fq", "c.fq"] });
+  const aligned = p.transform({ task: function align(i: string, o: string) { writeFileSync(o, i); }, input: start, filter: suffix(".fq"), output: ".bam" });
+  const called = p.transform({ task: function callVariants(i: string, o: string) { writeFileSync(o, i); }, input: aligned, filter: formatter(), output: "{basename[0]}.vcf" });
+  p.merge({ task: function report(_i: string[], o: string) { writeFileSync(o, ""); }, input: called, output: "all.vcf" });
+  return { p, names: ["report-demo::makeReads", "report-demo::align", "report-demo::callVariants", "report-demo::report"] };
+}
+
+test("the HTML report and the SVG render in Chromium with every task visible", { skip, timeout: 120_000 }, async (t) => {
+  const { chromium } = await import("playwright-core");
+  const artifacts = process.env.RUFFUS_ARTIFACTS ?? join(tmpdir(), "ruffus-artifacts");
+  mkdirSync(artifacts, { recursive: true });
+  await inTempDir(async (dir) => {
+    const { p, names } = demo();
+    await p.run({ verbose: 0, targetTasks: ["align"] });
+    await p.printoutGraph({ output: "report.html", format: "html" });
+    await p.printoutGraph({ output: "flow.svg" });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+      const failed: string[] = [];
+      page.on("requestfailed", (r) => failed.push(r.url()));
+      for (const file of ["report.html", "flow.svg"]) {
+        await page.goto(`file://${join(dir, file)}`);
+        for (const name of names) {
+          const node = page.locator("svg g.node text", { hasText: name }).first();
+          assert.ok(await node.isVisible(), `${file}: ${name} is visible`);
+          const box = await node.boundingBox();
+          assert.ok(box && box.width > 10 && box.height > 5, `${file}: ${name} has a size`);
+        }
+        const shot = join(artifacts, file.replace(/\W/g, "-") + ".png");
+        // Chromium cannot measure a bare SVG document for a full-page shot; the viewport holds it.
+        await page.screenshot({ path: shot, fullPage: file.endsWith(".html") });
+        t.diagnostic(`screenshot: ${shot}`);
+      }
+      // The report's table has one row per task, and says which will run.
+      await page.goto(`file://${join(dir, "report.html")}`);
+      const rows = await page.locator("table tbody tr").allTextContents();
+      assert.equal(rows.length, names.length);
+      assert.ok(rows.some((r) => r.includes("report-demo::callVariants") && r.includes("will run")), rows.join("\n"));
+      assert.ok(rows.some((r) => r.includes("report-demo::align") && r.includes("up to date")), rows.join("\n"));
+      assert.deepEqual(failed, [], "the report loads nothing from the network or elsewhere");
+    } finally {
+      await browser.close();
+    }
+  });
+});
