@@ -12,6 +12,7 @@ import { EXIT, PipelineFileError, UsageError } from "./errors.ts";
 import { runCommand, listCommand } from "./commands.ts";
 import { whyCommand } from "./why.ts";
 import { initCommand } from "./init.ts";
+import { sqlJs } from "../history/sqlite.ts";
 
 /** Runs the command line; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
@@ -31,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
       case "why":
         return await whyCommand(opts);
       default:
+        // Compiling sql.js's wasm is the slowest part of starting; overlap it with loading the pipeline.
+        if (!opts.justPrint || opts.checksumLevel !== 0) void sqlJs().catch(() => {});
         return await runCommand(opts);
     }
   } catch (e) {

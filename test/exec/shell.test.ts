@@ -1,0 +1,449 @@
+/**
+ * Shell commands from task functions on the local executor (src/exec/sh.ts, local-executor.ts):
+ * the `sh` template's quoting, results and failure messages; `runJob` as Ruffus's run_job
+ * (ruffus/test/test_drmaa_wrapper_run_job_locally.py); touchOnly and runLocally; task retries;
+ * the parallel limit holding for commands; Ctrl-C of a real `ruff` process leaving no command
+ * behind. Pipelines whose jobs run in worker threads or under `ruff` are declared in
+ * test/exec/fixtures-shell/.
+ */
+import { describe, test, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import initSqlJs from "sql.js";
+import {
+  CommandError, Pipeline, RethrownJobError, runJob, sh,
+  type CommandResult, type CommandSpec, type Executor, type PipelineEvent,
+} from "ruffus";
+import { age, exists, inTempDir, mtime, read, write } from "../helpers.ts";
+import * as fx from "./fixtures-shell/shell-pipelines.ts";
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("./fixtures-shell/", import.meta.url));
+
+/** The error a promise rejects with (fails if it resolves). */
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  assert.fail("expected the promise to reject");
+}
+
+/** The single job failure of a run that must fail, as the original error. */
+async function runFailure(p: Promise<unknown>): Promise<unknown> {
+  const e = await rejection(p);
+  assert.ok(e instanceof RethrownJobError, `expected RethrownJobError, got ${String(e)}`);
+  assert.equal(e.failures.length, 1);
+  return e.failures[0].error;
+}
+
+/** An executor that records what it is asked and answers from a script (for runLocally, resources, retryable failures). */
+class FakeExecutor implements Executor {
+  readonly name = "fake";
+  readonly specs: CommandSpec[] = [];
+  constructor(private readonly answer: (spec: CommandSpec, call: number) => CommandResult | Promise<CommandResult> = () => ({ code: 0, signal: null, stdout: "fake out\n", stderr: "" })) {}
+  async run(spec: CommandSpec): Promise<CommandResult> {
+    this.specs.push(spec);
+    return this.answer(spec, this.specs.length);
+  }
+  async cancelAll(): Promise<void> {}
+}
+
+/** The command, retried: fails (exit 1, "attempt N failed" on stderr) until the counter file reaches `succeedAt`. */
+const flakyCommand = (succeedAt: number, output: string): string =>
+  `n=$(( $(cat count 2>/dev/null || echo 0) + 1 )); echo $n > count; ` +
+  `if [ $n -lt ${succeedAt} ]; then echo "attempt $n failed" >&2; exit 1; fi; echo ok > ${output}`;
+
+describe("sh", () => {
+  test("each interpolated value is one word: spaces, quotes, $, ;, backquotes, globs, newlines, empty strings; arrays are several words", () =>
+    inTempDir(async () => {
+      const values = ["a b", "it's", '"dq"', "$HOME", "x;y", "`id`", "*", "", "line1\nline2", "--flag=a b", "tab\there", "back\\slash"];
+      const r = await sh`printf '%s\0' ${values[0]} ${values[1]} ${values[2]} ${values[3]} ${values[4]} ${values[5]} ${values[6]} ${values[7]} ${values[8]} ${values[9]} ${values[10]} ${values[11]} > args.bin`;
+      assert.deepEqual(r, { stdout: "", stderr: "", exitCode: 0 });
+      assert.deepEqual(read("args.bin").split("\0").slice(0, -1), values);
+
+      // Arrays (nested too) give one word per element; numbers are words; null and undefined give nothing.
+      await sh`printf '%s\0' ${["p q", ["r's", ""]]} ${42} ${null} ${undefined} ${[]} ${"last"} > array.bin`;
+      assert.deepEqual(read("array.bin").split("\0").slice(0, -1), ["p q", "r's", "", "42", "last"]);
+
+      // The template's own text is still shell: a literal $VAR expands (and splits), an interpolated one does not.
+      process.env.RUFFUS_SH_TEST_VAR = "two words";
+      try {
+        await sh`printf '%s\0' $RUFFUS_SH_TEST_VAR ${"$RUFFUS_SH_TEST_VAR"} > literal.bin`;
+      } finally {
+        delete process.env.RUFFUS_SH_TEST_VAR;
+      }
+      assert.deepEqual(read("literal.bin").split("\0").slice(0, -1), ["two", "words", "$RUFFUS_SH_TEST_VAR"]);
+    }));
+
+  test("a file name with spaces and quotes reaches the command intact", () =>
+    inTempDir(async () => {
+      const name = `my "odd" file's name; rm -rf x.txt`;
+      write("x.txt", "keep");
+      await sh`echo hello > ${name}`;
+      assert.equal(read(name), "hello\n");
+      assert.equal(read("x.txt"), "keep");
+    }));
+
+  test("resolves to stdout, stderr and exit code 0", async () => {
+    const r = await sh`echo out1; echo err1 >&2; printf 'out2'; echo err2 >&2`;
+    assert.deepEqual(r, { stdout: "out1\nout2", stderr: "err1\nerr2\n", exitCode: 0 });
+  });
+
+  test("a non-zero exit rejects with a CommandError: exit code, command and stderr in the message", async () => {
+    const e = await rejection(sh`echo partial; echo e1 >&2; echo ${"e 2"} >&2; exit 3`);
+    assert.ok(e instanceof CommandError);
+    assert.equal(e.name, "CommandError");
+    assert.equal(e.message, "Command failed with exit code 3: echo partial; echo e1 >&2; echo 'e 2' >&2; exit 3\ne1\ne 2");
+    assert.equal(e.exitCode, 3);
+    assert.equal(e.stdout, "partial\n");
+    assert.equal(e.stderr, "e1\ne 2\n");
+    assert.equal(e.command, "echo partial; echo e1 >&2; echo 'e 2' >&2; exit 3");
+    assert.equal(e.retryable, false);
+  });
+
+  test("the message keeps only the last 20 lines of stderr; no stderr, no tail", async () => {
+    const e = await rejection(sh`i=1; while [ $i -le 25 ]; do echo line$i >&2; i=$((i + 1)); done; exit 1`);
+    assert.ok(e instanceof CommandError);
+    const tail = Array.from({ length: 20 }, (_, i) => `line${i + 6}`).join("\n");
+    assert.equal(e.message, "Command failed with exit code 1: i=1; while [ $i -le 25 ]; do echo line$i >&2; i=$((i + 1)); done; exit 1\n" + tail);
+    assert.equal(e.stderr.split("\n").length, 26);
+    const quiet = await rejection(sh`exit 7`);
+    assert.ok(quiet instanceof CommandError);
+    assert.equal(quiet.message, "Command failed with exit code 7: exit 7");
+  });
+
+  test("a command killed by a signal rejects naming the signal", async () => {
+    const e = await rejection(sh`echo bye >&2; kill -9 $$`);
+    assert.ok(e instanceof CommandError);
+    assert.equal(e.message, "Command was killed with SIGKILL: echo bye >&2; kill -9 $$\nbye");
+    assert.equal(e.exitCode, null);
+    assert.equal(e.result.signal, "SIGKILL");
+  });
+
+  test("a missing program is exit code 127 with the shell's complaint", async () => {
+    const e = await rejection(sh`ruffus-no-such-program-xyz ${"arg"}`);
+    assert.ok(e instanceof CommandError);
+    assert.equal(e.exitCode, 127);
+    assert.match(e.message, /^Command failed with exit code 127: ruffus-no-such-program-xyz arg\n.*ruffus-no-such-program-xyz.*not found/);
+  });
+});
+
+describe("runJob (Ruffus's test_drmaa_wrapper_run_job_locally.py)", () => {
+  test("test_ls: `ls <dir>` gives the lines of stdout, each with its newline", () =>
+    inTempDir(async () => {
+      mkdirSync("test_drmaa_wrapper_run_job_locally");
+      write("test_drmaa_wrapper_run_job_locally/temp.txt", "done");
+      const r = await runJob({ cmd: "ls test_drmaa_wrapper_run_job_locally", runLocally: true });
+      assert.deepEqual(r, { stdout: ["temp.txt\n"], stderr: [] });
+    }));
+
+  test("test_run_job: job_environment replaces the environment, working_directory is PWD; local_echo shows the output and still returns it", () =>
+    inTempDir(async (dir) => {
+      const home = realpathSync(dir);
+      mkdirSync("home");
+      const workdir = join(home, "home");
+      const cmd = `/bin/sh '${join(FIXTURES, "slow_process_for_testing.sh")}'`;
+      const expectOutput = (r: { stdout: string[]; stderr: string[] }): void => {
+        assert.deepEqual(r.stdout, ["    Stdout 0\n", "    Stdout 1\n", "    Stdout 2\n", "    Stdout 3\n"]);
+        assert.equal(r.stderr.length, 6, r.stderr.join(""));
+        assert.deepEqual([0, 2, 3, 4, 5].map((i) => r.stderr[i]), [`     ${workdir}\n`, "    Stderr 0\n", "    Stderr 1\n", "    Stderr 2\n", "    Stderr 3\n"]);
+        const env = r.stderr[1];
+        assert.ok(env.includes(`PWD=${workdir} `), env);
+        assert.ok(env.includes("RUFFUS_HEEHEE=what? "), env);
+        // Replaced, not extended: nothing of the test's own environment is there.
+        assert.ok(!env.includes("PATH="), env);
+        assert.ok(!env.includes("NODE_TEST_CONTEXT"), env);
+      };
+      const options = { cmd, jobEnvironment: { RUFFUS_HEEHEE: "what?" }, workingDirectory: workdir, runLocally: true };
+
+      // Run echoing to screen: what the command printed also goes to our stdout and stderr as it comes.
+      const echoed: string[] = [];
+      const origOut = process.stdout.write.bind(process.stdout);
+      const origErr = process.stderr.write.bind(process.stderr);
+      const capture = (orig: typeof origOut) =>
+        ((chunk: unknown, ...rest: unknown[]) => {
+          const s = String(chunk);
+          if (/ {4}Std(out|err) \d/.test(s)) {
+            echoed.push(s);
+            return true;
+          }
+          return (orig as (...a: unknown[]) => boolean)(chunk, ...rest);
+        }) as typeof process.stdout.write;
+      process.stdout.write = capture(origOut);
+      process.stderr.write = capture(origErr);
+      let loud;
+      try {
+        loud = await runJob({ ...options, localEcho: true });
+      } finally {
+        process.stdout.write = origOut;
+        process.stderr.write = origErr;
+      }
+      expectOutput(loud);
+      const echoedText = echoed.join("");
+      for (let i = 0; i < 4; i++) {
+        assert.ok(echoedText.includes(`    Stdout ${i}\n`), echoedText);
+        assert.ok(echoedText.includes(`    Stderr ${i}\n`), echoedText);
+      }
+
+      // Run silently.
+      expectOutput(await runJob(options));
+    }));
+
+  test("a failing command rejects with a CommandError; retries: N submits again while it fails", () =>
+    inTempDir(async () => {
+      const e = await rejection(runJob({ cmd: "echo no >&2; exit 2", runLocally: true }));
+      assert.ok(e instanceof CommandError);
+      assert.equal(e.message, "Command failed with exit code 2: echo no >&2; exit 2\nno");
+
+      const r = await runJob({ cmd: flakyCommand(3, "flaky.out") + "; echo finished", retries: 2 });
+      assert.deepEqual(r, { stdout: ["finished\n"], stderr: [] });
+      assert.equal(read("count"), "3\n");
+
+      rmSync("count");
+      const e2 = await rejection(runJob({ cmd: flakyCommand(3, "flaky.out"), retries: 1 }));
+      assert.ok(e2 instanceof CommandError);
+      assert.match(e2.message, /\nattempt 2 failed$/);
+      assert.equal(read("count"), "2\n");
+    }));
+
+  test("touchOnly creates or touches outputFiles (nested lists too) and runs nothing", () =>
+    inTempDir(async () => {
+      write("old.out", "kept");
+      age("old.out", 3600);
+      const before = mtime("old.out");
+      const r = await runJob({ cmd: "touch ran.marker; exit 1", touchOnly: true, outputFiles: ["old.out", ["new1.out", ["new2.out"]]] });
+      assert.deepEqual(r, { stdout: [], stderr: [] });
+      assert.equal(exists("ran.marker"), false);
+      assert.equal(read("old.out"), "kept");
+      assert.ok(mtime("old.out") > before + 3000 * 1000, "old.out was not touched");
+      assert.equal(read("new1.out"), "");
+      assert.equal(read("new2.out"), "");
+    }));
+
+  test("inside a run: runJob and sh go to the run's executor with the task's name and resources; runLocally runs here", () =>
+    inTempDir(async () => {
+      const fake = new FakeExecutor();
+      const p = new Pipeline("shell_fake");
+      p.originate({
+        task: async function submitter(output: string) {
+          await runJob({ cmd: "echo local > local.txt", runLocally: true });
+          const remote = await runJob({ cmd: "echo remote > remote.txt", jobName: "named", jobOtherOptions: "-q short", workingDirectory: "/somewhere" });
+          const viaSh = await sh`echo via sh ${"a b"} > sh.txt`;
+          writeFileSync(output, JSON.stringify({ remote, viaSh }));
+        },
+        output: "submitter.out",
+      }).resources({ cpus: 4, memMb: 100, time: "5", partition: "p1", options: ["--qos=x"] });
+      await p.run({ verbose: 0, executor: fake });
+      assert.equal(read("local.txt"), "local\n");
+      assert.equal(exists("remote.txt"), false);
+      assert.equal(exists("sh.txt"), false);
+      assert.deepEqual(JSON.parse(read("submitter.out")), {
+        remote: { stdout: ["fake out\n"], stderr: [] },
+        viaSh: { stdout: "fake out\n", stderr: "", exitCode: 0 },
+      });
+      const resources = { cpus: 4, memMb: 100, time: "5", partition: "p1", options: ["--qos=x"] };
+      assert.equal(fake.specs.length, 2);
+      assert.equal(fake.specs[0].cmd, "echo remote > remote.txt");
+      assert.equal(fake.specs[0].jobName, "named");
+      assert.equal(fake.specs[0].jobOtherOptions, "-q short");
+      assert.equal(fake.specs[0].cwd, "/somewhere");
+      assert.deepEqual(fake.specs[0].resources, resources);
+      assert.equal(fake.specs[1].cmd, "echo via sh 'a b' > sh.txt");
+      assert.equal(fake.specs[1].jobName, "shell_fake::submitter");
+      assert.deepEqual(fake.specs[1].resources, resources);
+    }));
+});
+
+describe("retries", () => {
+  const flakyPipeline = (retries: number): Pipeline => {
+    const p = new Pipeline(`shell_retry_${retries}`);
+    p.originate({
+      task: async function flaky(output: string) {
+        await runJob({ cmd: flakyCommand(3, output) });
+      },
+      output: "flaky.out",
+    }).retries(retries, 10);
+    return p;
+  };
+
+  test(".retries(2, 10): a command that fails the first two times succeeds on the third attempt", () =>
+    inTempDir(async () => {
+      const events: PipelineEvent[] = [];
+      const s = await flakyPipeline(2).run({ verbose: 0, onEvent: (e) => events.push(e) });
+      assert.equal(s.jobsRun, 1);
+      assert.equal(read("count"), "3\n");
+      assert.equal(read("flaky.out"), "ok\n");
+      const retries = events.filter((e): e is Extract<PipelineEvent, { type: "jobRetry" }> => e.type === "jobRetry");
+      assert.deepEqual(retries.map((e) => [e.attempt, e.of, e.delayMs]), [[2, 3, 10], [3, 3, 20]]);
+    }));
+
+  test(".retries(1, 10): still failing on the second attempt fails the run with the command's error", () =>
+    inTempDir(async () => {
+      const e = await runFailure(flakyPipeline(1).run({ verbose: 0 }));
+      assert.ok(e instanceof CommandError);
+      assert.equal(e.message, `Command failed with exit code 1: ${flakyCommand(3, "flaky.out")}\nattempt 2 failed`);
+      assert.equal(read("count"), "2\n");
+      assert.equal(exists("flaky.out"), false);
+    }));
+
+  test("without .retries a failing command runs once", () =>
+    inTempDir(async () => {
+      const p = new Pipeline("shell_retry_none");
+      p.originate({ task: async function once(output: string) { await runJob({ cmd: flakyCommand(2, output) }); }, output: "once.out" });
+      const e = await runFailure(p.run({ verbose: 0 }));
+      assert.ok(e instanceof CommandError);
+      assert.equal(read("count"), "1\n");
+    }));
+
+  test("retryable failures (node failure, preemption) are tried again up to 3 times without .retries", () =>
+    inTempDir(async () => {
+      const nodeFail = (failures: number) =>
+        new FakeExecutor((spec, call) => {
+          if (call <= failures) {
+            throw new CommandError(spec.cmd, { code: null, signal: null, stdout: "", stderr: "node died\n", state: "NODE_FAIL", jobId: String(call) }, true);
+          }
+          return { code: 0, signal: null, stdout: "", stderr: "" };
+        });
+      const pipeline = (name: string): Pipeline => {
+        const p = new Pipeline(name);
+        p.originate({ task: async function onCluster(output: string) { await sh`make ${output}`; writeFileSync(output, "x"); }, output: `${name}.out` })
+          .retries(0, 5); // no retries of its own; a short back-off
+        return p;
+      };
+      const three = nodeFail(3);
+      await pipeline("shell_nodefail_3").run({ verbose: 0, executor: three });
+      assert.equal(three.specs.length, 4);
+      assert.equal(read("shell_nodefail_3.out"), "x");
+
+      const four = nodeFail(4);
+      const e = await runFailure(pipeline("shell_nodefail_4").run({ verbose: 0, executor: four }));
+      assert.equal(four.specs.length, 4);
+      assert.ok(e instanceof CommandError);
+      assert.equal(e.message, "Command ended NODE_FAIL (SLURM job 4): make shell_nodefail_4.out\nnode died");
+      assert.equal(exists("shell_nodefail_4.out"), false);
+    }));
+});
+
+describe("the parallel limit holds for commands", () => {
+  /** The most commands running at once, from the start/end markers in overlap.log. */
+  function mostAtOnce(): { most: number; starts: number; ends: number } {
+    let now = 0;
+    let most = 0;
+    let starts = 0;
+    let ends = 0;
+    for (const line of read("overlap.log").split("\n").filter(Boolean)) {
+      if (line.startsWith("start ")) {
+        starts++;
+        most = Math.max(most, ++now);
+      } else if (line.startsWith("end ")) {
+        ends++;
+        now--;
+      } else assert.fail(`unexpected line ${line}`);
+    }
+    return { most, starts, ends };
+  }
+
+  for (const mode of ["multithread", "multiprocess"] as const) {
+    test(`6 shell jobs with ${mode}: 2 never have more than 2 commands running (and do have 2)`, () =>
+      inTempDir(async () => {
+        const s = await fx.overlapping.run({ verbose: 0, [mode]: 2 });
+        assert.equal(s.jobsRun, 6);
+        assert.deepEqual(mostAtOnce(), { most: 2, starts: 6, ends: 6 });
+        for (const n of fx.SIX) assert.equal(read(`${n}.overlap`), "done\n");
+      }));
+  }
+
+  test("a command failing in a worker thread fails the run with its CommandError message", () =>
+    inTempDir(async () => {
+      const e = await runFailure(fx.failingInWorker.run({ verbose: 0, multiprocess: 2 }));
+      assert.equal((e as Error).name, "CommandError");
+      assert.equal((e as Error).message, "Command failed with exit code 4: echo made > worker.out; echo \"worker went wrong\" >&2; exit 4\nworker went wrong");
+    }));
+});
+
+describe("Ctrl-C of a ruff process running shell jobs", () => {
+  const dirs: string[] = [];
+  after(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** Processes running `sleep 30` whose working directory is `dir` (the jobs of that run). */
+  function sleepsIn(dir: string): number[] {
+    const out = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" });
+    const pids: number[] = [];
+    for (const line of out.split("\n").slice(1)) {
+      const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+      if (!m || !/(^|\/)sleep 30$/.test(m[2])) continue;
+      try {
+        if (readlinkSync(`/proc/${m[1]}/cwd`) === dir) pids.push(Number(m[1]));
+      } catch {
+        // gone meanwhile, or not ours to read
+      }
+    }
+    return pids;
+  }
+
+  test("SIGINT: exit 130, no `sleep 30` of the run is left, and the jobs' outputs are not recorded", async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "ruff-shell-")));
+    dirs.push(dir);
+    copyFileSync(join(FIXTURES, "sleepers.ts"), join(dir, "sleepers.ts"));
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    for (const k of ["NODE_TEST_CONTEXT", "FORCE_COLOR", "NODE_OPTIONS", "DEFAULT_RUFFUS_CHECKSUM_LEVEL", "DEFAULT_RUFFUS_HISTORY_FILE"]) delete env[k];
+    const child = spawn(process.execPath, [join(REPO, "src/cli/ruff.mjs"), "sleepers.ts", "-j", "2"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", () => {});
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    try {
+      const until = Date.now() + 20000;
+      while (!(existsSync(join(dir, "a.out.started")) && existsSync(join(dir, "b.out.started"))) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(existsSync(join(dir, "b.out.started")) && existsSync(join(dir, "a.out.started")), `the jobs did not start:\n${stderr}`);
+      // Both commands are running now (this is what would be left behind).
+      let before: number[] = [];
+      for (let i = 0; i < 100 && before.length < 2; i++) {
+        before = sleepsIn(dir);
+        if (before.length < 2) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(before.length, 2, `expected two 'sleep 30' processes in ${dir}`);
+      child.kill("SIGINT");
+      const code = await exited;
+      assert.equal(code, 130, stderr);
+      assert.ok(stderr.includes("interrupted by SIGINT"), stderr);
+      // Killed with their process groups: gone (allowing the kernel a moment to reap them).
+      let left = sleepsIn(dir);
+      for (let i = 0; i < 50 && left.length; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        left = sleepsIn(dir);
+      }
+      assert.deepEqual(left, [], `'sleep 30' processes left behind: ${left.join(", ")}`);
+      // The outputs exist (the commands wrote them first) but are not recorded as complete.
+      assert.equal(readFileSync(join(dir, "a.out"), "utf8"), "partial\n");
+      const SQL = await initSqlJs();
+      const db = new SQL.Database(readFileSync(join(dir, ".ruffus_history.sqlite")));
+      try {
+        assert.deepEqual(db.exec("SELECT path FROM outputs"), []);
+        const failures = db.exec("SELECT job, error FROM failures ORDER BY job")[0]?.values ?? [];
+        assert.deepEqual(failures.map((r) => r[1]), ["interrupted by SIGINT", "interrupted by SIGINT"]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      for (const pid of sleepsIn(dir)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+    }
+  });
+});
