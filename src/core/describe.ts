@@ -1,24 +1,13 @@
+import { pyFloatRepr, pyStrRepr } from "../patterns/py-repr.ts";
+
 /**
  * Python-flavoured text for values: Ruffus sorts job inputs and task outputs by `str(x)` and
  * prints parameters the way Python prints them, so ordering and messages match only if we
  * reproduce `str()`/`repr()` of nested lists closely enough.
  */
 
-/** Python's `repr()` of a string: single quotes unless the text holds a single quote and no double one. */
-export function pyStringRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    if (ch === "\\") out += "\\\\";
-    else if (ch === quote) out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\r") out += "\\r";
-    else if (ch < " " || ch === "\x7f") out += "\\x" + ch.charCodeAt(0).toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out + quote;
-}
+/** Python's `repr()` of a string (the pattern engine's, which follows str.isprintable). */
+export const pyStringRepr = (s: string): string => pyStrRepr(s);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== "object" || v === null) return false;
@@ -38,7 +27,7 @@ export function pyStr(v: unknown): string {
   if (v === null || v === undefined) return "None";
   if (v === true) return "True";
   if (v === false) return "False";
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : pyFloat(v);
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : pyFloatRepr(v);
   if (typeof v === "bigint") return String(v);
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(", ")}]`;
   if (v instanceof Set) return v.size ? `{${[...v].map(pyRepr).join(", ")}}` : "set()";
@@ -49,12 +38,6 @@ export function pyStr(v: unknown): string {
   const named = v as { displayName?: unknown; constructor?: { name?: string } };
   if (typeof named.displayName === "string") return named.displayName;
   return `<${named.constructor?.name ?? "object"}>`;
-}
-
-function pyFloat(n: number): string {
-  if (Number.isNaN(n)) return "nan";
-  if (!Number.isFinite(n)) return n > 0 ? "inf" : "-inf";
-  return String(n);
 }
 
 /** Compares strings by code point, as Python's `sorted()` does. */

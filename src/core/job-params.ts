@@ -260,7 +260,7 @@ function combinatoricJobs(task: Task, w: TaskWiring, src: JobSource, out: TaskJo
     if (!items.length) return;
     const k = spec.tupleSize ?? 0;
     tuples =
-      task.kind === "permutations" ? permutations(items, k) : task.kind === "combinations" ? combinations(items, k) : combinationsWithReplacement(items, k);
+      task.kind === "permutations" ? permutations(items, k) : combinations(items, k, task.kind === "combinationsWithReplacement");
     filters = Array.from({ length: k }, () => compiledFilter(spec.filter!));
   }
   let matched = false;
@@ -326,8 +326,8 @@ export function permutations(items: unknown[], k: number): unknown[][] {
   return out;
 }
 
-/** itertools.combinations */
-export function combinations(items: unknown[], k: number): unknown[][] {
+/** itertools.combinations, or with `replacement` itertools.combinations_with_replacement. */
+export function combinations(items: unknown[], k: number, replacement = false): unknown[][] {
   const out: unknown[][] = [];
   const cur: unknown[] = [];
   const rec = (start: number): void => {
@@ -337,30 +337,11 @@ export function combinations(items: unknown[], k: number): unknown[][] {
     }
     for (let i = start; i < items.length; i++) {
       cur.push(items[i]);
-      rec(i + 1);
+      rec(replacement ? i : i + 1);
       cur.pop();
     }
   };
-  if (k <= items.length) rec(0);
-  return out;
-}
-
-/** itertools.combinations_with_replacement */
-export function combinationsWithReplacement(items: unknown[], k: number): unknown[][] {
-  const out: unknown[][] = [];
-  const cur: unknown[] = [];
-  const rec = (start: number): void => {
-    if (cur.length === k) {
-      out.push([...cur]);
-      return;
-    }
-    for (let i = start; i < items.length; i++) {
-      cur.push(items[i]);
-      rec(i);
-      cur.pop();
-    }
-  };
-  if (items.length || k === 0) rec(0);
+  if (replacement ? items.length || k === 0 : k <= items.length) rec(0);
   return out;
 }
 
