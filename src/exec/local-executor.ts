@@ -12,6 +12,9 @@ export class LocalExecutor implements Executor {
   private readonly running = new Set<ChildProcessHandle>();
 
   async run(spec: CommandSpec): Promise<CommandResult> {
+    if (spec.cwd !== undefined && !rt().stat(spec.cwd)?.isDirectory) {
+      return { code: 126, signal: null, stdout: "", stderr: `working directory ${spec.cwd} does not exist\n` };
+    }
     const child = rt().spawnProcess("/bin/sh", ["-c", spec.cmd], {
       cwd: spec.cwd,
       env: spec.env,

@@ -67,6 +67,7 @@ export class SlurmExecutor implements Executor {
   private readonly waitingForRoom: (() => void)[] = [];
   private submitting = 0;
   private closed = false;
+  private cancelled = false;
   /** Submissions and polls made (for tests and the benchmark: one poll call covers many jobs). */
   readonly stats = { sbatch: 0, squeue: 0, scontrol: 0, scancel: 0, arrays: 0 };
 
@@ -94,11 +95,15 @@ export class SlurmExecutor implements Executor {
     for (const b of batches) void this.submit(b).catch((e) => b.forEach((p) => p.reject(e)));
   }
 
-  private async room(n: number): Promise<void> {
+  /** Waits until `n` more jobs fit under maxQueued, and reserves them (no await between check and reservation). */
+  private async reserve(n: number): Promise<void> {
     const max = this.o.maxQueued ?? 1000;
     while (this.inFlight.size + this.submitting > 0 && this.inFlight.size + this.submitting + n > max) {
+      if (this.cancelled) throw new Error("The run was stopped before this job was submitted.");
       await new Promise<void>((r) => this.waitingForRoom.push(r));
     }
+    if (this.cancelled) throw new Error("The run was stopped before this job was submitted.");
+    this.submitting += n;
   }
 
   /** Writes the scripts and submits one job, or one array for several commands. */
@@ -107,12 +112,12 @@ export class SlurmExecutor implements Executor {
     const max = Math.max(1, this.o.maxQueued ?? 1000);
     for (let i = 0; i < list.length; i += max) {
       const slice = list.slice(i, i + max);
-      await this.room(slice.length);
-      this.submitting += slice.length;
+      await this.reserve(slice.length);
       try {
         await this.submitSlice(slice);
       } finally {
         this.submitting -= slice.length;
+        this.waitingForRoom.splice(0).forEach((w) => w());
       }
     }
   }
@@ -143,8 +148,13 @@ export class SlurmExecutor implements Executor {
       entry = files[0].script;
       args.push("-o", files[0].out, "-e", files[0].err);
     }
-    if (first.env) args.push("--export=NONE");
-    const jobId = await this.sbatch([...args, entry], first.env);
+    const jobId = await this.sbatch([...args, entry]);
+    if (this.cancelled) {
+      // Stopped while sbatch ran: the job exists now, so cancel it too.
+      this.stats.scancel++;
+      await rt().spawnProcess(this.o.scancel ?? "scancel", [jobId]).exited;
+      throw new Error(`SLURM job ${jobId} was cancelled: the run was stopped.`);
+    }
     list.forEach((p, i) => {
       const id = array ? `${jobId}_${i}` : jobId;
       this.inFlight.set(id, {
@@ -161,11 +171,11 @@ export class SlurmExecutor implements Executor {
   }
 
   /** sbatch, retried with back-off when the controller does not answer. */
-  private async sbatch(args: string[], env: Readonly<Record<string, string>> | undefined): Promise<string> {
+  private async sbatch(args: string[]): Promise<string> {
     let last = "";
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 5 && !this.cancelled; attempt++) {
       this.stats.sbatch++;
-      const child = rt().spawnProcess(this.o.sbatch ?? "sbatch", args, { env: env ? { ...rt().environment(), ...env } : undefined });
+      const child = rt().spawnProcess(this.o.sbatch ?? "sbatch", args);
       const r = await child.exited;
       if (r.code === 0) return child.stdout().trim().split(";")[0];
       last = child.stderr().trim();
@@ -247,6 +257,8 @@ export class SlurmExecutor implements Executor {
 
   /** scancel every job in flight (one call). */
   async cancelAll(): Promise<void> {
+    this.cancelled = true;
+    this.waitingForRoom.splice(0).forEach((w) => w());
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
     const pending = [...this.batch.values()].flat();
@@ -283,6 +295,8 @@ export function jobScript(spec: CommandSpec, exitFile: string, cwd: string): str
     `# job_name=${spec.jobName ?? ""}`,
     `# job_other_options=${spec.jobOtherOptions ?? ""}`,
     `# working_directory=${cwd}`,
+    // job_environment: the variables the job is given (sbatch exports the submitter's environment too).
+    ...Object.entries(spec.env ?? {}).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
     `cd ${shellQuote(cwd)} || { echo 126 > ${shellQuote(exitFile)}; exit 126; }`,
     `/bin/sh -c ${shellQuote(spec.cmd)}`,
     "rc=$?",

@@ -3,7 +3,7 @@
  * job parameters go over, errors come back as plain fields (name, message, stack).
  */
 
-import type { CommandResult, CommandSpec, Resources } from "./executor.ts";
+import { CommandError, type CommandResult, type CommandSpec, type Resources } from "./executor.ts";
 
 /** What the main thread gives a new worker. */
 export interface WorkerInit {
@@ -35,6 +35,9 @@ export interface ErrorData {
   readonly stack: string | undefined;
   /** Kept from CommandError: a failure of the machine or scheduler, worth retrying. */
   readonly retryable?: boolean;
+  /** Kept from CommandError, so that a worker's catch sees the same error as the main thread's. */
+  readonly command?: string;
+  readonly result?: CommandResult;
 }
 
 /** Worker → main. */
@@ -49,12 +52,18 @@ export type FromWorker =
 
 /** Flattens an error for postMessage. */
 export function errorData(e: unknown): ErrorData {
+  if (e instanceof CommandError) return { name: e.name, message: e.message, stack: e.stack, retryable: e.retryable, command: e.command, result: e.result };
   if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack, retryable: (e as { retryable?: boolean }).retryable === true };
   return { name: "Error", message: String(e), stack: undefined };
 }
 
 /** Rebuilds an error on the receiving side, keeping its name and the worker's stack. */
 export function errorFromData(d: ErrorData): Error {
+  if (d.name === "CommandError" && d.command !== undefined && d.result) {
+    const c = new CommandError(d.command, d.result, d.retryable === true);
+    if (d.stack) c.stack = d.stack;
+    return c;
+  }
   const e = new Error(d.message) as Error & { retryable?: boolean };
   e.name = d.name;
   if (d.stack) e.stack = d.stack;

@@ -25,8 +25,12 @@ let tmpCounter = 0;
  */
 function startWorker(entry: URL, data: unknown, runtimeName: string): Worker {
   if (runtimeName !== "node" || !entry.pathname.endsWith(".ts")) return new Worker(entry, { workerData: data });
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const code = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+  // Both tsx hooks: a pipeline.ts outside a "type": "module" package is compiled to CommonJS.
+  const esm = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  const cjs = JSON.stringify(import.meta.resolve("tsx/cjs/api"));
+  const code =
+    `import(${esm}).then((m) => { m.register(); return import(${cjs}); })` +
+    `.then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(code, { eval: true, workerData: data });
 }
 

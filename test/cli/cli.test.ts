@@ -608,6 +608,14 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.deepEqual(listing(dir), ["chain.ts"]);
     });
 
+    test("a missing pipeline file: exit 2", async () => {
+      const dir = workdir([]);
+      const r = await ruff("node", ["nosuch.ts"], { cwd: dir });
+      assertExit(r, 2);
+      assert.equal(r.stderr, "ruff: No such pipeline file: nosuch.ts\n");
+      assert.deepEqual(listing(dir), []);
+    });
+
     test("a declaration error (missing output): exit 2 naming the task, the argument and the line", async () => {
       const dir = workdir(["missing-output.ts"]);
       const r = await ruff("node", ["missing-output.ts"], { cwd: dir });

@@ -63,18 +63,18 @@ describe("sh", () => {
   test("each interpolated value is one word: spaces, quotes, $, ;, backquotes, globs, newlines, empty strings; arrays are several words", () =>
     inTempDir(async () => {
       const values = ["a b", "it's", '"dq"', "$HOME", "x;y", "`id`", "*", "", "line1\nline2", "--flag=a b", "tab\there", "back\\slash"];
-      const r = await sh`printf '%s\0' ${values[0]} ${values[1]} ${values[2]} ${values[3]} ${values[4]} ${values[5]} ${values[6]} ${values[7]} ${values[8]} ${values[9]} ${values[10]} ${values[11]} > args.bin`;
+      const r = await sh`printf '%s\\0' ${values[0]} ${values[1]} ${values[2]} ${values[3]} ${values[4]} ${values[5]} ${values[6]} ${values[7]} ${values[8]} ${values[9]} ${values[10]} ${values[11]} > args.bin`;
       assert.deepEqual(r, { stdout: "", stderr: "", exitCode: 0 });
       assert.deepEqual(read("args.bin").split("\0").slice(0, -1), values);
 
       // Arrays (nested too) give one word per element; numbers are words; null and undefined give nothing.
-      await sh`printf '%s\0' ${["p q", ["r's", ""]]} ${42} ${null} ${undefined} ${[]} ${"last"} > array.bin`;
+      await sh`printf '%s\\0' ${["p q", ["r's", ""]]} ${42} ${null} ${undefined} ${[]} ${"last"} > array.bin`;
       assert.deepEqual(read("array.bin").split("\0").slice(0, -1), ["p q", "r's", "", "42", "last"]);
 
       // The template's own text is still shell: a literal $VAR expands (and splits), an interpolated one does not.
       process.env.RUFFUS_SH_TEST_VAR = "two words";
       try {
-        await sh`printf '%s\0' $RUFFUS_SH_TEST_VAR ${"$RUFFUS_SH_TEST_VAR"} > literal.bin`;
+        await sh`printf '%s\\0' $RUFFUS_SH_TEST_VAR ${"$RUFFUS_SH_TEST_VAR"} > literal.bin`;
       } finally {
         delete process.env.RUFFUS_SH_TEST_VAR;
       }
@@ -169,7 +169,7 @@ describe("runJob (Ruffus's test_drmaa_wrapper_run_job_locally.py)", () => {
       const capture = (orig: typeof origOut) =>
         ((chunk: unknown, ...rest: unknown[]) => {
           const s = String(chunk);
-          if (/ {4}Std(out|err) \d/.test(s)) {
+          if (/ {4}Std(out|err) \d/.test(s) || s.includes(workdir) || s.includes("RUFFUS_HEEHEE")) {
             echoed.push(s);
             return true;
           }
@@ -186,6 +186,7 @@ describe("runJob (Ruffus's test_drmaa_wrapper_run_job_locally.py)", () => {
       }
       expectOutput(loud);
       const echoedText = echoed.join("");
+      assert.ok(echoedText.includes(`     ${workdir}\n`), echoedText);
       for (let i = 0; i < 4; i++) {
         assert.ok(echoedText.includes(`    Stdout ${i}\n`), echoedText);
         assert.ok(echoedText.includes(`    Stderr ${i}\n`), echoedText);
@@ -367,11 +368,34 @@ describe("the parallel limit holds for commands", () => {
     }));
 });
 
-describe("Ctrl-C of a ruff process running shell jobs", () => {
+describe("shell jobs under a real ruff process", () => {
   const dirs: string[] = [];
   after(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
+
+  /** A temp dir holding a copy of the fixture (and package.json when asked). */
+  function workdir(fixture: string, packageJson: boolean): string {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "ruff-shell-")));
+    dirs.push(dir);
+    copyFileSync(join(FIXTURES, fixture), join(dir, fixture));
+    if (packageJson) writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", private: true })); // as `ruff init` writes
+    return dir;
+  }
+
+  /** Starts `node src/cli/ruff.mjs args...` in `dir`. */
+  function startRuff(dir: string, args: string[]) {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    for (const k of ["NODE_TEST_CONTEXT", "FORCE_COLOR", "NODE_OPTIONS", "DEFAULT_RUFFUS_CHECKSUM_LEVEL", "DEFAULT_RUFFUS_HISTORY_FILE"]) delete env[k];
+    const child = spawn(process.execPath, [join(REPO, "src/cli/ruff.mjs"), ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const out = { stdout: "", stderr: "" };
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out.stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (out.stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60000);
+    void exited.then(() => clearTimeout(timer));
+    return { child, out, exited };
+  }
 
   /** Processes running `sleep 30` whose working directory is `dir` (the jobs of that run). */
   function sleepsIn(dir: string): number[] {
@@ -389,61 +413,62 @@ describe("Ctrl-C of a ruff process running shell jobs", () => {
     return pids;
   }
 
-  test("SIGINT: exit 130, no `sleep 30` of the run is left, and the jobs' outputs are not recorded", async () => {
-    const dir = realpathSync(mkdtempSync(join(tmpdir(), "ruff-shell-")));
-    dirs.push(dir);
-    copyFileSync(join(FIXTURES, "sleepers.ts"), join(dir, "sleepers.ts"));
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-    for (const k of ["NODE_TEST_CONTEXT", "FORCE_COLOR", "NODE_OPTIONS", "DEFAULT_RUFFUS_CHECKSUM_LEVEL", "DEFAULT_RUFFUS_HISTORY_FILE"]) delete env[k];
-    const child = spawn(process.execPath, [join(REPO, "src/cli/ruff.mjs"), "sleepers.ts", "-j", "2"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", () => {});
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-    try {
-      const until = Date.now() + 20000;
-      while (!(existsSync(join(dir, "a.out.started")) && existsSync(join(dir, "b.out.started"))) && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      assert.ok(existsSync(join(dir, "b.out.started")) && existsSync(join(dir, "a.out.started")), `the jobs did not start:\n${stderr}`);
-      // Both commands are running now (this is what would be left behind).
-      let before: number[] = [];
-      for (let i = 0; i < 100 && before.length < 2; i++) {
-        before = sleepsIn(dir);
-        if (before.length < 2) await new Promise((r) => setTimeout(r, 20));
-      }
-      assert.equal(before.length, 2, `expected two 'sleep 30' processes in ${dir}`);
-      child.kill("SIGINT");
-      const code = await exited;
-      assert.equal(code, 130, stderr);
-      assert.ok(stderr.includes("interrupted by SIGINT"), stderr);
-      // Killed with their process groups: gone (allowing the kernel a moment to reap them).
-      let left = sleepsIn(dir);
-      for (let i = 0; i < 50 && left.length; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        left = sleepsIn(dir);
-      }
-      assert.deepEqual(left, [], `'sleep 30' processes left behind: ${left.join(", ")}`);
-      // The outputs exist (the commands wrote them first) but are not recorded as complete.
-      assert.equal(readFileSync(join(dir, "a.out"), "utf8"), "partial\n");
-      const SQL = await initSqlJs();
-      const db = new SQL.Database(readFileSync(join(dir, ".ruffus_history.sqlite")));
-      try {
-        assert.deepEqual(db.exec("SELECT path FROM outputs"), []);
-        const failures = db.exec("SELECT job, error FROM failures ORDER BY job")[0]?.values ?? [];
-        assert.deepEqual(failures.map((r) => r[1]), ["interrupted by SIGINT", "interrupted by SIGINT"]);
-      } finally {
-        db.close();
-      }
-    } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
-      for (const pid of sleepsIn(dir)) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // gone
-        }
-      }
+  test("ruff -j 2 runs the shell jobs of a .ts pipeline in worker threads, with or without a package.json", async () => {
+    for (const packageJson of [true, false]) {
+      const dir = workdir("echoes.ts", packageJson);
+      const { out, exited } = startRuff(dir, ["echoes.ts", "-j", "2"]);
+      assert.equal(await exited, 0, `package.json: ${packageJson}\n${out.stderr}`);
+      assert.equal(readFileSync(join(dir, "a.echo"), "utf8"), "a.echo\n");
+      assert.equal(readFileSync(join(dir, "b.echo"), "utf8"), "b.echo\n");
     }
   });
+
+  for (const [mode, args, jobs] of [["-j 2 (worker threads)", ["-j", "2"], 2], ["sequential", [], 1]] as const) {
+    test(`SIGINT, ${mode}: exit 130, no \`sleep 30\` of the run is left, and the jobs' outputs are not recorded`, async () => {
+      const dir = workdir("sleepers.ts", true);
+      const { child, out, exited } = startRuff(dir, ["sleepers.ts", ...args]);
+      try {
+        const started = () => ["a", "b"].filter((n) => existsSync(join(dir, `${n}.out.started`))).length;
+        for (let i = 0; i < 1000 && started() < jobs; i++) await new Promise((r) => setTimeout(r, 20));
+        assert.equal(started(), jobs, `the jobs did not start:\n${out.stderr}`);
+        // The commands are running now (this is what would be left behind).
+        let before: number[] = [];
+        for (let i = 0; i < 100 && before.length < jobs; i++) {
+          before = sleepsIn(dir);
+          if (before.length < jobs) await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.equal(before.length, jobs, `expected ${jobs} 'sleep 30' processes in ${dir}`);
+        child.kill("SIGINT");
+        assert.equal(await exited, 130, out.stderr);
+        assert.ok(out.stderr.includes("interrupted by SIGINT"), out.stderr);
+        // Killed with their process groups: gone (allowing the kernel a moment to reap them).
+        let left = sleepsIn(dir);
+        for (let i = 0; i < 50 && left.length; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          left = sleepsIn(dir);
+        }
+        assert.deepEqual(left, [], `'sleep 30' processes left behind: ${left.join(", ")}`);
+        // The outputs exist (the commands wrote them first) but are not recorded as complete.
+        assert.equal(readFileSync(join(dir, "a.out"), "utf8"), "partial\n");
+        const SQL = await initSqlJs();
+        const db = new SQL.Database(readFileSync(join(dir, ".ruffus_history.sqlite")));
+        try {
+          assert.deepEqual(db.exec("SELECT path FROM outputs"), []);
+          const failures = db.exec("SELECT job, error FROM failures ORDER BY job")[0]?.values ?? [];
+          assert.deepEqual(failures.map((r) => r[1]), Array(jobs).fill("interrupted by SIGINT"));
+        } finally {
+          db.close();
+        }
+      } finally {
+        if (child.exitCode === null) child.kill("SIGKILL");
+        for (const pid of sleepsIn(dir)) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            // gone
+          }
+        }
+      }
+    });
+  }
 });
