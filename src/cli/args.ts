@@ -63,12 +63,37 @@ const LONG_OPTIONS = [
   "log-file",
 ];
 
-/** Ruffus's `--target_tasks` → `--target-tasks`, for every long option (values untouched). */
+const BOOLEAN_OPTIONS = ["use-threads", "just-print", "touch-files-only", "recreate-database", "draw-graph-horizontally", "key-legend-in-graph", "json"];
+
+/**
+ * Ruffus's `--target_tasks` → `--target-tasks`, for every long option (values untouched). Boolean
+ * flags get an explicit `=true`: cac hands mri their camelCased names, so mri would otherwise take
+ * the next argument (the pipeline file) as their value.
+ */
 function dashed(arg: string): string {
-  const m = /^--([a-z_]+)(=.*)?$/.exec(arg);
+  const m = /^--([a-z_-]+)(=.*)?$/.exec(arg);
   if (!m) return arg;
   const name = m[1].replaceAll("_", "-");
-  return LONG_OPTIONS.includes(name) ? `--${name}${m[2] ?? ""}` : arg;
+  if (!LONG_OPTIONS.includes(name) && !BOOLEAN_OPTIONS.includes(name)) return arg;
+  if (BOOLEAN_OPTIONS.includes(name) && m[2] === undefined) return `--${name}=true`;
+  return `--${name}${m[2] ?? ""}`;
+}
+
+/** `-T x` and `-Tx` become `--target-tasks x`, so that they add to one list with `--target-tasks` (cac keeps only one spelling). */
+function longTargets(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (a === "-T") out.push("--target-tasks");
+    else if (/^-T./.test(a)) out.push("--target-tasks", a.slice(2));
+    else if (a === "-n") out.push("--just-print=true");
+    else out.push(a);
+  }
+  return out;
 }
 
 /**
@@ -165,14 +190,18 @@ function asInt(name: string, v: unknown): number | undefined {
 
 /** Parses the arguments after the program name. */
 export function parseArgs(argv: string[], version: string): CliOptions {
-  const { rest, verbose, abbreviated } = extractVerbosity(argv.map(dashed));
+  const { rest, verbose, abbreviated } = extractVerbosity(longTargets(argv.map(dashed)));
   const cli = build(version);
   let helpText: string | undefined;
   cli.globalCommand.helpCallback = (sections) => {
     helpText = sections
       .filter((s) => !s.body.includes("--help` flag") && s.body.trim() !== "ruff")
       .map((s) => (s.title ? `${s.title}:\n${s.body}` : s.body))
-      .join("\n\n");
+      .join("\n\n")
+      .split("\n")
+      .map((l) => l.trimEnd())
+      .join("\n")
+      .trim();
     return [];
   };
   let parsed;
@@ -186,7 +215,7 @@ export function parseArgs(argv: string[], version: string): CliOptions {
     if (!KNOWN.has(key)) throw new UsageError(`Unknown option '${key.length === 1 ? "-" : "--"}${key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}'. See ruff --help.`);
   }
   const base: Omit<CliOptions, "command"> = {
-    targetTasks: asList(o.targetTasks),
+    targetTasks: asList(o.targetTasks ?? o.T),
     forcedTasks: asList(o.forcedTasks),
     jobs: asInt("jobs", o.jobs) ?? 1,
     useThreads: Boolean(o.useThreads),

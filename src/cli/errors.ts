@@ -35,7 +35,12 @@ export function userLocation(e: unknown, pipelineFile: string): string | undefin
 
 /** One paragraph about an error thrown while loading the pipeline file. */
 export function describeLoadError(e: unknown, pipelineFile: string): string {
-  const err = e as { name?: string; message?: string; position?: { line?: number; column?: number; file?: string }; errors?: unknown[] };
+  let err = e as { name?: string; message?: string; position?: { line?: number; column?: number; file?: string }; errors?: unknown[] };
+  // Bun gathers build errors in an AggregateError: the first one has the position.
+  if (Array.isArray(err?.errors) && err.errors.length) {
+    const first = err.errors.find((x) => (x as typeof err)?.position) ?? err.errors[0];
+    if (first && typeof first === "object") err = first as typeof err;
+  }
   // Bun reports syntax errors as BuildMessage/ResolveMessage objects with a position.
   if (err && err.position && typeof err.position.line === "number") {
     return `${err.position.file ?? pipelineFile}:${err.position.line}:${(err.position.column ?? 0) + 1}: ${err.message}\n` +
@@ -45,9 +50,11 @@ export function describeLoadError(e: unknown, pipelineFile: string): string {
   // esbuild (tsx on Node) and Deno put "file:line:col: ERROR: ..." in the message.
   const esb = /Transform failed with \d+ errors?:\n(.*?):(\d+):(\d+): ERROR: (.*)/s.exec(message);
   if (esb) return `${esb[1]}:${esb[2]}:${esb[3]}: ${esb[4].split("\n")[0]}\nThe pipeline file could not be compiled. Fix the syntax error above and run again.`;
-  if (err?.name === "SyntaxError") {
-    const where = userLocation(e, pipelineFile) ?? pipelineFile;
-    return `${where}: SyntaxError: ${message}\nThe pipeline file could not be compiled. Fix the syntax error above and run again.`;
+  if (err?.name === "SyntaxError" || /^SyntaxError: /.test(message)) {
+    // Node puts "file:///...:LINE" as the first line of a module's syntax-error stack.
+    const first = /^(?:file:\/\/)?(\/[^\s:]+):(\d+)/.exec(((e as Error).stack ?? "").split("\n")[0]);
+    const where = first ? `${decodeURIComponent(first[1])}:${first[2]}` : (userLocation(e, pipelineFile) ?? pipelineFile);
+    return `${where}: SyntaxError: ${message.replace(/^SyntaxError: /, "")}\nThe pipeline file could not be compiled. Fix the syntax error above and run again.`;
   }
   const where = userLocation(e, pipelineFile);
   const kind = err?.name && err.name !== "Error" ? `${err.name}: ` : "";

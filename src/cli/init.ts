@@ -111,7 +111,7 @@ export async function initCommand(o: CliOptions): Promise<number> {
   rt().stdout.write(
     `Wrote ${listed.join(", ")}${written.length > listed.length ? " and the type declarations in .ruff/types/" : ""} in ${dir}\n` +
       (kept.length ? `Kept existing ${kept.join(", ")}\n` : "") +
-      `Next: cd ${dir} && ruff pipeline.ts\n`,
+      `Next: ${dir === "." ? "" : `cd ${dir} && `}ruff pipeline.ts\n`,
   );
   return EXIT.ok;
 }

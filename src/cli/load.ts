@@ -44,7 +44,14 @@ async function installResolver(): Promise<void> {
     _resolveFilename: (request: string, ...rest: unknown[]) => string;
   };
   const modUrl = new URL("../mod.ts", import.meta.url).href;
-  const hook = `export async function resolve(s, c, n) { return s === "ruffus" ? { url: ${JSON.stringify(modUrl)}, shortCircuit: true } : n(s, c); }`;
+  // "ruffus" is this library; and a .ts/.mts file of the user's is an ES module even outside a
+  // "type": "module" package, so that top-level await works (tsx would otherwise compile it to CommonJS).
+  const hook =
+    `export async function resolve(s, c, n) {` +
+    ` if (s === "ruffus") return { url: ${JSON.stringify(modUrl)}, shortCircuit: true };` +
+    ` const r = await n(s, c);` +
+    ` if (/\\.m?ts$/.test(r.url) && r.url.startsWith("file:") && !r.url.includes("/node_modules/")) return { ...r, format: "module" };` +
+    ` return r; }`;
   Module.register?.("data:text/javascript," + encodeURIComponent(hook));
   // tsx compiles a pipeline.ts outside a "type": "module" package to CommonJS, which bypasses ESM hooks.
   const key = "\0ruffus";
@@ -77,7 +84,7 @@ export async function loadPipelineFile(file: string, args: string[] = []): Promi
   try {
     mod = await loadModule(abs, args);
   } catch (e) {
-    throw new PipelineFileError(describeLoadError(e, abs));
+    throw new PipelineFileError((await locateSyntaxError(e, abs)) ?? describeLoadError(e, abs));
   }
   const d = mod.default as { __esModule?: boolean; default?: unknown } | undefined;
   if (d && typeof d === "object" && d.__esModule) mod = d as Record<string, unknown>;
@@ -122,4 +129,27 @@ async function docstringsFromSource(file: string): Promise<void> {
       if (!t.description && t.func?.name && docs.has(t.func.name)) t.description = docs.get(t.func.name) as string;
     }
   }
+}
+
+/**
+ * Node reports some syntax errors in ES modules without a line. Compiling the file again with
+ * esbuild (which tsx brings along on Node) finds it; elsewhere this quietly gives up.
+ */
+async function locateSyntaxError(e: unknown, file: string): Promise<string | undefined> {
+  const message = e instanceof Error ? e.message : "";
+  if (!(e instanceof Error) || (e.name !== "SyntaxError" && !/Parse error|SyntaxError/.test(message))) return undefined;
+  if (/:\d+:\d+/.test((e.stack ?? "").split("\n")[0]) && !/Parse error/.test(message)) return undefined;
+  try {
+    // A computed name, so that the binary's bundler does not try to embed esbuild.
+    const name = ["es", "build"].join("");
+    const esbuild = (await import(name)) as { transform(src: string, o: { loader: string }): Promise<unknown> };
+    const source = await rt().readTextFile(file);
+    await esbuild.transform(source, { loader: /\.[cm]?ts$/.test(file) ? "ts" : "js" });
+  } catch (err) {
+    const first = (err as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
+    if (first?.location) {
+      return `${file}:${first.location.line}:${first.location.column + 1}: ${first.text}\nThe pipeline file could not be compiled. Fix the syntax error above and run again.`;
+    }
+  }
+  return undefined;
 }

@@ -188,7 +188,7 @@ describe("the compiled ruff binary, alone on the PATH", () => {
     assert.equal(
       r.stdout,
       "Wrote pipeline.ts, .ruff/types/mod.d.ts, tsconfig.json, deno.json, package.json, .gitignore and the type declarations in .ruff/types/ in .\n" +
-        "Next: cd . && ruff pipeline.ts\n",
+        "Next: ruff pipeline.ts\n",
     );
     assert.deepEqual(readdirSync(project).sort(), [".gitignore", ".ruff", "deno.json", "package.json", "pipeline.ts", "tsconfig.json"]);
     const bundled = JSON.parse(read(REPO, "dist/types.json")) as Record<string, string>;
