@@ -72,6 +72,14 @@ export interface JobFailure {
   readonly error: unknown;
 }
 
+/** The stack without ruffus's own frames (and runtime internals): what the user can act on. */
+function userFrames(stack: string): string {
+  const internal = /\/src\/(core|exec|cli|report|history|runtime)\/|node:internal|\$bunfs|\/node_modules\/(tsx|esbuild)\/|^\s*at (async )?Promise\.all|^\s*at processTicksAndRejections/;
+  const lines = stack.split("\n");
+  const kept = lines.filter((l, i) => i === 0 || !/^\s+at /.test(l) || !internal.test(l));
+  return kept.join("\n");
+}
+
 function errorText(e: unknown): { kind: string; message: string; stack: string } {
   if (e instanceof Error) return { kind: e.name, message: e.message, stack: e.stack ?? `${e.name}: ${e.message}` };
   return { kind: typeof e, message: String(e), stack: String(e) };
@@ -104,7 +112,7 @@ export class RethrownJobError extends RuffusError {
     const lines = [`Exception #${n + 1}`, `  '${kind}(${message})' raised in ...`];
     if (f.task !== undefined) lines.push(`   Task = ${f.task}`);
     if (f.job !== undefined) lines.push(`   ${f.job}`);
-    lines.push("", ...stack.split("\n").map((l) => `  ${l}`));
+    lines.push("", ...userFrames(stack).split("\n").map((l) => `  ${l}`));
     return lines.map((l) => `    ${l}`).join("\n");
   }
   private describe(): string {

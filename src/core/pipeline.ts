@@ -145,9 +145,9 @@ export class Pipeline {
   /** @internal Tasks in declaration order. */
   readonly tasks: Task[] = [];
   /** @internal */
-  readonly byName = new Map<string, Task>();
+  readonly byName: Map<string, Task> = new Map();
   /** @internal Tasks made by decorator-style functions, by function. */
-  readonly byDecoratedFunction = new Map<TaskFunction, Task>();
+  readonly byDecoratedFunction: Map<TaskFunction, Task> = new Map();
   private headTasks: Task[] = [];
   private tailTasks: Task[] | undefined;
   private mkdirCount = 0;

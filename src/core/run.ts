@@ -6,7 +6,7 @@ import { WorkerPoolRunner } from "../exec/worker-pool.ts";
 import type { Executor } from "../exec/executor.ts";
 import { LocalExecutor } from "../exec/local-executor.ts";
 import { SlurmExecutor } from "../exec/slurm-executor.ts";
-import { isWorker } from "../exec/shared.ts";
+import { flushSharedLogs, isWorker } from "../exec/shared.ts";
 import { pipelineFileLoaded } from "../history/open.ts";
 import { pipelineArgs } from "./pipeline-args.ts";
 import { blackHoleLogger, stderrLogger } from "../report/logger.ts";
@@ -100,6 +100,7 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     if (signal) await executor.cancelAll();
     await executor.close?.();
     await runner.terminate?.();
+    await flushSharedLogs();
     await history.close();
     for (const r of removeHandlers) r();
   }

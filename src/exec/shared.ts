@@ -9,6 +9,12 @@ import type { Logger } from "../core/run-options.ts";
 import type { FromWorker, ToWorker } from "./worker-protocol.ts";
 
 const loggers = new Map<string, Logger>();
+const writes = new Set<Promise<void>>();
+
+/** @internal Resolves when every log line written so far is in its file (run() waits for this before it resolves). */
+export async function flushSharedLogs(): Promise<void> {
+  while (writes.size) await Promise.all([...writes]);
+}
 const locks = new Map<string, Promise<void>>();
 const counters = new Map<string, number>();
 const waiting = new Map<number, (value: number | undefined) => void>();
@@ -66,6 +72,9 @@ export function setupLogging(name: string, file?: string, verbose?: boolean | nu
       if (!file) return;
       const line = level === "info" || level === "debug" ? ` ${stamp()} - ${m}\n` : ` ${stamp()} - ${level.toUpperCase().padEnd(7)} - ${m}\n`;
       chain = chain.then(() => rt().appendTextFile(file, line));
+      const w = chain;
+      writes.add(w);
+      void w.finally(() => writes.delete(w));
     }
   }
   return logger;
