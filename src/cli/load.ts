@@ -43,7 +43,7 @@ async function installResolver(): Promise<void> {
     _cache: Record<string, unknown>;
     _resolveFilename: (request: string, ...rest: unknown[]) => string;
   };
-  const modUrl = new URL("../mod.ts", import.meta.url).href;
+  const modUrl = new URL(import.meta.url.endsWith(".ts") ? "../mod.ts" : "../mod.js", import.meta.url).href;
   // "ruffus" is this library; and a .ts/.mts file of the user's is an ES module even outside a
   // "type": "module" package, so that top-level await works (tsx would otherwise compile it to CommonJS).
   const hook =

@@ -14,7 +14,8 @@ export function setDeclarationFiles(files: Record<string, string>): void {
 /** `{ "mod.d.ts": "...", "core/pipeline.d.ts": "..." }`, or undefined when none are available. */
 export async function declarationFiles(): Promise<Record<string, string> | undefined> {
   if (embedded) return embedded;
-  const url = new URL("../../dist/types.json", import.meta.url);
+  // From sources: <repo>/dist/types.json; from the npm build (dist/npm/cli/): dist/types.json too.
+  const url = new URL(import.meta.url.endsWith(".ts") ? "../../dist/types.json" : "../../types.json", import.meta.url);
   if (url.protocol !== "file:") return undefined;
   const path = decodeURIComponent(url.pathname);
   if (!rt().stat(path)) return undefined;

@@ -13,7 +13,9 @@ import { acquire, counterAdd, writeLog } from "./shared.ts";
 import { errorData, errorFromData, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.ts";
 import type { Executor } from "./executor.ts";
 
-let workerEntry: URL = new URL("./worker-entry.ts", import.meta.url);
+// Sources run as .ts; the npm build is .js (tsc rewrites import specifiers, not URLs).
+const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+let workerEntry: URL = new URL(`./worker-entry${EXT}`, import.meta.url);
 
 /** @internal The compiled binary's worker entry (it must sit beside the binary's own entry). */
 export function setWorkerEntry(url: URL): void {

@@ -150,7 +150,6 @@ describe("multiprocess in the library", () => {
 
   test(
     "setupLogging: the lines are in the file when run() resolves",
-    { todo: "src bug: setupLogging appends to its file in the background; run() resolves before the lines are written" },
     async () => {
       await inDir(async () => {
         await fx.logging.run({ verbose: 0, multiprocess: 4, forcedtorunTasks: ["logMany"] });
@@ -340,16 +339,13 @@ describe("ruff -j 4 runs jobs in worker threads", { skip: !ON_NODE && "spawns th
       assert.deepEqual(madeFiles(crash), CLI_FILES);
     });
 
-    test(
-      `${cli}: -j 2 on a pipeline.ts with no package.json`,
-      cli === "node" ? { todo: "src bug: Node workers register only tsx's ESM hooks; a pipeline.ts that tsx loads as CommonJS fails with 'Cannot require() ES Module ... in a cycle'" } : {},
-      async () => {
-        const dir = cliDir(2, true);
-        assertExit(await ruff(cli, ["-j", "2", "cli-pool.ts"], dir), 0);
-        assert.equal(new Set(threads(dir, STARTS)).size, 2);
-        const { "package.json": _, ...expected } = CLI_FILES;
-        assert.deepEqual(madeFiles(dir), expected);
-      },
-    );
+    // Without "type": "module", tsx loads a pipeline.ts as CommonJS: workers must register its CommonJS hooks too.
+    test(`${cli}: -j 2 on a pipeline.ts with no package.json`, async () => {
+      const dir = cliDir(2, true);
+      assertExit(await ruff(cli, ["-j", "2", "cli-pool.ts"], dir), 0);
+      assert.equal(new Set(threads(dir, STARTS)).size, 2);
+      const { "package.json": _, ...expected } = CLI_FILES;
+      assert.deepEqual(madeFiles(dir), expected);
+    });
   }
 });

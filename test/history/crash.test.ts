@@ -8,6 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -41,7 +42,12 @@ const NODE = typeof (globalThis as { Bun?: unknown; Deno?: unknown }).Bun !== "u
 function runChild(cwd: string, killAfterMs?: number, signalAfterStarts?: { signal: NodeJS.Signals; starts: number }): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     // The child is always Node: under Bun or Deno, process.execPath is their own binary.
-    const child = spawn(NODE, ["--import", TSX, FIXTURE], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    // tsx looks for tsconfig.json (and its "ruffus" path) in the working directory: point it at the repo's.
+    const child = spawn(NODE, ["--import", TSX, FIXTURE], {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(import.meta.dirname, "../../tsconfig.json") },
+    });
     const starts: string[] = [];
     let done: number | undefined;
     let stderr = "";
