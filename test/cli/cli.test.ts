@@ -17,6 +17,8 @@ const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const PKG = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string; bin: Record<string, string> };
 const MAIN = join(REPO, "src/cli/main.ts");
+/** Node itself: under `bun test` or `deno test`, process.execPath is their own binary. */
+const NODE = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" || "Deno" in globalThis ? "node" : process.execPath;
 
 type Runtime = "node" | "node-import" | "bun" | "deno";
 
@@ -25,9 +27,9 @@ function command(runtime: Runtime): string[] {
   switch (runtime) {
     case "node":
       // What `npx ruff` runs: the package's bin entry (registers tsx itself).
-      return [process.execPath, join(REPO, PKG.bin.ruff)];
+      return [NODE, join(REPO, PKG.bin.ruff)];
     case "node-import":
-      return [process.execPath, "--import", pathToFileURL(join(REPO, "node_modules/tsx/dist/loader.mjs")).href, MAIN];
+      return [NODE, "--import", pathToFileURL(join(REPO, "node_modules/tsx/dist/loader.mjs")).href, MAIN];
     case "bun":
       return [join(REPO, "node_modules/.bin/bun"), MAIN];
     case "deno":

@@ -21,6 +21,9 @@ import {
 import { age, exists, inTempDir, mtime, read, write } from "../helpers.ts";
 import * as fx from "./fixtures-shell/shell-pipelines.ts";
 
+/** Node itself: under `bun test` or `deno test`, process.execPath is their own binary (and Deno reports exit statuses above 128 as signals). */
+const NODE = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" || "Deno" in globalThis ? "node" : process.execPath;
+
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./fixtures-shell/", import.meta.url));
 
@@ -387,11 +390,14 @@ describe("shell jobs under a real ruff process", () => {
   function startRuff(dir: string, args: string[]) {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
     for (const k of ["NODE_TEST_CONTEXT", "FORCE_COLOR", "NODE_OPTIONS", "DEFAULT_RUFFUS_CHECKSUM_LEVEL", "DEFAULT_RUFFUS_HISTORY_FILE"]) delete env[k];
-    const child = spawn(process.execPath, [join(REPO, "src/cli/ruff.mjs"), ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(NODE, [join(REPO, "src/cli/ruff.mjs"), ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     const out = { stdout: "", stderr: "" };
     child.stdout.setEncoding("utf8").on("data", (d: string) => (out.stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (out.stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    // Deno's child_process reports an exit status above 128 as the matching signal instead.
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("close", (code, signal) => resolve(code ?? ("Deno" in globalThis && signal === "SIGINT" ? 130 : "Deno" in globalThis && signal === "SIGTERM" ? 143 : null))),
+    );
     const timer = setTimeout(() => child.kill("SIGKILL"), 60000);
     void exited.then(() => clearTimeout(timer));
     return { child, out, exited };
