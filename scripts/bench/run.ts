@@ -335,6 +335,16 @@ async function w2(n: number): Promise<void> {
       cmd: () => W.command(tool, RUFF, "chain.ts", "dry"),
       prepare: () => ({ dir, verify: () => (existsSync(join(dir, "in", "f000000.s1")) || existsSync(join(dir, "all.txt")) ? "the dry run made files" : undefined) }),
     });
+    if (tool === "ours") {
+      // Reference: the same plan with every job listed (-v 3), so every job's up-to-date check runs.
+      const v3 = row(`W2.v3.${n}`, name, "-n -v 3 (every job listed; ours only)", jobs, true);
+      await runCell(v3, "ours", {
+        repeats: opts.repeats,
+        timeout: 300,
+        cmd: () => [RUFF, "-n", "-v", "3", "chain.ts"],
+        prepare: () => ({ dir }),
+      });
+    }
     dispose(dir);
   }
 }
@@ -644,6 +654,7 @@ async function main(): Promise<void> {
   opts = parseArgs(process.argv.slice(2));
   cfg = config(opts.quick);
   const started = Date.now();
+  const loadStart = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   RUFF = ensureBinary(REPO, log);
   tools = detectTools(opts.tools);
   for (const t of COMPETITORS) if (!tools[t].available) log(`${tools[t].label}: ${tools[t].why}`);
@@ -667,12 +678,13 @@ async function main(): Promise<void> {
   }
   const v = versions(REPO);
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
+  const loadEnd = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   const out: string[] = [];
   out.push(
     `ruffus benchmarks${opts.quick ? " (--quick: small sizes, a smoke test of the harness — not for judging performance)" : ""}: ` +
       `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}; ` +
       `bun ${v.bun}, node ${v.node}, ${v.python}; ${COMPETITORS.map((t) => (tools[t].available ? tools[t].label : `${tools[t].label}: ${tools[t].why}`)).join(", ")}; ` +
-      `median of ${opts.repeats} runs (W3: ${cfg.w3Repeats}); took ${minutes} min`,
+      `median of ${opts.repeats} runs (W3: ${cfg.w3Repeats}); took ${minutes} min; load average ${loadStart} at the start, ${loadEnd} at the end`,
   );
   out.push("");
   out.push(table());
