@@ -79,7 +79,7 @@ export class SqliteHistory implements JobHistory {
       await rt().mkdirp(dirname(absFile));
       release = await acquireLock(absFile);
       // With the lock held, temporary files beside the history are leftovers of a killed writer.
-      for (const tmp of rt().glob(`.${basename(absFile)}.*.tmp`, { cwd: dirname(absFile) })) await rt().removeFile(`${dirname(absFile)}/${tmp}`);
+      for (const tmp of rt().glob(`.${basename(absFile)}.[0-9]*.tmp`, { cwd: dirname(absFile) })) await rt().removeFile(`${dirname(absFile)}/${tmp}`);
     }
     try {
       const db = await loadDatabase(SQL, absFile, o);

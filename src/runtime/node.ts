@@ -162,12 +162,18 @@ export function nodeRuntime(name = "node"): Runtime {
     },
     utimes: (path, atimeMs, mtimeMs) => fsp.utimes(path, atimeMs / 1000, mtimeMs / 1000),
     async createExclusive(path, text) {
+      // Written in full under a temporary name, then hard-linked into place: the link fails if the
+      // file exists, and a reader never sees it empty (a kill between create and write could leave that).
+      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++tmpCounter}.tmp`);
+      await fsp.writeFile(tmp, text);
       try {
-        await fsp.writeFile(path, text, { flag: "wx" });
+        await fsp.link(tmp, path);
         return true;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
         throw e;
+      } finally {
+        await fsp.rm(tmp, { force: true });
       }
     },
     removeFile: (path) => fsp.rm(path, { force: true }),
