@@ -164,7 +164,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       limits.set(task.jobsLimitValue.name, { limit: task.jobsLimitValue.limit, running: 0 });
     }
     for (const job of jobs) {
-      const ref: JobRef = { task, job, name: session.describe(task, job).line };
+      const ref = jobRef(task, job, session);
       let why: "forced" | "nocheck" | "outofdate" = "forced";
       let reason = "";
       if (!forced && s.touchMode !== 2) {
@@ -370,4 +370,17 @@ export { ParameterGenerationError };
 
 function errorSummary(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** A job for events; its description is only formatted if a listener reads it (not at verbosity 0). */
+function jobRef(task: Task, job: Job, session: Session): JobRef {
+  let name: string | undefined;
+  return {
+    task,
+    job,
+    get name(): string {
+      name ??= session.describe(task, job).line;
+      return name;
+    },
+  };
 }
