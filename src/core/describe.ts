@@ -60,6 +60,12 @@ export function compareCodePoints(a: string, b: string): number {
 
 /** `sorted(values, key=str)`: stable, by the Python `str()` of each value. */
 export function sortByPyStr<T>(values: readonly T[]): T[] {
+  // The common case, file names only: no str() to make.
+  if (values.every((v) => typeof v === "string")) {
+    const strings = [...values] as unknown as string[];
+    strings.sort(compareCodePoints);
+    return strings as unknown as T[];
+  }
   const keyed = values.map((v, i) => ({ v, i, k: pyStr(v) }));
   keyed.sort((a, b) => compareCodePoints(a.k, b.k) || a.i - b.i);
   return keyed.map((x) => x.v);

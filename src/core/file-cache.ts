@@ -31,6 +31,11 @@ export class FileCache {
     this.globs = new Map();
   }
 
+  /** Records a stat made elsewhere (a job's output, just written), so that it is not made again. */
+  prime(path: string, st: FileStat): void {
+    this.stats.set(path, st);
+  }
+
   /** Forget what is known about these paths only. */
   forget(paths: Iterable<string>): void {
     for (const p of paths) {

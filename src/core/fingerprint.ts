@@ -61,6 +61,8 @@ export function stableText(v: unknown, seen: Set<unknown> = new Set()): string {
 }
 
 /** Fingerprint of a job's extras (Ruffus hashes `params[2:]`). */
+const NO_EXTRAS = hashString(stableText([]));
+
 export function paramsFingerprint(extras: readonly unknown[]): string {
-  return hashString(stableText(extras));
+  return extras.length ? hashString(stableText(extras)) : NO_EXTRAS;
 }

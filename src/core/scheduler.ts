@@ -190,7 +190,8 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
 
   const forgetQueued = (task: Task): boolean => {
     let forgot = false;
-    for (const p of queue) {
+    for (let i = head; i < queue.length; i++) {
+      const p = queue[i];
       if (p.ref.task !== task || p.ref.job.params.length < 2 || !hasFileParams(task)) continue;
       for (const f of outputFiles(p.ref.job, session)) {
         if (session.history.has(f)) {
@@ -202,15 +203,29 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     return forgot;
   };
 
+  // Jobs leave the queue from its head far more often than from elsewhere (jobs limits): taking
+  // the head moves an index instead of shifting the array (splice(0, 1) is O(n): quadratic per task).
+  let head = 0;
+  const take = (i: number): void => {
+    if (i === head) {
+      queue[head++] = undefined as unknown as Pending;
+      if (head === queue.length || (head > 1024 && head * 2 > queue.length)) {
+        queue.splice(0, head);
+        head = 0;
+      }
+    } else queue.splice(i, 1);
+  };
   const dispatch = (): void => {
-    for (let i = 0; i < queue.length && running.size < s.parallelism && !stopFeeding; ) {
+    for (let i = head; i < queue.length && running.size < s.parallelism && !stopFeeding; ) {
       const p = queue[i];
       const lim = p.limitName ? limits.get(p.limitName) : undefined;
       if (lim && lim.running >= lim.limit) {
         i++;
         continue;
       }
-      queue.splice(i, 1);
+      const fromHead = i === head;
+      take(i);
+      if (fromHead) i = head;
       if (lim) lim.running++;
       const promise: Promise<void> = runOne(p).finally(() => {
         running.delete(promise);
@@ -295,8 +310,23 @@ function checkInputsExist(job: Job, session: Session): void {
   }
 }
 
+/** A normalised relative path (no `.`/`..` segments, `//` or trailing `/`): equal names are equal files. */
+const SIMPLE_RELATIVE = /^(?!\/)(?!\.\.?(\/|$))(?!.*\/\.\.?(\/|$))(?!.*\/\/)[^\\]*[^/\\]$/;
+
 /** The job's outputs as files now on disk: globs expanded again, outputs that are inputs left out. */
 function outputFiles(job: Job, session: Session): string[] {
+  // Fast path (nearly every job): plain relative names compare as strings, no path resolution.
+  const outs = stringsIn(job.displayParams[1]);
+  const ins = stringsIn(job.params[0]);
+  let simple = true;
+  for (const o of outs) if (isGlob(o) || !SIMPLE_RELATIVE.test(o)) simple = false;
+  for (const f of ins) if (!SIMPLE_RELATIVE.test(f)) simple = false;
+  if (simple) {
+    if (!ins.length) return outs;
+    if (ins.length === 1) return outs.filter((o) => o !== ins[0]);
+    const set = new Set(ins);
+    return outs.filter((o) => !set.has(o));
+  }
   const cwd = session.cwd;
   const inputs = new Set(stringsIn(job.params[0]).map((f) => abspath(f, cwd)));
   const out: string[] = [];
@@ -330,6 +360,7 @@ async function recordOutputs(task: Task, job: Job, session: Session, durationMs:
     const now = rt().now();
     if (touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(now, last + 0.001);
     last = Math.max(last, mtime);
+    session.noteWritten(f, st);
     session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs });
   }
   return last;

@@ -8,6 +8,7 @@ import { shortenFilenames } from "../report/shorten.ts";
 import { sortByPyStr } from "./describe.ts";
 import { FileCache } from "./file-cache.ts";
 import type { JobHistory } from "./history-types.ts";
+import type { FileStat } from "../runtime/types.ts";
 import { generateJobs, type Job, type JobSource, type TaskJobs } from "./job-params.ts";
 import { ParameterGenerationError, RuffusError } from "./errors.ts";
 import { Task } from "./task.ts";
@@ -37,6 +38,7 @@ export class Session implements JobSource, UptodateContext {
   private readonly outputsCache = new Map<Task, unknown[]>();
   private readonly activeCache = new Map<Task, boolean>();
   private readonly uptodateCache = new Map<Task, boolean>();
+  private readonly written = new Map<string, FileStat>();
   readonly show: (v: unknown) => string;
 
   constructor(s: SessionSettings) {
@@ -76,8 +78,11 @@ export class Session implements JobSource, UptodateContext {
 
   /** Generates the jobs again (a task starting, after its parents ran). */
   refreshJobs(task: Task): TaskJobs {
-    // Its parents just ran: whatever was known about files may be stale now.
+    // Its parents just ran: whatever was known about files may be stale now, except what their
+    // jobs' outputs were found to be right after they were written.
     this.files.invalidate();
+    for (const [path, st] of this.written) this.files.prime(path, st);
+    this.written.clear();
     this.jobsCache.delete(task);
     this.outputsCache.delete(task);
     this.uptodateCache.delete(task);
@@ -169,6 +174,11 @@ export class Session implements JobSource, UptodateContext {
       if (!r || r.needsUpdate) return false;
     }
     return true;
+  }
+
+  /** A job's output as it was right after the job (saves the next task a stat). */
+  noteWritten(path: string, st: FileStat): void {
+    this.written.set(path, st);
   }
 
   /** The Ruffus-style description of a job. */

@@ -15,7 +15,10 @@ export class LocalExecutor implements Executor {
     if (spec.cwd !== undefined && !rt().stat(spec.cwd)?.isDirectory) {
       return { code: 126, signal: null, stdout: "", stderr: `working directory ${spec.cwd} does not exist\n` };
     }
-    const child = rt().spawnProcess("/bin/sh", ["-c", spec.cmd], {
+    // Like make: a command of plain words needs no shell, and starting one costs a process per job.
+    const argv = spec.env === undefined ? plainWords(spec.cmd) : undefined;
+    const program = argv && findProgram(argv[0]);
+    const child = rt().spawnProcess(program ?? "/bin/sh", program ? (argv as string[]).slice(1) : ["-c", spec.cmd], {
       cwd: spec.cwd,
       env: spec.env,
       onStdout: spec.echo ? (t) => rt().stdout.write(t) : undefined,
@@ -39,4 +42,43 @@ export class LocalExecutor implements Executor {
     await Promise.race([Promise.all(all.map((c) => c.exited)), timeout]);
     for (const c of all) if (this.running.has(c)) c.killGroup("SIGKILL");
   }
+}
+
+/** Words that mean something to the shell itself: such commands always go through /bin/sh. */
+const SHELL_WORDS = new Set([
+  "!", ".", ":", "alias", "bg", "break", "case", "cd", "command", "continue", "do", "done", "elif", "else", "esac", "eval",
+  "exec", "exit", "export", "fc", "fg", "fi", "for", "getopts", "hash", "if", "in", "jobs", "local", "read", "readonly",
+  "return", "set", "shift", "source", "then", "times", "trap", "type", "ulimit", "umask", "unalias", "unset", "until", "wait", "while",
+]);
+
+/**
+ * The argument vector of a command made only of plain words (letters, digits and `_./,:=+@%^-`,
+ * separated by single spaces, no assignment first): what /bin/sh -c would run, without the shell.
+ * Anything else (quotes, variables, globs, redirections, pipes, ~, backslashes) returns undefined.
+ */
+export function plainWords(cmd: string): string[] | undefined {
+  if (!/^[A-Za-z0-9_./,:=+@%^-]+( [A-Za-z0-9_./,:=+@%^-]+)*$/.test(cmd)) return undefined;
+  const words = cmd.split(" ");
+  if (SHELL_WORDS.has(words[0]) || words[0].includes("=")) return undefined;
+  return words;
+}
+
+const found = new Map<string, string | undefined>();
+
+/** The executable file `name` on PATH (as the shell would find it), or undefined: then the shell runs it and complains. */
+function findProgram(name: string): string | undefined {
+  const path = rt().env("PATH") ?? "";
+  const key = `${path}\0${name}`;
+  if (found.has(key)) return found.get(key);
+  let hit: string | undefined;
+  // A name with a slash is relative to the job's directory: left to the shell.
+  for (const dir of name.includes("/") ? [] : path.split(":")) {
+    const candidate = `${dir || "."}/${name}`;
+    if (rt().stat(candidate)?.isFile) {
+      hit = candidate;
+      break;
+    }
+  }
+  found.set(key, hit);
+  return hit;
 }

@@ -44,6 +44,8 @@ export interface SqliteHistoryOptions {
 
 const INSERT_COLUMNS = "(path, completed, file_mtime, file_size, func_hash, params_hash, task, duration_ms, exit_status, run_id)";
 const ROWS_PER_STATEMENT = 200;
+/** Above this size, a run that changed nothing leaves the history file as it was. */
+const NOOP_WRITE_LIMIT = 4 * 1024 * 1024;
 /** A relative path without ".", ".." or empty segments and without backslashes. */
 const SIMPLE_RELATIVE = /^(?!\/)(?!\.\.?(\/|$))(?!.*\/\.\.?(\/|$))(?!.*\/\/)[^\\]*[^/\\]$/;
 
@@ -60,6 +62,8 @@ export class SqliteHistory implements JobHistory {
   private lastWriteMs = 0;
   private dirty = false;
   private closed = false;
+  /** Size of the file when opened (0 for a new one). */
+  loadedBytes = 0;
 
   private constructor(
     readonly file: string,
@@ -84,6 +88,7 @@ export class SqliteHistory implements JobHistory {
     try {
       const db = await loadDatabase(SQL, absFile, o);
       const h = new SqliteHistory(absFile, db, dirname(absFile), o.cwd, release, o.minFlushIntervalMs ?? 300);
+      h.loadedBytes = rt().stat(absFile)?.size ?? 0;
       h.readAll(o.checksumLevel >= 2);
       return h;
     } catch (e) {
@@ -150,7 +155,8 @@ export class SqliteHistory implements JobHistory {
       rt().hostname(),
     ]);
     this.runId = this.db.exec("SELECT last_insert_rowid()")[0].values[0][0] as number;
-    this.changed();
+    // Not written out by itself: the first recorded job writes it along. A run that does nothing
+    // leaves the file alone (rewriting a 100,000-record history costs more than the no-op run).
   }
 
   endRun(summary: Readonly<Record<string, unknown>>): void {
@@ -165,7 +171,10 @@ export class SqliteHistory implements JobHistory {
       Number(summary.failures ?? 0),
       this.runId,
     ]);
-    this.changed();
+    const didSomething = Number(summary.jobsRun ?? 0) > 0 || Number(summary.failures ?? 0) > 0 || Boolean(summary.interrupted) || !summary.ok;
+    // A run that did nothing is recorded, except in a large history, where rewriting the whole
+    // file would cost more than the run itself (a no-op re-run of 100,000 jobs must stay instant).
+    if (this.dirty || didSomething || this.loadedBytes < NOOP_WRITE_LIMIT) this.changed();
   }
 
   private changed(): void {
@@ -215,10 +224,19 @@ export class SqliteHistory implements JobHistory {
         const chunk = deletes.slice(i, i + ROWS_PER_STATEMENT);
         this.db.run(`DELETE FROM outputs WHERE path IN (${chunk.map(() => "?").join(",")})`, chunk);
       }
-      for (let i = 0; i < inserts.length; i += ROWS_PER_STATEMENT) {
-        const chunk = inserts.slice(i, i + ROWS_PER_STATEMENT);
-        const placeholders = chunk.map(() => "(?,?,?,?,?,?,?,?,?,?)").join(",");
-        this.db.run(`INSERT OR REPLACE INTO outputs ${INSERT_COLUMNS} VALUES ${placeholders}`, chunk.flat());
+      // One prepared statement for every full chunk (compiling SQL per chunk cost as much as inserting).
+      const full = Math.floor(inserts.length / ROWS_PER_STATEMENT) * ROWS_PER_STATEMENT;
+      if (full) {
+        const stmt = this.db.prepare(`INSERT OR REPLACE INTO outputs ${INSERT_COLUMNS} VALUES ${Array(ROWS_PER_STATEMENT).fill("(?,?,?,?,?,?,?,?,?,?)").join(",")}`);
+        try {
+          for (let i = 0; i < full; i += ROWS_PER_STATEMENT) stmt.run(inserts.slice(i, i + ROWS_PER_STATEMENT).flat());
+        } finally {
+          stmt.free();
+        }
+      }
+      if (full < inserts.length) {
+        const rest = inserts.slice(full);
+        this.db.run(`INSERT OR REPLACE INTO outputs ${INSERT_COLUMNS} VALUES ${rest.map(() => "(?,?,?,?,?,?,?,?,?,?)").join(",")}`, rest.flat());
       }
       for (const f of this.failuresPending.splice(0)) {
         this.db.run("INSERT INTO failures (run_id, task, job, error, at) VALUES (?, ?, ?, ?, ?)", [this.runId ?? 0, f.task, f.job, f.error, f.at]);

@@ -9,6 +9,8 @@
  * and results are re-prefixed and filtered for hidden names.
  */
 import { globSync } from "tinyglobby";
+import picomatch from "picomatch";
+import { readdirSync } from "node:fs";
 
 const MAGIC = /[*?[]/;
 
@@ -50,6 +52,7 @@ export function pythonGlob(pattern: string, cwd: string): string[] {
   const prefix = prefixSegments.join("/");
   const base = absolute ? prefix || "/" : prefix === "" ? cwd : `${cwd}/${prefix}`;
   if (magicSegments.length === 0) return [];
+  if (magicSegments.length === 1 && magicSegments[0] !== "**" && magicSegments[0] !== "") return oneLevel(magicSegments[0], base, prefix);
   const rest = magicSegments.map(toPicomatch).join("/");
   let found: string[];
   try {
@@ -62,6 +65,33 @@ export function pythonGlob(pattern: string, cwd: string): string[] {
     if (f.endsWith("/")) f = f.slice(0, -1);
     if (hidesDotFile(f, magicSegments)) continue;
     out.push(prefix === "" ? f : prefix.endsWith("/") ? prefix + f : `${prefix}/${f}`);
+  }
+  return out.sort();
+}
+
+const matchers = new Map<string, (name: string) => boolean>();
+
+/**
+ * The common case, `dir/*.txt`: one directory listing matched by picomatch, without walking a
+ * tree (tinyglobby's crawler costs more than the match for a directory of 100,000 files).
+ */
+function oneLevel(segment: string, base: string, prefix: string): string[] {
+  let match = matchers.get(segment);
+  if (!match) {
+    match = picomatch(toPicomatch(segment), { dot: true });
+    matchers.set(segment, match);
+  }
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return [];
+  }
+  const hidden = !segment.startsWith(".");
+  const out: string[] = [];
+  for (const name of names) {
+    if (hidden && name.startsWith(".")) continue;
+    if (match(name)) out.push(prefix === "" ? name : prefix.endsWith("/") ? prefix + name : `${prefix}/${name}`);
   }
   return out.sort();
 }

@@ -1,9 +1,11 @@
 /**
- * Picks the runtime adapter once, at the entry point. Deno and Bun implement `node:fs`, so the
- * Node adapter serves all three; it reports which runtime it runs on.
+ * Picks the runtime adapter once, at the entry point: Bun and Deno get their own (thin, both built
+ * on the Node adapter, since they implement node:*), Node the Node one.
  */
 import { setRuntime } from "../core/runtime.ts";
 import { nodeRuntime } from "./node.ts";
+import { bunRuntime } from "./bun.ts";
+import { denoRuntime } from "./deno.ts";
 
 const g = globalThis as { Bun?: unknown; Deno?: unknown };
-setRuntime(nodeRuntime(g.Bun ? "bun" : g.Deno ? "deno" : "node"));
+setRuntime(g.Bun ? bunRuntime() : g.Deno ? denoRuntime() : nodeRuntime("node"));

@@ -13,6 +13,8 @@ export interface Sample {
   wall: number;
   /** Peak resident set size in MiB (undefined when GNU time is not installed). */
   rssMb?: number;
+  /** User + system CPU seconds of the command and its children (GNU time). */
+  cpu?: number;
   code: number | null;
   timedOut: boolean;
 }
@@ -33,7 +35,7 @@ export const haveGnuTime = existsSync(GNU_TIME);
 export function measure(spec: RunSpec): Promise<Sample> {
   const rssFile = join(spec.cwd, `.bench-rss-${process.pid}`);
   rmSync(rssFile, { force: true });
-  const argv = haveGnuTime ? [GNU_TIME, "-o", rssFile, "-f", "%M", ...spec.cmd] : spec.cmd;
+  const argv = haveGnuTime ? [GNU_TIME, "-o", rssFile, "-f", "%M %U %S", ...spec.cmd] : spec.cmd;
   const fd = openSync(spec.log, "a");
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -62,16 +64,19 @@ export function measure(spec: RunSpec): Promise<Sample> {
       clearTimeout(timer);
       closeSync(fd);
       let rssMb: number | undefined;
+      let cpu: number | undefined;
       if (haveGnuTime && !timedOut) {
         try {
-          const kb = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
+          // The last line; a killed command's report starts with "Command terminated by signal".
+          const [kb, user, sys] = (readFileSync(rssFile, "utf8").trim().split("\n").pop() ?? "").split(" ").map(Number);
           if (Number.isFinite(kb) && kb > 0) rssMb = kb / 1024;
+          if (Number.isFinite(user) && Number.isFinite(sys)) cpu = user + sys;
         } catch {
           /* no report: killed */
         }
       }
       rmSync(rssFile, { force: true });
-      resolve({ wall, rssMb, code, timedOut });
+      resolve({ wall, rssMb, cpu, code, timedOut });
     });
   });
 }
