@@ -4,7 +4,8 @@
  * and that the generated pipeline runs. `ruff` runs from source on Node (the package's bin entry),
  * with the generated pipeline also run under Bun and Deno.
  */
-import { describe, test, after } from "node:test";
+import { describe, test, after, before } from "node:test";
+import { spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -13,6 +14,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
+// `ruff init` run from the sources writes dist/types.json's declarations; a fresh clone has none yet.
+before(() => {
+  if (existsSync(join(REPO, "dist/types.json"))) return;
+  const r = spawnSync("node", ["--import", "tsx", join(REPO, "scripts/dts.ts")], { cwd: REPO, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`scripts/dts.ts failed:\n${r.stdout}${r.stderr}`);
+});
 const PKG = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { bin: Record<string, string> };
 const MAIN = join(REPO, "src/cli/main.ts");
 const TSC = join(REPO, "node_modules/typescript/bin/tsc");
