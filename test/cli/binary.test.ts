@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, realp
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assertWellFormedXml, PNG_SIGNATURE } from "../helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
@@ -84,56 +85,6 @@ function emptyWorkDir(): string {
   }
   return dir;
 }
-
-/** A few checks that an XML document is well formed (balanced tags, quoted attributes, known entities, one root). */
-function assertWellFormedXml(xml: string): string {
-  const stack: string[] = [];
-  let root: string | undefined;
-  let i = 0;
-  const fail = (why: string): never => assert.fail(`not well-formed XML (${why}) at offset ${i}: ${JSON.stringify(xml.slice(i, i + 80))}`);
-  const checkText = (t: string): void => {
-    if (/&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(t)) fail("bare &");
-    if (!stack.length && t.trim()) fail("text outside the root element");
-  };
-  while (i < xml.length) {
-    const lt = xml.indexOf("<", i);
-    if (lt < 0) {
-      checkText(xml.slice(i));
-      break;
-    }
-    checkText(xml.slice(i, lt));
-    i = lt;
-    const skip = (open: string, close: string): boolean => {
-      if (!xml.startsWith(open, i)) return false;
-      const end = xml.indexOf(close, i + open.length);
-      if (end < 0) fail(`unterminated ${open}`);
-      i = end + close.length;
-      return true;
-    };
-    if (skip("<?", "?>") || skip("<!--", "-->") || skip("<![CDATA[", "]]>") || skip("<!DOCTYPE", ">")) continue;
-    const m = /^<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[A-Za-z_][\w:.-]*\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/.exec(xml.slice(i, i + 100000));
-    if (!m) fail("malformed tag");
-    const [whole, closing, name, attrs, selfClosing] = m as RegExpExecArray;
-    const names = [...attrs.matchAll(/([A-Za-z_][\w:.-]*)\s*=/g)].map((a) => a[1]);
-    if (new Set(names).size !== names.length) fail("duplicate attribute");
-    if (/&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(attrs)) fail("bare & in an attribute");
-    if (closing) {
-      if (stack.pop() !== name) fail(`unexpected </${name}>`);
-    } else {
-      if (!stack.length) {
-        if (root) fail("second root element");
-        root = name;
-      }
-      if (!selfClosing) stack.push(name);
-    }
-    i += whole.length;
-  }
-  if (stack.length) assert.fail(`not well-formed XML: unclosed <${stack.join("> <")}>`);
-  if (!root) assert.fail("not well-formed XML: no root element");
-  return root;
-}
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 const STARTER_PLAN_FRESH =
   "\n________________________________________\nTasks which will be run:\n\n" +

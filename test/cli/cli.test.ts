@@ -12,13 +12,12 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { assertWellFormedXml, PNG_SIGNATURE, NODE } from "../helpers.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const PKG = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string; bin: Record<string, string> };
 const MAIN = join(REPO, "src/cli/main.ts");
-/** Node itself: under `bun test` or `deno test`, process.execPath is their own binary. */
-const NODE = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" || "Deno" in globalThis ? "node" : process.execPath;
 
 type Runtime = "node" | "node-import" | "bun" | "deno";
 
@@ -128,56 +127,6 @@ const CHAIN_PRINTOUT_DONE =
   "Task = 'chain::makeStart'\nTask = 'chain::toUpper'\nTask = 'chain::summarise'\nTask = 'chain::lonely'\n" +
   "________________________________________\n\n\n\n________________________________________\nTasks which will be run:\n\n" +
   "________________________________________\n";
-
-/** A few checks that an XML document is well formed (balanced tags, quoted attributes, known entities, one root). */
-function assertWellFormedXml(xml: string): string {
-  const stack: string[] = [];
-  let root: string | undefined;
-  let i = 0;
-  const fail = (why: string): never => assert.fail(`not well-formed XML (${why}) at offset ${i}: ${JSON.stringify(xml.slice(i, i + 80))}`);
-  const checkText = (t: string): void => {
-    if (/&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(t)) fail("bare &");
-    if (!stack.length && t.trim()) fail("text outside the root element");
-  };
-  while (i < xml.length) {
-    const lt = xml.indexOf("<", i);
-    if (lt < 0) {
-      checkText(xml.slice(i));
-      break;
-    }
-    checkText(xml.slice(i, lt));
-    i = lt;
-    const skip = (open: string, close: string): boolean => {
-      if (!xml.startsWith(open, i)) return false;
-      const end = xml.indexOf(close, i + open.length);
-      if (end < 0) fail(`unterminated ${open}`);
-      i = end + close.length;
-      return true;
-    };
-    if (skip("<?", "?>") || skip("<!--", "-->") || skip("<![CDATA[", "]]>") || skip("<!DOCTYPE", ">")) continue;
-    const m = /^<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[A-Za-z_][\w:.-]*\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/.exec(xml.slice(i, i + 100000));
-    if (!m) fail("malformed tag");
-    const [whole, closing, name, attrs, selfClosing] = m as RegExpExecArray;
-    const names = [...attrs.matchAll(/([A-Za-z_][\w:.-]*)\s*=/g)].map((a) => a[1]);
-    if (new Set(names).size !== names.length) fail("duplicate attribute");
-    if (/&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(attrs)) fail("bare & in an attribute");
-    if (closing) {
-      if (stack.pop() !== name) fail(`unexpected </${name}>`);
-    } else {
-      if (!stack.length) {
-        if (root) fail("second root element");
-        root = name;
-      }
-      if (!selfClosing) stack.push(name);
-    }
-    i += whole.length;
-  }
-  if (stack.length) assert.fail(`not well-formed XML: unclosed <${stack.join("> <")}>`);
-  if (!root) assert.fail("not well-formed XML: no root element");
-  return root;
-}
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 const SYNTAX_ERROR = 'import { Pipeline } from "ruffus";\nconst p = new Pipeline("x");\nconst q = {;\nexport default p;\n';
 

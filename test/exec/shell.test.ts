@@ -18,11 +18,9 @@ import {
   CommandError, Pipeline, RethrownJobError, runJob, sh,
   type CommandResult, type CommandSpec, type Executor, type PipelineEvent,
 } from "ruffus";
-import { age, exists, inTempDir, mtime, read, write } from "../helpers.ts";
+import { age, exists, inTempDir, mtime, read, write, NODE } from "../helpers.ts";
 import * as fx from "./fixtures-shell/shell-pipelines.ts";
 
-/** Node itself: under `bun test` or `deno test`, process.execPath is their own binary (and Deno reports exit statuses above 128 as signals). */
-const NODE = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" || "Deno" in globalThis ? "node" : process.execPath;
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./fixtures-shell/", import.meta.url));

@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import initSqlJs from "sql.js";
 import { Pipeline } from "ruffus";
-import { inTempDir } from "../helpers.ts";
+import { inTempDir, NODE } from "../helpers.ts";
 import { buildCrashPipeline, isComplete, FILES, STEPS } from "./fixtures/crash-pipeline.ts";
 
 const HISTORY = ".ruffus_history.sqlite";
@@ -37,7 +37,6 @@ interface ChildResult {
  * Runs the fixture in `cwd`; with `killAfterMs`, SIGKILLs it that long after the run started;
  * with `signalAfterStarts`, sends that signal once that many jobs have started.
  */
-const NODE = typeof (globalThis as { Bun?: unknown; Deno?: unknown }).Bun !== "undefined" || "Deno" in globalThis ? "node" : process.execPath;
 
 function runChild(cwd: string, killAfterMs?: number, signalAfterStarts?: { signal: NodeJS.Signals; starts: number }): Promise<ChildResult> {
   return new Promise((resolve, reject) => {

@@ -15,11 +15,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import initSqlJs from "sql.js";
 import { CommandError, Pipeline, RethrownJobError, SlurmExecutor, runJob, sh, type PipelineEvent } from "ruffus";
-import { exists, inTempDir, read } from "../helpers.ts";
+import { exists, inTempDir, read, NODE } from "../helpers.ts";
 import * as fx from "./fixtures/worker-pipelines.ts";
 
-/** Node itself: under `bun test` or `deno test`, process.execPath is their own binary (and Deno reports exit statuses above 128 as signals). */
-const NODE = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" || "Deno" in globalThis ? "node" : process.execPath;
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
