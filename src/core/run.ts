@@ -91,6 +91,7 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
       exceptionsTerminateImmediately: o.exceptionsTerminateImmediately ?? false,
       emit,
       interrupt,
+      reasonsWanted: verbose >= 4 || o.onEvent !== undefined,
     });
     if (signal) {
       for (const j of result.interrupted) history.recordFailure?.(j.task.displayName, j.name, `interrupted by ${signal}`);

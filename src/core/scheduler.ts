@@ -20,6 +20,7 @@ import { ParameterGenerationError, type Session } from "./session.ts";
 import type { Task } from "./task.ts";
 import type { TaskTiming } from "./run-options.ts";
 import type { FileStat } from "../runtime/types.ts";
+import type { UptodateResult } from "./uptodate.ts";
 
 /** What the scheduler needs. */
 export interface ScheduleSettings {
@@ -32,6 +33,11 @@ export interface ScheduleSettings {
   readonly emit: EventListener;
   /** Interrupting the run (Ctrl-C): stop starting jobs and return without waiting for running ones. */
   readonly interrupt?: Interrupt;
+  /**
+   * Someone reads why each job runs (a log at -v 4 or more, an event listener). Otherwise a job
+   * that must run because its outputs were never recorded is not stat-ed to say why.
+   */
+  readonly reasonsWanted?: boolean;
 }
 
 /** What happened. */
@@ -166,9 +172,9 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     for (const job of jobs) {
       const ref = jobRef(task, job, session);
       let why: "forced" | "nocheck" | "outofdate" = "forced";
-      let reason = "";
+      let check: UptodateResult | undefined;
       if (!forced && s.touchMode !== 2) {
-        const r = session.checkJob(task, job, false);
+        const r = session.checkJob(task, job, false, !s.reasonsWanted);
         if (r === undefined) why = "nocheck";
         else if (!r.needsUpdate) {
           st.uptodate++;
@@ -177,11 +183,18 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
           continue;
         } else {
           why = "outofdate";
-          reason = r.reason;
+          check = r;
         }
       }
       if (why === "outofdate" && hasFileParams(task) && !task.uptodateCheck && s.touchMode === 0) checkInputsExist(job, session);
-      emit({ type: "jobQueued", job: ref, why, reason });
+      emit({
+        type: "jobQueued",
+        job: ref,
+        why,
+        get reason(): string {
+          return check?.reason ?? "";
+        },
+      });
       st.remaining++;
       queue.push({ ref, limitName });
     }

@@ -137,7 +137,7 @@ export class Session implements JobSource, UptodateContext {
   }
 
   /** Does this job need to run? `undefined` when the task has no up-to-date check (it always runs). */
-  checkJob(task: Task, job: Job, datesWhenUptodate = false): UptodateResult | undefined {
+  checkJob(task: Task, job: Job, datesWhenUptodate = false, lazyReason = false): UptodateResult | undefined {
     if (task.uptodateCheck) {
       const r = (task.uptodateCheck as (...p: unknown[]) => unknown)(...job.params);
       if (Array.isArray(r)) return { needsUpdate: Boolean(r[0]), reason: String(r[1] ?? ""), kind: "custom" };
@@ -152,7 +152,7 @@ export class Session implements JobSource, UptodateContext {
       case undefined:
         return undefined;
       default:
-        return checkModifyTime(job.params, task, this, datesWhenUptodate);
+        return checkModifyTime(job.params, task, this, datesWhenUptodate, lazyReason);
     }
   }
 

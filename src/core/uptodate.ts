@@ -50,12 +50,31 @@ export class NotADirectoryError extends RuffusError {
 }
 
 /** Checks files exist and outputs are newer than inputs, with history checks at level >= 1. */
-export function checkModifyTime(params: readonly unknown[], task: Task, ctx: UptodateContext, datesWhenUptodate = false): UptodateResult {
+export function checkModifyTime(params: readonly unknown[], task: Task, ctx: UptodateContext, datesWhenUptodate = false, lazyReason = false): UptodateResult {
   if (params.length < 2) return { needsUpdate: true, reason: "" };
   const inputs = stringsIn(params[0]);
   const outputs = stringsIn(params[1]);
   if (!outputs.length) return { needsUpdate: true, reason: "Missing output file", kind: "no-output" };
   const { files, history, checksumLevel: level } = ctx;
+
+  // At level >= 1 a job whose outputs were never recorded runs whatever the files say. On a cold
+  // run that is every job: skip the stats (one failing stat per output) and say why only if asked.
+  if (lazyReason && level >= 1 && !outputs.every((o) => history.get(o))) {
+    let full: UptodateResult | undefined;
+    const why = (): UptodateResult => (full ??= checkModifyTime(params, task, ctx, datesWhenUptodate));
+    return {
+      needsUpdate: true,
+      get reason() {
+        return why().reason;
+      },
+      get kind() {
+        return why().kind;
+      },
+      get files() {
+        return why().files;
+      },
+    };
+  }
 
   // This runs once per job on every re-run: one stat per file, no allocation on the common path.
   let missing: string[] | undefined;

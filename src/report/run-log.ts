@@ -22,8 +22,10 @@ export interface RunLogSettings {
 /** Returns an event listener that writes the Ruffus run log. */
 export function runLog(s: RunLogSettings): (e: PipelineEvent) => void {
   const { logger, verbose } = s;
-  const at = (level: number, message: string): void => {
-    if (level <= verbose) logger.info(message);
+  // The message is a function: job descriptions are formatted only when the line is written
+  // (formatting one per job at -v 0 cost more than the bookkeeping of a cold run's job).
+  const at = (level: number, message: () => string): void => {
+    if (level <= verbose) logger.info(message());
   };
   let failures = 0;
   return (e) => {
@@ -40,20 +42,20 @@ export function runLog(s: RunLogSettings): (e: PipelineEvent) => void {
         if (verbose >= 1) for (const m of ["", "_".repeat(40), "Tasks which will be run:", "", ""]) logger.info(m);
         return;
       case "taskQueued":
-        at(1, `Task enters queue = ${pyStringRepr(e.task.displayName)} ${e.forced ? ": Forced to rerun" : ""}`);
-        if (e.task.description) at(2, "    " + e.task.description);
+        at(1, () => `Task enters queue = ${pyStringRepr(e.task.displayName)} ${e.forced ? ": Forced to rerun" : ""}`);
+        if (e.task.description) at(2, () => "    " + e.task.description);
         return;
       case "taskInactive":
-        at(2, `Inactive Task = ${pyStringRepr(e.task.displayName)}`);
+        at(2, () => `Inactive Task = ${pyStringRepr(e.task.displayName)}`);
         return;
       case "jobQueued":
-        if (e.why === "forced") at(3, `    force task ${e.job.name} to rerun `);
-        else if (e.why === "nocheck") at(3, `    ${e.job.name} no function to check if up-to-date `);
-        else if (verbose >= 4) at(4, `    ${e.job.name} ${e.reason} `);
-        else at(3, `    ${e.job.name}`);
+        if (e.why === "forced") at(3, () => `    force task ${e.job.name} to rerun `);
+        else if (e.why === "nocheck") at(3, () => `    ${e.job.name} no function to check if up-to-date `);
+        else if (verbose >= 4) at(4, () => `    ${e.job.name} ${e.reason} `);
+        else at(3, () => `    ${e.job.name}`);
         return;
       case "jobUptodate":
-        at(5, `    ${e.job.name} unnecessary: already ${e.reason}`);
+        at(5, () => `    ${e.job.name} unnecessary: already ${e.reason}`);
         return;
       case "jobRetry": {
         const why = e.error instanceof Error ? e.error.message.split("\n")[0] : String(e.error);
@@ -61,7 +63,7 @@ export function runLog(s: RunLogSettings): (e: PipelineEvent) => void {
         return;
       }
       case "jobCompleted":
-        at(3, `    ${e.job.name} completed`);
+        at(3, () => `    ${e.job.name} completed`);
         return;
       case "jobFailed":
         failures++;
@@ -71,8 +73,8 @@ export function runLog(s: RunLogSettings): (e: PipelineEvent) => void {
         }
         return;
       case "taskCompleted":
-        if (e.uptodate) at(1, `Uptodate Task = ${pyStringRepr(e.task.displayName)}`);
-        else at(1, `Completed Task = ${pyStringRepr(e.task.displayName)} `);
+        if (e.uptodate) at(1, () => `Uptodate Task = ${pyStringRepr(e.task.displayName)}`);
+        else at(1, () => `Completed Task = ${pyStringRepr(e.task.displayName)} `);
         return;
       case "warning": {
         if (verbose < 1) return;

@@ -980,3 +980,38 @@ test("touchFilesOnly true does not touch an output that is also an input", async
     assert.equal(read("out.txt"), "");
   });
 });
+
+// Counting stats (reference: issue "performance", proposal 6 in scripts/bench/RESULTS.md): a cold run
+// at level 1 does not stat an output whose history record is missing before its job runs, and a
+// no-op re-run stats every file exactly once.
+test("stat counts: cold run one stat per input, no-op one per file; the reason is still there for listeners", async () => {
+  await inTempDir(async () => {
+    const n = 20;
+    for (let i = 0; i < n; i++) write(`f${i}.txt`, String(i));
+    const make = (): Pipeline => {
+      Pipeline.clearAll();
+      const p = new Pipeline("chain");
+      const s1 = p.transform({ name: "s1", task: (i: string, o: string) => writeFile(o, i), input: "*.txt", filter: suffix(".txt"), output: ".s1" });
+      p.transform({ name: "s2", task: (i: string, o: string) => writeFile(o, i), input: s1, filter: suffix(".s1"), output: ".s2" });
+      return p;
+    };
+    const cold = await make().run({ verbose: 0 });
+    // The plan looks at the first job of each task (f0.txt, f0.s1, f0.s2); the run then stats the
+    // other 19 inputs of s1; s2's inputs were stat-ed right after s1's jobs wrote them.
+    assert.deepEqual(cold.fileSystemCalls, { stats: n + 2, globs: 2 });
+    assert.equal(cold.jobsRun, 2 * n);
+    const noop = await make().run({ verbose: 0 });
+    assert.deepEqual(noop.fileSystemCalls, { stats: 3 * n, globs: 1 });
+    assert.equal(noop.jobsRun, 0);
+    // Listeners asking why a job runs get the full reason, computed before the job ran, also when
+    // no output has a record (a lost history): "Missing file" first, as Ruffus checks.
+    unlinkSync("f3.s2");
+    unlinkSync(HISTORY);
+    const reasons = new Map<string, string>();
+    await make().run({ verbose: 0, onEvent: (e) => void (e.type === "jobQueued" && reasons.set(e.job.name, e.reason)) });
+    assert.equal(reasons.size, 2 * n, [...reasons.keys()].slice(0, 3).join(" "));
+    assert.equal(reasons.get("Job  = [f3.s1 -> f3.s2]"), "...\n        Missing file [f3.s2]");
+    assert.equal(reasons.get("Job  = [f4.s1 -> f4.s2]"), "Uncheckpointed file (left over from a failed run?):\n        [f4.s2]");
+    assert.equal(reasons.get("Job  = [f4.txt -> f4.s1]"), "Uncheckpointed file (left over from a failed run?):\n        [f4.s1]");
+  });
+});

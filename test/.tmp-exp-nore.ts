@@ -1,0 +1,13 @@
+import { Pipeline, regex } from "ruffus";
+import { writeFileSync, readdirSync } from "node:fs";
+import { memoryLogger } from "./helpers.ts";
+process.chdir("/tmp/tsexp");
+const p = new Pipeline("test");
+const t1 = p.originate({ task: function task_1(o: string) { writeFileSync(o, ""); }, output: "tmp/a" }).mkdir("tmp");
+p.transform({ task: function task_2(_i: string, o: string[]) { for (const f of o) writeFileSync(f, ""); }, input: t1, filter: regex("b"), output: "task_2.output" });
+let l = memoryLogger();
+let s = await p.run({ multithread: 10, logger: l, verbose: 1 });
+console.log(JSON.stringify(l.lines, null, 1), s.jobsRun, readdirSync("."), readdirSync("tmp"));
+l = memoryLogger();
+s = await p.run({ multithread: 10, logger: l, verbose: 1 });
+console.log(JSON.stringify(l.lines, null, 1), s.jobsRun);
