@@ -7,6 +7,9 @@
 import type { TaskKind } from "./arguments.ts";
 import { setMkdirDecorator } from "./mkdir.ts";
 import { Pipeline } from "./pipeline.ts";
+import { TaskDeclarationError } from "./errors.ts";
+import { InputsIndicator, inputs } from "./indicators.ts";
+import { regex } from "../patterns/indicators.ts";
 import { callerModule } from "./source-module.ts";
 import type { RunOptions, RunSummary, PrintoutOptions } from "./run-options.ts";
 import type { PrintoutGraphOptions } from "./printout-graph.ts";
@@ -69,6 +72,54 @@ export const split = (...args: unknown[]): Decorator => action("split", args);
  * transform(makeStart, suffix(".start"), ".middle")(async function toMiddle(input, output) { ... });
  */
 export const transform = (...args: unknown[]): Decorator => action("transform", args);
+/** What `combine(...)` wraps; see {@link combine}. */
+export class CombineIndicator {
+  constructor(readonly args: readonly unknown[]) {}
+}
+
+/**
+ * Ruffus's deprecated `combine()`, only for {@link filesRe}: wrapping any of its arguments makes the
+ * task group every matching input by output name, like `collate`.
+ *
+ * @example
+ * filesRe("*.txt", combine(String.raw`(.*)/.*\.txt`), String.raw`\1.all`)(async function all(inputs, output) { ... });
+ */
+export function combine(...args: unknown[]): CombineIndicator {
+  return new CombineIndicator(args);
+}
+
+/**
+ * Ruffus's deprecated `@files_re(input, regex, [inputPattern], output, ...extras)`, so that old
+ * pipelines translate line for line: a `transform` (a `collate` when an argument is wrapped in
+ * {@link combine}) whose second argument is always a regular expression and whose third, when
+ * there are more than three arguments, is always an `inputs()` pattern (as in Ruffus: extras
+ * need an input pattern before them). New pipelines use `transform` / `collate`.
+ *
+ * @example
+ * filesRe("*.c", String.raw`(.*)\.c`, String.raw`\1.o`)(async function compile(input, output) { ... });
+ */
+export const filesRe = (...args: unknown[]): Decorator => {
+  let combining = false;
+  const a = args.map((x) => {
+    if (!(x instanceof CombineIndicator)) return x;
+    combining = true;
+    return x.args.length === 1 ? x.args[0] : [...x.args];
+  });
+  return (func) => {
+    const task = taskFor(func);
+    if (a.length < 3) {
+      throw new TaskDeclarationError(task.displayName, undefined, `filesRe() needs at least 3 arguments (input, regex, output), got ${a.length}.`);
+    }
+    if (typeof a[1] === "string") a[1] = regex(a[1]);
+    else if (!isFilter(a[1], "regex")) {
+      throw new TaskDeclarationError(task.displayName, "filter", "filesRe()'s second argument must be a regular expression string.");
+    }
+    if (a.length > 3 && !(a[2] instanceof InputsIndicator)) a[2] = inputs(a[2]);
+    Pipeline.main.applyKind(task, combining ? "collate" : "transform", a, {});
+    return func;
+  };
+};
+
 /**
  * `subdivide(input, filter, [inputs()|addInputs()], output, ...extras)`: one job per input, many outputs each.
  *
@@ -214,4 +265,8 @@ export function pipelinePrintoutGraph(options: PrintoutGraphOptions = {}): Promi
  */
 export function pipelineGetTaskNames(): string[] {
   return Pipeline.main.getTaskNames();
+}
+
+function isFilter(v: unknown, kind: string): boolean {
+  return typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === kind;
 }

@@ -81,6 +81,13 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
   try {
     history.startRun({ verbose, parallelism, touchMode, checksumLevel: session.checksumLevel, targets: prepared.targets.map((t) => t.displayName) });
     if (touchMode) emit({ type: "touchMode", mode: touchMode });
+    // A task left out of the run because it has no jobs ("files() was empty", "no file names
+    // matched") is warned about when planning finds it up to date, as Ruffus does.
+    const toRun = new Set(plan.toRun);
+    for (const t of plan.allTasks) {
+      const jobs = toRun.has(t) || !session.isActive(t) ? undefined : session.generatedJobs(t);
+      if (jobs && !jobs.jobs.length) for (const w of jobs.warnings) emit({ type: "warning", task: t, message: w, details: [] });
+    }
     emit({ type: "plan", toRun: plan.toRun, uptodate: plan.allTasks.filter((t) => !plan.toRun.includes(t)), allTasks: plan.allTasks, forced: plan.forced });
     result = await schedule({
       session,

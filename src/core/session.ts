@@ -76,6 +76,11 @@ export class Session implements JobSource, UptodateContext {
     return j;
   }
 
+  /** The task's jobs if they were generated already (planning looked at the task), else undefined. */
+  generatedJobs(task: Task): TaskJobs | undefined {
+    return this.jobsCache.get(task);
+  }
+
   /** Generates the jobs again (a task starting, after its parents ran). */
   refreshJobs(task: Task): TaskJobs {
     // Its parents just ran: whatever was known about files may be stale now, except what their

@@ -198,3 +198,30 @@ test(
     });
   },
 );
+
+// Compared with Ruffus 2.8.4: a task whose regex matches no input (and so has no jobs) is up to
+// date, and each run warns about it first, at verbosity >= 1 — also at -v 3, where the up-to-date
+// list is not shown. Ruffus's text starts with the Python declaration; ours names the task.
+test("run log: a task with no jobs is warned about before the up-to-date list, at every run", async () => {
+  await inTempDir(async () => {
+    await writeFile("a.x", "");
+    for (const verbose of [1, 3, 0]) {
+      Pipeline.clearAll();
+      const p = new Pipeline("demo");
+      const none = p.transform({ name: "nomatch", task: () => {}, input: ["a.x"], filter: suffix(".zzz"), output: ".y" });
+      p.parallel({ name: "after", task: () => {}, jobs: [["j"]] }).follows(none);
+      const log = memoryLogger();
+      await p.run({ verbose, logger: log });
+      const warning =
+        "WARNING:     In Task 'demo::nomatch':\n" +
+        "        No jobs were run because no file names matched.\n" +
+        "        Please make sure that the regular expression is correctly specified. ";
+      if (verbose === 0) assert.deepEqual(log.lines, []);
+      else {
+        assert.equal(log.lines.filter((l) => l.startsWith("WARNING")).length, 1, log.text());
+        assert.equal(log.lines[0], warning);
+        assert.equal(log.lines.indexOf(verbose === 1 ? "Tasks which are up-to-date:" : "Tasks which will be run:") > 0, true, log.text());
+      }
+    }
+  });
+});

@@ -11,7 +11,8 @@
  * (new style: "    'In Task\npipeline.files(name = 'test::task1', task_func = task1, ...)\n@files()
  * was empty..."); the info lines are the printout of the up-to-date task, checked whole below. The
  * tests require the warning's two sentences and the task's name, not Ruffus's Python rendering of
- * the declaration. The original runs with multiprocess=10; no job runs here, so multithread is used.
+ * the declaration (ours is the layout of Ruffus's run-time warnings: "    In Task 'task1':" and the
+ * message indented by 8 spaces; README "Differences"). The original runs with multiprocess=10; no job runs here, so multithread is used.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -47,7 +48,7 @@ const uptodateInfo = (taskName: string): string[] => ["", BAR, "Tasks which are 
 function checkWarned(log: SaveToStrLogger, taskName: string): void {
   assert.equal(log.warnings.length, 1, `expected one warning, got ${JSON.stringify(log.warnings)}`);
   const w = log.warnings[0];
-  assert.ok(w.includes(EMPTY_FILES_MESSAGE), `"@files() was empty" not in the warning: ${JSON.stringify(w)}`);
+  assert.ok(w.replace(/\n +/g, "\n").includes(EMPTY_FILES_MESSAGE), `"@files() was empty" not in the warning: ${JSON.stringify(w)}`);
   assert.ok(w.includes(taskName), `the warning does not name the task: ${JSON.stringify(w)}`);
   assert.deepEqual(log.infos, uptodateInfo(taskName));
   assert.deepEqual(log.errors, []);
