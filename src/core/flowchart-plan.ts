@@ -8,7 +8,7 @@ import type { Pipeline } from "./pipeline.ts";
 import { cycleMembers, depthFirst, makePlan } from "./plan.ts";
 import { prepare } from "./prepare.ts";
 import type { PlanOptions } from "./run-options.ts";
-import type { Task } from "./task.ts";
+import { numberNode, type Task } from "./task.ts";
 
 /** Options of `printoutGraph()` that decide what is drawn (Ruffus's names in camelCase). */
 export interface FlowchartOptions extends PlanOptions {
@@ -67,9 +67,14 @@ export async function flowchartModel(pipeline: Pipeline, o: FlowchartOptions): P
     }
     const uptodate = new Set(ancestry.cycle ? [] : ancestry.order.filter((t) => session.isTaskUptodate(t)));
 
-    // Node ids follow creation order, with mkdir tasks made by follows(mkdir()) last, as in Ruffus.
-    const ordered = [...graph.tasks.filter((t) => !t.deferredMkdir), ...graph.tasks.filter((t) => t.deferredMkdir)];
-    const index = new Map(ordered.map((t, i) => [t, i]));
+    // Node ids follow the process-wide creation order, mkdir tasks made by follows(mkdir()) being
+    // numbered when first drawn, as Ruffus creates them then.
+    for (const t of graph.tasks) if (t.deferredMkdir) numberNode(t);
+    // Ruffus labels nodes with bare task names; a name drawn twice (a cloned sub-pipeline) keeps
+    // its pipeline prefix so the two boxes can be told apart.
+    const nameCount = new Map<string, number>();
+    for (const t of graph.tasks) nameCount.set(t.name, (nameCount.get(t.name) ?? 0) + 1);
+    const label = (t: Task): string => ((nameCount.get(t.name) ?? 0) > 1 ? t.displayName : t.name);
     const nodes = new Map<Task, DotNode>();
     const tasks = new Map<DotNode, Task>();
     const node = (t: Task): DotNode => {
@@ -77,8 +82,8 @@ export async function flowchartModel(pipeline: Pipeline, o: FlowchartOptions): P
       if (!n) {
         const parents: DotNode[] = [];
         n = {
-          index: index.get(t) ?? 0,
-          name: t.displayName,
+          index: numberNode(t),
+          name: label(t),
           shape: t.kind === "split" ? "house" : t.kind === "merge" ? "invhouse" : "box3d",
           parents,
           attributes: t.graphvizAttributes,

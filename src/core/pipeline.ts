@@ -6,7 +6,7 @@ import type { FileFilter, FormatterFilter } from "../patterns/types.ts";
 import { parseTaskArguments, type TaskKind } from "./arguments.ts";
 import { RuffusError, TaskDeclarationError, TaskLookupError } from "./errors.ts";
 import { isMkdirFilterForm, mkdirDirectories, mkdirTaskName } from "./mkdir.ts";
-import { Task, type GraphvizAttributes, type TaskFunction, type UptodateCheck } from "./task.ts";
+import { Task, numberNode, resetNodeNumbers, type GraphvizAttributes, type TaskFunction, type UptodateCheck } from "./task.ts";
 import { lookupTasks } from "./lookup.ts";
 import type { RunOptions, RunSummary } from "./run-options.ts";
 import type { PrintoutOptions } from "./run-options.ts";
@@ -133,6 +133,7 @@ export class Pipeline {
   /** Forget every pipeline and jobs-limit name (for tests that declare pipelines repeatedly). */
   static clearAll(): void {
     pipelines.clear();
+    resetNodeNumbers();
     jobLimits.clear();
   }
 
@@ -190,6 +191,7 @@ export class Pipeline {
 
   /** @internal Adds a task made by {@link newTask}. */
   register(task: Task): Task {
+    if (!task.deferredMkdir) numberNode(task);
     this.tasks.push(task);
     this.byName.set(task.name, task);
     return task;
@@ -389,7 +391,7 @@ export class Pipeline {
    * p.checkIfUptodate(loadDb, () => [!dbLoaded(), "database empty"]);
    */
   checkIfUptodate(taskOrFunc: Task | TaskFunction | string, check: UptodateCheck): Task {
-    return this.getTask(taskOrFunc).checkIfUptodate(check);
+    return this.taskOrNew(taskOrFunc).checkIfUptodate(check);
   }
 
   /**
@@ -399,7 +401,13 @@ export class Pipeline {
    * p.graphviz(align, { fillcolor: '"#FFCCCC"' });
    */
   graphviz(taskOrFunc: Task | TaskFunction | string, attributes: GraphvizAttributes): Task {
-    return this.getTask(taskOrFunc).graphviz(attributes);
+    return this.taskOrNew(taskOrFunc).graphviz(attributes);
+  }
+
+  /** The task of a name or task, or of a function, declaring one (as a follows-only task) if this pipeline has none for it, as Ruffus does. */
+  private taskOrNew(ref: Task | TaskFunction | string): Task {
+    if (typeof ref === "function" && !this.tasks.some((t) => t.func === ref)) return this.follows({ task: ref });
+    return this.getTask(ref);
   }
 
   /**
@@ -499,6 +507,7 @@ export class Pipeline {
     const map = new Map<Task, Task>();
     for (const t of this.tasks) {
       const n = new Task(copy, t.name, t.func, t.description);
+      if (!t.deferredMkdir) numberNode(n);
       copy.tasks.push(n);
       copy.byName.set(n.name, n);
       map.set(t, n);
@@ -578,9 +587,11 @@ export class Pipeline {
   }
 
   /** @internal A mkdir task that runs before `forTask`. */
-  createMkdirTaskFor(forTask: Task, args: readonly unknown[]): Task {
+  createMkdirTaskFor(forTask: Task, args: readonly unknown[], deferred = false): Task {
     const count = forTask.mkdirTasks.length + 1;
-    const task = this.createTask(undefined, mkdirTaskName(args, count, forTask));
+    const task = this.newTask(undefined, mkdirTaskName(args, count, forTask), undefined);
+    task.deferredMkdir = deferred;
+    this.register(task);
     task.mkdirFor = forTask;
     configureMkdirTask(task, args, {});
     return task;

@@ -63,7 +63,8 @@ export function flowchartJson(model: FlowchartModel): string {
         pipeline: model.pipelineName,
         tasks: model.nodes.map((n) => ({
           id: `t${n.index}`,
-          name: n.name,
+          // The full name (pictures show the bare one, as Ruffus does).
+          name: model.tasks.get(n)?.displayName ?? n.name,
           state: state(n),
           target: model.targets.has(n),
           shape: n.shape,

@@ -66,6 +66,8 @@ export class Task {
   graphvizAttributes: Record<string, string | number | boolean> = {};
   /** @internal Declared with a decorator-style function rather than a Pipeline method. */
   createdViaDecorator = false;
+  /** @internal Flowchart node number (`t<n>` in DOT); see {@link numberNode}. */
+  nodeNumber: number | undefined;
   /** @internal Set by wiring: "single job, single output" behaviour. */
   singleOutput: SingleOutputMode = "multiple";
   /** @internal A mkdir task made by follows(mkdir(...)): Ruffus creates these late, which shows in flowchart node ids. */
@@ -126,7 +128,7 @@ export class Task {
       if (p === this || p === this.func) {
         throw new TaskDeclarationError(this.displayName, "follows", "Cannot have a task as its own (circular) dependency.");
       }
-      if (isMkdirIndicator(p)) this.addMkdir(p.args).deferredMkdir = true;
+      if (isMkdirIndicator(p)) this.addMkdir(p.args, true);
       else this.followSpecs.push(p);
     }
     return this;
@@ -143,8 +145,8 @@ export class Task {
     return this;
   }
 
-  private addMkdir(args: readonly unknown[]): Task {
-    const mk = this.pipeline.createMkdirTaskFor(this, args);
+  private addMkdir(args: readonly unknown[], deferred = false): Task {
+    const mk = this.pipeline.createMkdirTaskFor(this, args, deferred);
     this.mkdirTasks.push(mk);
     this.followSpecs.push(mk);
     return mk;
@@ -331,4 +333,20 @@ export function isMkdirIndicator(v: unknown): v is MkdirIndicator {
 /** @internal Raised for misuse found while wiring or running, naming the task. */
 export function taskError(task: Task, message: string): RuffusError {
   return new RuffusError(`Task '${task.displayName}': ${message}`);
+}
+
+// Ruffus numbers flowchart nodes with one counter over every task the process creates, in creation
+// order; mkdir tasks made by follows(mkdir()) are created when the pipeline is first set up to run,
+// so they are numbered when first drawn. Pipeline.clearAll() starts the count again.
+let nodeCounter = 0;
+
+/** @internal Gives the task its flowchart node number, if it has none yet. */
+export function numberNode(task: Task): number {
+  task.nodeNumber ??= nodeCounter++;
+  return task.nodeNumber;
+}
+
+/** @internal Starts node numbering again (a cleared registry is like a new process). */
+export function resetNodeNumbers(): void {
+  nodeCounter = 0;
 }
