@@ -71,6 +71,7 @@ export {
   TaskLookupError,
   CircularDependencyError,
   MissingInputFileError,
+  NotADirectoryError,
   MissingRuntimeParameterError,
   JobSignalledBreak,
   RethrownJobError,

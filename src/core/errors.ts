@@ -121,6 +121,17 @@ export class RethrownJobError extends RuffusError {
   }
 }
 
+/**
+ * A file exists where a mkdir task should make a directory (wrapped, like every set-up error, in
+ * the run's RethrownJobError).
+ *
+ * @example
+ * catch (e) { if (e instanceof RethrownJobError && e.failures.some((f) => f.error instanceof ParameterGenerationError && f.error.cause instanceof NotADirectoryError)) ... }
+ */
+export class NotADirectoryError extends RuffusError {
+  override name = "NotADirectoryError";
+}
+
 /** A task's jobs could not be generated (a bad pattern group, a missing runtime parameter...). */
 export class ParameterGenerationError extends RuffusError {
   override name = "ParameterGenerationError";

@@ -607,7 +607,8 @@ function isFilterArg(v: unknown): boolean {
 }
 
 function isMkdirOptions(v: unknown): v is MkdirOptions {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && "output" in v && Object.getPrototypeOf(v) === Object.prototype;
+  // A directory name is a string (or a list of them): a plain object is always options.
+  return typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 /** @internal Sets up a mkdir task from `mkdir(...)` arguments (plain or filter form). */
@@ -617,6 +618,13 @@ export function configureMkdirTask(task: Task, positional: readonly unknown[], n
     task.spec = parseTaskArguments("mkdir", task.displayName, positional, named);
     task.description = "Make missing directories including any intermediate directories on the specified path(s)";
   } else {
+    if (Object.keys(named).length && !("output" in named)) {
+      throw new TaskDeclarationError(task.displayName, "output", "Missing 'output' argument: the directories to make, e.g. p.mkdir({ output: [\"results\", \"logs\"] }).");
+    }
+    const unknown = Object.keys(named).filter((k) => k !== "output");
+    if (unknown.length) {
+      throw new TaskDeclarationError(task.displayName, unknown[0], `mkdir() without a filter takes only 'output' (the directories), not ${unknown.join(", ")}.`);
+    }
     const args = "output" in named ? [named.output] : positional;
     task.spec = { input: [], output: mkdirDirectories(args), extras: [] };
     // Ruffus describes these with the absolute paths of its arguments, as written.

@@ -151,7 +151,12 @@ export class Session implements JobSource, UptodateContext {
     }
     switch (task.kind) {
       case "mkdir":
-        return checkDirectoriesMissing(job.params, this);
+        try {
+          return checkDirectoriesMissing(job.params, this);
+        } catch (e) {
+          // A file where a directory should be: the task cannot be set up (Ruffus: "Exceptions generating parameters").
+          throw new ParameterGenerationError(task, e);
+        }
       case "parallel":
       case "follows":
       case undefined:

@@ -5,7 +5,7 @@
  */
 import { stringsIn } from "../patterns/flatten.ts";
 import { epochToText } from "../report/shorten.ts";
-import { RuffusError } from "./errors.ts";
+import { NotADirectoryError } from "./errors.ts";
 import { pyStringRepr } from "./describe.ts";
 import type { FileCache } from "./file-cache.ts";
 import { functionFingerprint, paramsFingerprint } from "./fingerprint.ts";
@@ -44,10 +44,6 @@ export interface UptodateContext {
   readonly show: (v: unknown) => string;
 }
 
-/** A file that exists but is not a directory where a directory should be made. */
-export class NotADirectoryError extends RuffusError {
-  override name = "NotADirectoryError";
-}
 
 /** Checks files exist and outputs are newer than inputs, with history checks at level >= 1. */
 export function checkModifyTime(params: readonly unknown[], task: Task, ctx: UptodateContext, datesWhenUptodate = false, lazyReason = false): UptodateResult {

@@ -43,9 +43,10 @@ function ask(msg: (request: number) => FromWorker): Promise<number | undefined> 
 }
 
 /**
- * Ruffus's `cmdline.setup_logging`: a named logger usable from any job, in any worker. Lines
- * go to `file` (appended, with times) and, when `verbose`, to stderr; all writes happen in the
- * main thread, so lines never interleave.
+ * Ruffus's `cmdline.setup_logging`: a named logger usable from any job, in any worker. Info,
+ * warning and error lines go to `file` (appended, with times); when `verbose`, lines also go to
+ * stderr: every level without a file, every level but info with one (debug is for the screen,
+ * info for the file). All writes happen in the main thread, so lines never interleave.
  *
  * @example
  * const log = setupLogging("mypipeline", "pipeline.log", true);
@@ -67,9 +68,11 @@ export function setupLogging(name: string, file?: string, verbose?: boolean | nu
       warning: (m) => write("warning", m),
       error: (m) => write("error", m),
     });
+    // As Ruffus's handlers: the file takes info and above (not debug); stderr, when verbose, takes
+    // every level, except info when there is a file (info is for the file then).
     function write(level: string, m: string): void {
-      if (verbose) rt().stderr.write(`    ${m}\n`);
-      if (!file) return;
+      if (verbose && !(file && level === "info")) rt().stderr.write(`    ${m}\n`);
+      if (!file || level === "debug") return;
       const line = level === "info" || level === "debug" ? ` ${stamp()} - ${m}\n` : ` ${stamp()} - ${level.toUpperCase().padEnd(7)} - ${m}\n`;
       chain = chain.then(() => rt().appendTextFile(file, line));
       const w = chain;

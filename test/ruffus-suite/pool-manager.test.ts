@@ -8,7 +8,7 @@
  * multithread: 4 they all ran in the main thread of this process.
  *
  * Not ported (Python-specific): the gevent pool manager and the ValueError for an unknown
- * pool_manager (we have no pool managers), and the DRMAA remote jobs (no DRMAA session here;
+ * pool_manager (we have no pool managers), and the DRMAA remote jobs (DRMAA is not available here;
  * cluster jobs are covered by the SLURM tests).
  *
  * The pipeline lives in fixtures/pool-manager-tasks.ts: a worker imports the module that declared a task.
