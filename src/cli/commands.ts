@@ -54,6 +54,10 @@ export function reportError(e: unknown): number {
     rt().stderr.write(`ruff: ${broken ? "the pipeline is broken" : `${e.failures.length} job${e.failures.length > 1 ? "s" : ""} failed`}:${e.message}\n`);
     return broken ? EXIT.usage : EXIT.jobFailed;
   }
+  if (e instanceof FatalMatchError && e.taskName) {
+    rt().stderr.write(`ruff: the pipeline is broken: in task '${e.taskName}': ${e.message}\n`);
+    return EXIT.usage;
+  }
   if (e instanceof RuffusError || e instanceof PatternSyntaxError || e instanceof FatalMatchError || e instanceof PipelineFileError) {
     rt().stderr.write(`ruff: ${e.message}\n`);
     return EXIT.usage;

@@ -6,7 +6,8 @@ import { printoutText } from "../report/printout.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { prepare } from "./prepare.ts";
 import type { PrintoutOptions } from "./run-options.ts";
-import { asJobError, RuffusError } from "./errors.ts";
+import { asJobError, ParameterGenerationError, RuffusError } from "./errors.ts";
+import { FatalMatchError } from "../patterns/errors.ts";
 
 /** See `Pipeline.printout`. */
 export async function printoutPipeline(pipeline: Pipeline, o: PrintoutOptions): Promise<string> {
@@ -27,6 +28,12 @@ export async function printoutPipeline(pipeline: Pipeline, o: PrintoutOptions): 
     o.outputStream?.write(text);
     return text;
   } catch (e) {
+    // Listing the jobs of a task that will run: Ruffus lets a bad pattern's error out as it is
+    // (found while checking what is up to date, it comes wrapped, as above).
+    if (e instanceof ParameterGenerationError && e.cause instanceof FatalMatchError) {
+      e.cause.taskName = e.task.displayName;
+      throw e.cause;
+    }
     throw asJobError(e);
   } finally {
     await history.close();

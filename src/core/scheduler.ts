@@ -299,13 +299,33 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     if (s.interrupt?.interrupted) abort = true;
     return abort;
   };
-  for (;;) {
-    if (!interrupted() && !stopFeeding) await startReadyTasks();
-    if (interrupted()) break;
-    dispatch();
-    // Nothing running and nothing startable: every remaining task waits on a failed parent.
-    if (running.size === 0) break;
-    await Promise.race(s.interrupt ? [...running, s.interrupt.fired] : running);
+  // Task functions that never wait (synchronous work) finish in microtasks, one after another, and
+  // would keep signal handlers (Ctrl-C) and timers from running until the whole run is over. A
+  // timer notes each turn of the event loop; when none came for a while, the loop waits for one.
+  let lastTurn = rt().now();
+  let tick: ReturnType<typeof setTimeout> | undefined;
+  const noteTurns = (): void => {
+    tick ??= setTimeout(() => {
+      tick = undefined;
+      lastTurn = rt().now();
+    }, 0);
+  };
+  try {
+    for (;;) {
+      if (!interrupted() && !stopFeeding) await startReadyTasks();
+      if (interrupted()) break;
+      dispatch();
+      // Nothing running and nothing startable: every remaining task waits on a failed parent.
+      if (running.size === 0) break;
+      await Promise.race(s.interrupt ? [...running, s.interrupt.fired] : running);
+      noteTurns();
+      if (rt().now() - lastTurn > 50) {
+        await new Promise<void>((r) => setTimeout(r, 0));
+        lastTurn = rt().now();
+      }
+    }
+  } finally {
+    if (tick) clearTimeout(tick);
   }
   if (abort && running.size) await s.runner.terminate?.();
   result.tasksUptodate = plan.allTasks.filter((t) => !inRun.has(t));

@@ -25,6 +25,8 @@ export class NoMatchError extends Error {
  */
 export class FatalMatchError extends Error {
   override name = "FatalMatchError";
+  /** The task whose jobs were being made, when known (set where the error leaves the library). */
+  taskName?: string;
 }
 
 /** The Python exception class a Python-emulating routine would have raised. */

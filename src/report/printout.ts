@@ -67,7 +67,8 @@ export function taskLines(session: Session, task: Task, forced: boolean, outOfDa
   if (verbose >= 4 || !taskJobs.jobs.length) {
     for (const failure of new Set(taskJobs.matchFailures)) {
       messages.push(jobPad + "Job Warning: Input substitution failed:", jobPad + "             Do your regular expressions match the corresponding Input?");
-      messages.push(...failure.split("\n").map((l) => "  " + jobPad + l));
+      // Ruffus prints str() of its exception, which indents every line after the first by 4.
+      messages.push(...failure.replaceAll("\n", "\n    ").split("\n").map((l) => "  " + jobPad + l));
     }
   }
   messages.push("");

@@ -81,7 +81,7 @@ export function runLog(s: RunLogSettings): (e: PipelineEvent) => void {
         const pad = " ".repeat(8);
         const messages = [e.message.replaceAll("\n", "\n" + pad)];
         if (verbose >= 4) {
-          for (const d of new Set(e.details)) messages.push(pad + "Job Warning: Input substitution failed:", pad + "  " + d.replaceAll("\n", "\n" + pad + "  "));
+          for (const d of new Set(e.details)) messages.push(pad + "Job Warning: Input substitution failed:", pad + "  " + d.replaceAll("\n", "\n" + pad + "      "));
         }
         const where = e.task ? `In Task ${pyStringRepr(e.task.displayName)}:\n${pad}` : "";
         logWarning(logger, `    ${where}${messages.join("\n")} `);
