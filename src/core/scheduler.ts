@@ -320,6 +320,8 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       await Promise.race(s.interrupt ? [...running, s.interrupt.fired] : running);
       noteTurns();
       if (rt().now() - lastTurn > 50) {
+        // Two turns: Node hands a signal to its listeners one loop iteration after noticing it.
+        if (typeof setImmediate === "function") await new Promise<void>((r) => setImmediate(r));
         await new Promise<void>((r) => setTimeout(r, 0));
         lastTurn = rt().now();
       }

@@ -47,7 +47,7 @@ after(() => {
 });
 
 /** A project directory: the fixture, a "type": "module" package.json, the job mode, and flag files. */
-function project(mode: "sleep" | "cpu", flags: string[] = []): string {
+function project(mode: "sleep" | "cpu" | "spin1", flags: string[] = []): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "ruffus-signals-")));
   tempDirs.push(dir);
   copyFileSync(FIXTURE, join(dir, "sleepy.ts"));
@@ -253,6 +253,27 @@ describe("signals stop a ruff run", { skip: !ON_NODE && "spawns ruff under every
 
       test("SIGINT while two worker threads spin in CPU loops (-j 2): the same", async () => {
         await interruptAndResume(cli, "cpu", ["-j", "2"], 2, "SIGINT");
+      });
+
+      test("SIGINT while a synchronous job spins in the main thread: that job finishes and is kept, no other starts, 130", async () => {
+        // A job that never waits cannot be stopped half-way in the main thread (workers can be); the
+        // run must still notice the signal as soon as it ends, not after every other job.
+        const dir = project("spin1");
+        const p = start(cli, ["sleepy.ts"], dir);
+        await startedJobs(dir, 1, p);
+        p.kill("SIGINT");
+        const r = await p.done;
+        assert.equal(r.late, false, `still running ${EXIT_WITHIN_MS} ms after SIGINT; stderr:\n${r.stderr}`);
+        assertExit(r, 130);
+        assert.ok(r.stderr.includes("\nruffus: interrupted by SIGINT."), r.stderr);
+        assert.deepEqual(calls(dir).filter((c) => c.startsWith("slow")), ["slow s1.slow"]);
+        const h = await history(dir);
+        assert.deepEqual(h.outputs, ["q1.quick", "q2.quick", "s1.slow"]);
+        assert.equal(h.lastRun.ok, 0);
+        const before = calls(dir).length;
+        writeFileSync(join(dir, "mode"), "none");
+        assertExit(await run(cli, ["sleepy.ts"], dir), 0);
+        assert.deepEqual(calls(dir).slice(before).sort(), ["final all.final", "slow s2.slow", "slow s3.slow", "slow s4.slow"]);
       });
 
       test("SIGTERM: 143, the same", async () => {
