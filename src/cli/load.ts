@@ -16,6 +16,7 @@ import * as api from "../mod.ts";
 import { Pipeline } from "../core/pipeline.ts";
 import { setPipelineFile } from "../history/open.ts";
 import { setPipelineArgs } from "../core/pipeline-args.ts";
+import { setLoadingPipelineFile } from "../core/run.ts";
 import { abspath } from "../core/paths.ts";
 import { rt } from "../core/runtime.ts";
 import { PipelineFileError, UsageError, describeLoadError } from "./errors.ts";
@@ -81,19 +82,25 @@ export async function loadPipelineFile(file: string, args: string[] = []): Promi
   setPipelineFile(abs);
   const mainTasksBefore = Pipeline.lookup("main")?.tasks.length ?? 0;
   let mod: Record<string, unknown>;
+  setLoadingPipelineFile(true);
   try {
     mod = await loadModule(abs, args);
   } catch (e) {
     throw new PipelineFileError((await locateSyntaxError(e, abs)) ?? describeLoadError(e, abs));
+  } finally {
+    setLoadingPipelineFile(false);
   }
   const d = mod.default as { __esModule?: boolean; default?: unknown } | undefined;
   if (d && typeof d === "object" && d.__esModule) mod = d as Record<string, unknown>;
   let found: unknown = mod.default;
   if (typeof found === "function" && !(found instanceof Pipeline)) {
+    setLoadingPipelineFile(true);
     try {
       found = await (found as (ruffus: typeof api) => unknown)(api);
     } catch (e) {
       throw new PipelineFileError(describeLoadError(e, abs));
+    } finally {
+      setLoadingPipelineFile(false);
     }
   }
   if (found instanceof Pipeline) return found;

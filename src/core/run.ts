@@ -25,6 +25,17 @@ function touchModeOf(v: RunOptions["touchFilesOnly"]): TouchMode {
   return 2;
 }
 
+let loadingPipelineFile = false;
+
+/**
+ * @internal While `ruff` imports a pipeline file, a `run()` at its top level (a script written for
+ * `node pipeline.ts`) does nothing: the command decides what happens (`-n`, `list`, `--flowchart`
+ * must never run jobs, and a plain `ruff pipeline.ts` must not run the pipeline twice).
+ */
+export function setLoadingPipelineFile(loading: boolean): void {
+  loadingPipelineFile = loading;
+}
+
 /** Runs a pipeline; see `Pipeline.run`. */
 export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<RunSummary> {
   const started = rt().now();
@@ -33,7 +44,7 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
   const touchMode = touchModeOf(o.touchFilesOnly);
   const parallelism = Math.max(1, o.multiprocess ?? 0, o.multithread ?? 0);
   if (!Number.isInteger(parallelism)) throw new RuffusError("multiprocess / multithread must be whole numbers.");
-  if (isWorker()) {
+  if (isWorker() || loadingPipelineFile) {
     // A worker imports the pipeline's module again to find task functions; a run() at its top level must not start a second pipeline.
     return { tasksRun: [], tasksUptodate: [], jobsRun: 0, jobsUptodate: 0, elapsedMs: 0, tasks: [], fileSystemCalls: { stats: 0, globs: 0 } };
   }
