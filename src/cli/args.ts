@@ -5,6 +5,7 @@
  */
 import { cac, type CAC } from "cac";
 import { UsageError } from "./errors.ts";
+import { rt } from "../core/runtime.ts";
 
 /** Everything the command line can ask for. */
 export interface CliOptions {
@@ -111,8 +112,11 @@ export function extractVerbosity(argv: string[]): { rest: string[]; verbose?: nu
       break;
     }
     if (a === "-v" || a === "--verbose") {
-      if (isLevel(argv[i + 1])) items.push(argv[++i]);
-      else items.push("+");
+      const next = argv[i + 1];
+      if (isLevel(next)) items.push(argv[++i]);
+      else if (next !== undefined && looksLikeLevel(next)) {
+        throw new UsageError(`error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value '${next}'`);
+      } else items.push("+");
     } else if (/^-v+$/.test(a)) {
       for (let k = 1; k < a.length; k++) items.push("+");
     } else if (a.startsWith("--verbose=") || /^-v\d/.test(a)) {
@@ -135,6 +139,15 @@ export function extractVerbosity(argv: string[]): { rest: string[]; verbose?: nu
     }
   }
   return { rest, verbose, abbreviated };
+}
+
+/**
+ * After a bare `-v`, a word that is meant as a level but is not one (`-v abc`, `-v 5:x`): not an
+ * option, a subcommand, an existing file or a file name with an extension or a directory.
+ */
+function looksLikeLevel(s: string): boolean {
+  if (s.startsWith("-") || ["init", "list", "why"].includes(s) || rt().stat(s)) return false;
+  return /^\d/.test(s) || s.includes(":") || !/[./]/.test(s);
 }
 
 function build(version: string): CAC {
@@ -253,9 +266,22 @@ export function parseArgs(argv: string[], version: string): CliOptions {
   if (base.jobs < 1) throw new UsageError("--jobs must be at least 1.");
   const name = cli.matchedCommandName;
   const args = parsed.args;
-  if (name === "init") return { ...base, command: "init", subject: args[0] };
-  if (name === "list") return { ...base, command: "list", file: args[0] };
-  if (name === "why") return { ...base, command: "why", file: args[0], subject: args[1] };
+  const arity = (usage: string, min: number, max: number): void => {
+    if (args.length < min) throw new UsageError(`Missing argument. Usage: ${usage}`);
+    if (args.length > max) throw new UsageError(`Unexpected argument '${args[max]}'. Usage: ${usage}`);
+  };
+  if (name === "init") {
+    arity("ruff init [dir]", 0, 1);
+    return { ...base, command: "init", subject: args[0] };
+  }
+  if (name === "list") {
+    arity("ruff list <pipeline.ts>", 1, 1);
+    return { ...base, command: "list", file: args[0] };
+  }
+  if (name === "why") {
+    arity("ruff why <pipeline.ts> <task or file>", 2, 2);
+    return { ...base, command: "why", file: args[0], subject: args[1] };
+  }
   if (!args[0]) throw new UsageError("Which pipeline? Usage: ruff [options] <pipeline.ts>  (ruff --help for more)");
   if (args.length > 1) throw new UsageError(`Unexpected argument '${args[1]}'. Arguments for the pipeline itself go after --: ruff ${args[0]} -- ${args.slice(1).join(" ")}`);
   return { ...base, command: "run", file: args[0] };

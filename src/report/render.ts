@@ -76,8 +76,22 @@ export async function svgToPng(svg: string, dpi = 120): Promise<Uint8Array> {
   return r.render().asPng();
 }
 
+/** Output formats of Graphviz's dot (`dot -T?`, Graphviz 2.43–12) beyond the built-in ones. */
+const GRAPHVIZ_FORMATS = new Set([
+  "pdf", "ps", "eps", "jpg", "jpeg", "jpe", "gif", "bmp", "tif", "tiff", "webp", "ico", "svgz", "ps2", "pic", "fig",
+  "vml", "vmlz", "xdot", "xdot1.2", "xdot1.4", "plain", "plain-ext", "canon", "gv", "imap", "cmapx", "imap_np",
+  "cmapx_np", "ismap", "cmap", "json0", "dot_json", "xdot_json", "mp", "pov", "tk", "vrml", "wbmp", "x11", "xlib",
+  "gd", "gd2", "pct", "pict", "pdf:cairo", "png:cairo", "svg:cairo", "exr", "jp2", "pct", "psd", "sgi", "tga", "kitty", "kittyz",
+]);
+
 /** Any other format, through the system's `dot`, or a clear error saying what works without it. */
 export async function dotWithSystemGraphviz(dot: string, format: string, size: string, dpi: number): Promise<Uint8Array> {
+  if (!GRAPHVIZ_FORMATS.has(format)) {
+    throw new RuffusError(
+      `Unknown flowchart format '${format}'. These work: ${BUILTIN_FORMATS.join(", ")}; ` +
+        `with Graphviz's dot installed also ${[...GRAPHVIZ_FORMATS].slice(0, 8).join(", ")}... (see dot -T?).`,
+    );
+  }
   const program = rt().which("dot");
   if (!program) {
     throw new RuffusError(

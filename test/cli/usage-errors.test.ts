@@ -1,0 +1,61 @@
+/**
+ * Command-line mistakes get a usage message and exit 2 (never an internal error); flowcharts are
+ * written through a symlink or into a device instead of replacing it.
+ */
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { NODE } from "../helpers.ts";
+
+const RUFF = fileURLToPath(new URL("../../src/cli/ruff.mjs", import.meta.url));
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ruffus-usage-"));
+  dirs.push(dir);
+  writeFileSync(join(dir, "package.json"), '{"type":"module"}');
+  writeFileSync(join(dir, "p.ts"), `import { Pipeline } from "ruffus";\nconst p = new Pipeline("u");\np.originate({ name: "make", task: () => {}, output: ["a.out"] });\nexport default p;\n`);
+  return dir;
+}
+
+function ruff(dir: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(NODE, [RUFF, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", NODE_OPTIONS: "" } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("usage mistakes: exit 2 with the usage, no internal error", { timeout: 120_000 }, () => {
+  const dir = project();
+  const cases: [string[], string][] = [
+    [["list"], "ruff: Missing argument. Usage: ruff list <pipeline.ts>\n"],
+    [["list", "p.ts", "extra"], "ruff: Unexpected argument 'extra'. Usage: ruff list <pipeline.ts>\n"],
+    [["why", "p.ts"], "ruff: Missing argument. Usage: ruff why <pipeline.ts> <task or file>\n"],
+    [["init", "a", "b"], "ruff: Unexpected argument 'b'. Usage: ruff init [dir]\n"],
+    [["-v", "abc", "p.ts"], "ruff: error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value 'abc'\n"],
+    [["p.ts", "-v", "5:x"], "ruff: error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value '5:x'\n"],
+  ];
+  for (const [args, stderr] of cases) {
+    const r = ruff(dir, ...args);
+    assert.equal(r.stderr, stderr, args.join(" "));
+    assert.equal(r.status, 2, args.join(" "));
+  }
+  // Still fine: -v before the file, -v N.
+  assert.equal(ruff(dir, "-v", "p.ts", "-n").status, 0);
+  assert.equal(ruff(dir, "-v", "2", "p.ts", "-n").status, 0);
+});
+
+test("--flowchart through a symlink writes its target; --flowchart /dev/stdout prints", { timeout: 120_000 }, () => {
+  const dir = project();
+  symlinkSync("real.dot", join(dir, "link.dot"));
+  assert.equal(ruff(dir, "p.ts", "--flowchart", "link.dot").status, 0);
+  assert.ok(lstatSync(join(dir, "link.dot")).isSymbolicLink(), "the link is still a link");
+  assert.match(readFileSync(join(dir, "real.dot"), "utf8"), /^digraph "Pipeline:"/);
+  const r = ruff(dir, "p.ts", "--flowchart", "/dev/stdout", "--flowchart-format", "dot");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^digraph "Pipeline:"\n\{\n/);
+  assert.match(r.stdout, /label="make"/);
+});
