@@ -65,7 +65,7 @@ export function explain(r: UptodateResult | undefined, inputs: string[], forced:
     case "params-changed":
       return { kind: "params-changed", files, text: `the job's extras changed since ${list(files)} was made` };
     case "older-than-input":
-      return { kind: "older-than-input", files, text: `${files[1]} is older than its input ${files[0]}` };
+      return { kind: "older-than-input", files, text: `${files[1]} is not newer than its input ${files[0]}` };
     case "directories-missing":
       return { kind: "directories-missing", files, text: `directory ${list(files)} does not exist` };
     case "custom":

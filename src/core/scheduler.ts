@@ -394,11 +394,29 @@ async function recordOutputs(task: Task, job: Job, session: Session, durationMs:
     let mtime = st.mtimeMs;
     const now = rt().now();
     if (touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(now, last + 0.001);
+    if (touchMode === 2) mtime = recordedAfterInputs(mtime, inputs, session);
     last = Math.max(last, mtime);
     session.noteWritten(f, st);
     session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs });
   }
   return last;
+}
+
+/**
+ * Rebuilding the history from the files on disk (touch mode 2) records an output at its file time,
+ * except when that time ties with its newest input's (files unpacked from an archive with whole
+ * seconds, or touched together): then just after it, so that the rebuilt history trusts them. An
+ * input clearly newer than its output (edited later) still makes the job out of date.
+ */
+function recordedAfterInputs(mtime: number, inputs: string[], session: Session): number {
+  let newest = -Infinity;
+  for (const i of inputs) {
+    const s = session.files.stat(i);
+    if (s && s.mtimeMs > newest) newest = s.mtimeMs;
+    const rec = session.history.get(i);
+    if (rec && rec.mtime > newest) newest = rec.mtime;
+  }
+  return newest >= mtime && newest - mtime < 1100 ? newest + 0.001 : mtime;
 }
 
 /**

@@ -1015,3 +1015,29 @@ test("stat counts: cold run one stat per input, no-op one per file; the reason i
     assert.equal(reasons.get("Job  = [f4.txt -> f4.s1]"), "Uncheckpointed file (left over from a failed run?):\n        [f4.s1]");
   });
 });
+
+test("touchFilesOnly 2 trusts files whose times tie with their inputs' (unpacked from an archive); a clearly newer input still counts", async () => {
+  await inTempDir(async () => {
+    const make = (): Pipeline => {
+      Pipeline.clearAll();
+      const p = new Pipeline("tar");
+      const up = p.transform({ name: "shout", task: async (i: string, o: string) => writeFile(o, (await readFile(i, "utf8")).toUpperCase()), input: "*.txt", filter: suffix(".txt"), output: ".upper" });
+      p.merge({ name: "combine", task: async (ins: string[], o: string) => writeFile(o, ins.join(" ")), input: up, output: "all.upper" });
+      return p;
+    };
+    for (const f of ["a.txt", "b.txt", "a.upper", "b.upper", "all.upper"]) {
+      write(f, f);
+      setTime(f, 1_700_000_000); // every file the same whole second, as tar leaves them
+    }
+    await make().run({ verbose: 0, touchFilesOnly: 2 });
+    const after = await make().run({ verbose: 0 });
+    assert.equal(after.jobsRun, 0);
+    assert.equal(read("all.upper"), "all.upper", "nothing was remade");
+    // An input edited an hour after its output is a real change.
+    setTime("a.txt", 1_700_003_600);
+    await make().run({ verbose: 0, touchFilesOnly: 2 });
+    const changed = await make().run({ verbose: 0 });
+    assert.equal(changed.jobsRun, 2);
+    assert.equal(read("a.upper"), "A.TXT");
+  });
+});
