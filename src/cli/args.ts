@@ -283,6 +283,9 @@ export function parseArgs(argv: string[], version: string): CliOptions {
     return { ...base, command: "why", file: args[0], subject: args[1] };
   }
   if (!args[0]) throw new UsageError("Which pipeline? Usage: ruff [options] <pipeline.ts>  (ruff --help for more)");
+  if (base.json && !base.justPrint && !base.flowchart) {
+    throw new UsageError("--json goes with -n (the plan as JSON) or ruff why; for a flowchart as JSON use --flowchart FILE.json.");
+  }
   if (args.length > 1) throw new UsageError(`Unexpected argument '${args[1]}'. Arguments for the pipeline itself go after --: ruff ${args[0]} -- ${args.slice(1).join(" ")}`);
   return { ...base, command: "run", file: args[0] };
 }

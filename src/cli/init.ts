@@ -46,8 +46,8 @@ p.merge({
 export default p;
 `;
 
-/** Minimal declarations of node:fs/promises so the starter type-checks without @types/node. */
-const NODE_FS_SHIM = `// Enough of node:fs/promises for pipelines to type-check without @types/node.
+/** Minimal declarations of node:fs and node:fs/promises so the starter type-checks without @types/node. */
+const NODE_FS_SHIM = `// Enough of node:fs and node:fs/promises for pipelines to type-check without @types/node.
 // Delete this file (and its tsconfig entry) if you install @types/node or @types/bun.
 declare module "node:fs/promises" {
   export function readFile(path: string, encoding: "utf8" | "utf-8"): Promise<string>;
@@ -60,6 +60,19 @@ declare module "node:fs/promises" {
   export function unlink(path: string): Promise<void>;
   export function rename(from: string, to: string): Promise<void>;
   export function stat(path: string): Promise<{ size: number; mtimeMs: number; isFile(): boolean; isDirectory(): boolean }>;
+}
+declare module "node:fs" {
+  export function readFileSync(path: string, encoding: "utf8" | "utf-8"): string;
+  export function readFileSync(path: string): Uint8Array;
+  export function writeFileSync(path: string, data: string | Uint8Array): void;
+  export function appendFileSync(path: string, data: string | Uint8Array): void;
+  export function existsSync(path: string): boolean;
+  export function mkdirSync(path: string, options?: { recursive?: boolean }): string | undefined;
+  export function readdirSync(path: string): string[];
+  export function rmSync(path: string, options?: { recursive?: boolean; force?: boolean }): void;
+  export function unlinkSync(path: string): void;
+  export function renameSync(from: string, to: string): void;
+  export function statSync(path: string): { size: number; mtimeMs: number; isFile(): boolean; isDirectory(): boolean };
 }
 `;
 

@@ -61,6 +61,9 @@ export async function svgToPng(svg: string, dpi = 120): Promise<Uint8Array> {
     return { mod, font };
   })();
   const { mod, font } = await resvg;
+  // Graphviz sized the boxes for Times; the embedded sans font runs about an eighth wider, so its
+  // text is drawn that much smaller to stay inside them (text is centred, so nothing else moves).
+  svg = svg.replace(/font-size="([\d.]+)"/g, (_, n: string) => `font-size="${(Number(n) * 0.87).toFixed(2)}"`);
   const r = new mod.Resvg(svg, {
     fitTo: { mode: "zoom", value: dpi / 72 },
     background: "white",

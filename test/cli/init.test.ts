@@ -143,6 +143,20 @@ describe("ruff init", { concurrency: 4 }, () => {
     assert.equal(r.stdout, "");
   });
 
+  test("a second pipeline using node:fs (sync) and node:fs/promises type-checks without @types/node", async () => {
+    const dir = await initProject();
+    writeFileSync(
+      join(dir, "other.ts"),
+      `import { existsSync, readFileSync, writeFileSync } from "node:fs";\nimport { readFile } from "node:fs/promises";\nimport { Pipeline, suffix } from "ruffus";\n` +
+        `const p = new Pipeline("other");\n` +
+        `p.transform({ task: async (i: string, o: string) => { if (existsSync(i)) writeFileSync(o, readFileSync(i, "utf8") + (await readFile(i, "utf8"))); }, input: "*.txt", filter: suffix(".txt"), output: ".out" });\n` +
+        `export default p;\n`,
+    );
+    const r = await tsc(dir);
+    assert.equal(r.stdout, "");
+    assertExit(r, 0);
+  });
+
   test("a pipeline with a missing output, a misspelt option or a wrong type fails the type check", async () => {
     const cases: [string, string, RegExp][] = [
       [
