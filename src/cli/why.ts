@@ -76,10 +76,12 @@ export function explain(r: UptodateResult | undefined, inputs: string[], forced:
 }
 
 function findTasks(session: Session, subject: string, home: import("../core/pipeline.ts").Pipeline): { tasks: Task[]; byFile: boolean } {
+  let hint = "";
   try {
     return { tasks: lookupTasks(subject, home, { context: "lookup" }), byFile: false };
-  } catch {
-    // Not a task name: a file made by one of the jobs.
+  } catch (e) {
+    // Not a task name: a file made by one of the jobs. Keep the lookup's "did you mean".
+    hint = /Did you mean '[^']+'\?/.exec(e instanceof Error ? e.message : "")?.[0] ?? "";
   }
   const target = abspath(subject, session.cwd);
   const found: Task[] = [];
@@ -91,7 +93,9 @@ function findTasks(session: Session, subject: string, home: import("../core/pipe
       }
     }
   }
-  if (!found.length) throw new UsageError(`'${subject}' is neither a task of the pipeline nor an output of any of its jobs. Try: ruff list <pipeline>`);
+  if (!found.length) {
+    throw new UsageError(`'${subject}' is neither a task of the pipeline nor an output of any of its jobs.${hint ? ` ${hint}` : " Try: ruff list <pipeline>"}`);
+  }
   return { tasks: found, byFile: true };
 }
 

@@ -74,7 +74,7 @@ export interface JobFailure {
 
 /** The stack without ruffus's own frames (and runtime internals): what the user can act on. */
 function userFrames(stack: string): string {
-  const internal = /\/src\/(core|exec|cli|report|history|runtime)\/|node:internal|\$bunfs|\/node_modules\/(tsx|esbuild)\/|^\s*at (async )?Promise\.all|^\s*at processTicksAndRejections/;
+  const internal = /\/src\/(core|exec|cli|report|history|runtime)\/|node:internal|\(node:async_hooks:|\$bunfs|\/node_modules\/(tsx|esbuild)\/|^\s*at (async )?Promise\.all|^\s*at processTicksAndRejections/;
   const lines = stack.split("\n");
   const kept = lines.filter((l, i) => i === 0 || !/^\s+at /.test(l) || !internal.test(l));
   return kept.join("\n");

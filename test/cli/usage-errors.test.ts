@@ -37,6 +37,7 @@ test("usage mistakes: exit 2 with the usage, no internal error", { timeout: 120_
     [["init", "a", "b"], "ruff: Unexpected argument 'b'. Usage: ruff init [dir]\n"],
     [["-v", "abc", "p.ts"], "ruff: error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value 'abc'\n"],
     [["p.ts", "-v", "5:x"], "ruff: error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value '5:x'\n"],
+    [["why", "p.ts", "mkae"], "ruff: 'mkae' is neither a task of the pipeline nor an output of any of its jobs. Did you mean 'make'?\n"],
     [["p.ts", "--json"], "ruff: --json goes with -n (the plan as JSON) or ruff why; for a flowchart as JSON use --flowchart FILE.json.\n"],
   ];
   for (const [args, stderr] of cases) {
