@@ -310,6 +310,10 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       lastTurn = rt().now();
     }, 0);
   };
+  // From the moment of the signal, jobs ending (their processes killed) are interrupted, not failed.
+  s.interrupt?.onFire(() => {
+    abort = true;
+  });
   try {
     for (;;) {
       if (!interrupted() && !stopFeeding) await startReadyTasks();
@@ -317,9 +321,9 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       dispatch();
       // Nothing running and nothing startable: every remaining task waits on a failed parent.
       if (running.size === 0) break;
-      await Promise.race(s.interrupt ? [...running, s.interrupt.fired] : running);
       noteTurns();
-      if (rt().now() - lastTurn > 50) {
+      await Promise.race(s.interrupt ? [...running, s.interrupt.fired] : running);
+      if (rt().now() - lastTurn > 50 && !interrupted()) {
         // Two turns: Node hands a signal to its listeners one loop iteration after noticing it.
         if (typeof setImmediate === "function") await new Promise<void>((r) => setImmediate(r));
         await new Promise<void>((r) => setTimeout(r, 0));
