@@ -147,8 +147,31 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
 
 function makeExecutor(o: RunOptions): Executor {
   const e = o.executor ?? "local";
-  if (typeof e === "object") return e;
-  if (e === "slurm") return new SlurmExecutor(o.executorOptions);
-  if (e === "local") return new LocalExecutor();
-  throw new RuffusError(`Unknown executor '${String(e)}': use "local", "slurm", or an Executor object.`);
+  let chosen: Executor;
+  if (typeof e === "object") chosen = e;
+  else if (e === "slurm") chosen = new SlurmExecutor(o.executorOptions);
+  else if (e === "local") return new LocalExecutor();
+  else throw new RuffusError(`Unknown executor '${String(e)}': use "local", "slurm", or an Executor object.`);
+  return withLocalCommands(chosen);
+}
+
+/**
+ * `runJob({ runLocally: true })` runs on this machine under any executor; those processes belong
+ * to the run too, so that Ctrl-C kills them with the rest.
+ */
+function withLocalCommands(inner: Executor): Executor {
+  let local: LocalExecutor | undefined;
+  return {
+    name: inner.name,
+    get stopping() {
+      return Boolean(inner.stopping || local?.stopping);
+    },
+    run: (spec) => (spec.runLocally ? (local ??= new LocalExecutor()).run(spec) : inner.run(spec)),
+    cancelAll: async () => {
+      await Promise.all([inner.cancelAll(), local?.cancelAll()]);
+    },
+    close: async () => {
+      await inner.close?.();
+    },
+  };
 }

@@ -37,6 +37,8 @@ export interface CommandSpec {
   readonly retainJobScript?: boolean;
   /** Echo the command's output live (Ruffus's local_echo). */
   readonly echo?: boolean;
+  /** Run on this machine whatever the run's executor is (Ruffus's run_locally). */
+  readonly runLocally?: boolean;
 }
 
 /** How a command ended. */
@@ -56,6 +58,8 @@ export interface Executor {
   run(spec: CommandSpec): Promise<CommandResult>;
   /** Stops everything it started (Ctrl-C): kills process groups, cancels cluster jobs. */
   cancelAll(): Promise<void>;
+  /** True once cancelAll() was called: new commands are refused and failed ones not retried. */
+  readonly stopping?: boolean;
   /** Releases pollers and timers at the end of a run. */
   close?(): Promise<void>;
 }

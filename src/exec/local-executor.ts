@@ -12,6 +12,7 @@ export class LocalExecutor implements Executor {
   private readonly running = new Set<ChildProcessHandle>();
 
   async run(spec: CommandSpec): Promise<CommandResult> {
+    if (this.stopped) throw new Error(`The run was stopped before this command started: ${spec.cmd}`);
     if (spec.cwd !== undefined && !rt().stat(spec.cwd)?.isDirectory) {
       return { code: 126, signal: null, stdout: "", stderr: `working directory ${spec.cwd} does not exist\n` };
     }
@@ -33,8 +34,14 @@ export class LocalExecutor implements Executor {
     }
   }
 
+  private stopped = false;
+  get stopping(): boolean {
+    return this.stopped;
+  }
+
   /** SIGTERM to every process group, SIGKILL two seconds later to what is left. */
   async cancelAll(): Promise<void> {
+    this.stopped = true;
     const all = [...this.running];
     if (!all.length) return;
     for (const c of all) c.killGroup("SIGTERM");

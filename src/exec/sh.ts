@@ -81,8 +81,10 @@ export async function runJob(o: RunJobOptions): Promise<{ stdout: string[]; stde
     return { stdout: [], stderr: [] };
   }
   const ctx = jobContext().get();
-  const executor = o.runLocally ? (local ??= new LocalExecutor()) : currentExecutor();
+  // Inside a run, the run's executor runs local commands too (and kills them on Ctrl-C).
+  const executor = o.runLocally && !ctx ? (local ??= new LocalExecutor()) : currentExecutor();
   const spec: CommandSpec = {
+    runLocally: o.runLocally,
     cmd: o.cmd,
     jobName: o.jobName ?? ctx?.task,
     jobOtherOptions: o.jobOtherOptions,
@@ -98,11 +100,13 @@ export async function runJob(o: RunJobOptions): Promise<{ stdout: string[]; stde
     try {
       result = await executor.run(spec);
     } catch (e) {
-      if (attempt < (o.retries ?? 0)) continue;
+      if (attempt < (o.retries ?? 0) && !executor.stopping) continue;
       throw e;
     }
     if (result.code === 0 && !result.signal) break;
-    if (attempt >= (o.retries ?? 0)) throw new CommandError(o.cmd, result, false);
+    // A command killed because the run is stopping (Ctrl-C) is not tried again.
+    const failure = new CommandError(o.cmd, result, false);
+    if (attempt >= (o.retries ?? 0) || executor.stopping) throw failure;
   }
   return { stdout: lines(result.stdout), stderr: lines(result.stderr) };
 }

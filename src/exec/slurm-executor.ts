@@ -141,7 +141,8 @@ export class SlurmExecutor implements Executor {
     let entry: string;
     if (array) {
       entry = `${dir}/${base}.array.sh`;
-      await rt().writeTextFile(entry, `#!/bin/sh\nexec /bin/sh "${dir}/${base}.$SLURM_ARRAY_TASK_ID.sh"\n`);
+      // The directory is quoted as one word (it may hold spaces, quotes, $ or backquotes); the index is the shell's.
+      await rt().writeTextFile(entry, `#!/bin/sh\nexec /bin/sh ${shellQuote(`${dir}/${base}.`)}"$SLURM_ARRAY_TASK_ID".sh\n`);
       args.push(`--array=0-${list.length - 1}`, "-o", `${dir}/${base}.%a.out`, "-e", `${dir}/${base}.%a.err`);
       this.stats.arrays++;
     } else {
@@ -253,6 +254,10 @@ export class SlurmExecutor implements Executor {
     const m = /ExitCode=(\d+):(\d+)/.exec(child.stdout());
     if (!m) return state === "COMPLETED" ? 0 : null;
     return Number(m[2]) ? 128 + Number(m[2]) : Number(m[1]);
+  }
+
+  get stopping(): boolean {
+    return this.cancelled;
   }
 
   /** scancel every job in flight (one call). */

@@ -427,9 +427,18 @@ describe("shell jobs under a real ruff process", () => {
     }
   });
 
-  for (const [mode, args, jobs] of [["-j 2 (worker threads)", ["-j", "2"], 2], ["sequential", [], 1]] as const) {
+  const modes = [
+    ["-j 2 (worker threads)", ["-j", "2"], 2, "sh"],
+    ["sequential", [], 1, "sh"],
+    // A command that runJob would retry is not started again once the run is stopping.
+    ["sequential, runJob with retries: 3", [], 1, "retries"],
+    // runJob({ runLocally }) under another executor still runs in the run's process groups.
+    ["runJob({ runLocally }) under --executor slurm, --use-threads -j 2", ["--executor", "slurm", "--use-threads", "-j", "2"], 2, "local"],
+  ] as const;
+  for (const [mode, args, jobs, how] of modes) {
     test(`SIGINT, ${mode}: exit 130, no \`sleep 30\` of the run is left, and the jobs' outputs are not recorded`, async () => {
       const dir = workdir("sleepers.ts", true);
+      writeFileSync(join(dir, "mode"), how);
       const { child, out, exited } = startRuff(dir, ["sleepers.ts", ...args]);
       try {
         const started = () => ["a", "b"].filter((n) => existsSync(join(dir, `${n}.out.started`))).length;

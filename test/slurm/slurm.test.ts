@@ -159,6 +159,21 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       assert.deepEqual(readdirSync(".ruffus_jobs"), []);
     }));
 
+  test("job arrays in a directory whose name holds spaces, quotes, $ and backquotes", () =>
+    inTempDir(async (dir) => {
+      const odd = 'odd "q" $x `id`';
+      mkdirSync(join(dir, odd));
+      process.chdir(join(dir, odd));
+      const ex = new SlurmExecutor({ pollMs: 200 });
+      const p = new Pipeline("slurm_odd_dir");
+      const names = Array.from({ length: 5 }, (_, i) => `odd${i}.out`);
+      p.originate({ task: async function oddDirJob(output: string) { await sh`pwd > ${output}`; }, output: names });
+      const s = await p.run({ verbose: 0, executor: ex, multithread: 5 });
+      assert.equal(s.jobsRun, 5);
+      assert.ok(ex.stats.arrays >= 1, JSON.stringify(ex.stats));
+      for (const n of names) assert.equal(read(n).trim(), join(dir, odd));
+    }));
+
   test("polling: one squeue call covers every job in flight (12 separate jobs, no arrays)", () =>
     inTempDir(async () => {
       const ex = new SlurmExecutor({ arrayWindowMs: 0, squeue: script("squeue-log.sh") });

@@ -1,13 +1,20 @@
 /**
- * Fixture for shell.test.ts, run by `ruff -j 2`: two jobs that create their output, say so in
- * "<output>.started", then `sleep 30` — to be interrupted with SIGINT.
+ * Fixture for shell.test.ts, run by `ruff`: two jobs that create their output, say so in
+ * "<output>.started", then `sleep 30` — to be interrupted with SIGINT. The file "mode" picks how
+ * the command runs: `sh` (default), `runJob` with retries, or `runJob` with runLocally.
  */
-import { Pipeline, sh } from "ruffus";
+import { existsSync, readFileSync } from "node:fs";
+import { Pipeline, runJob, sh } from "ruffus";
+
+const mode = existsSync("mode") ? readFileSync("mode", "utf8").trim() : "sh";
 
 const p = new Pipeline("sleepers");
 p.originate({
   task: async function sleeper(output: string) {
-    await sh`echo partial > ${output}; touch ${output}.started; sleep 30; echo done > ${output}`;
+    const cmd = `echo partial > ${output}; touch ${output}.started; sleep 30; echo done > ${output}`;
+    if (mode === "retries") await runJob({ cmd, retries: 3 });
+    else if (mode === "local") await runJob({ cmd, runLocally: true });
+    else await sh`echo partial > ${output}; touch ${output}.started; sleep 30; echo done > ${output}`;
   },
   output: ["a.out", "b.out"],
 });
