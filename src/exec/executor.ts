@@ -26,7 +26,7 @@ export interface CommandSpec {
   readonly cmd: string;
   readonly jobName?: string;
   readonly cwd?: string;
-  /** The whole environment of the command (Ruffus's job_environment: it replaces, not extends). */
+  /** Locally the whole environment of the command (Ruffus's job_environment replaces it); on SLURM, variables added to the submitting environment. */
   readonly env?: Readonly<Record<string, string>>;
   readonly resources?: Resources;
   /** Extra scheduler options as one string, as Ruffus's `job_other_options` ("-P project -q short"). */

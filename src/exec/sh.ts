@@ -48,7 +48,7 @@ export interface RunJobOptions {
   /** Extra scheduler options, one string ("-P project -q short"). */
   readonly jobOtherOptions?: string;
   readonly jobScriptDirectory?: string;
-  /** The whole environment of the command (it replaces the environment, as in Ruffus). */
+  /** Locally the whole environment of the command (it replaces the environment, as in Ruffus); on SLURM, variables added to the submitting one. */
   readonly jobEnvironment?: Readonly<Record<string, string>>;
   readonly workingDirectory?: string;
   /** Run here even when the run uses a cluster executor. */

@@ -76,6 +76,10 @@ export class SlurmExecutor implements Executor {
   }
 
   run(spec: CommandSpec): Promise<CommandResult> {
+    // As the local executor: a missing working directory fails the command (sbatch would make it).
+    if (spec.cwd !== undefined && !rt().stat(abspath(spec.cwd, rt().cwd()))?.isDirectory) {
+      return Promise.resolve({ code: 126, signal: null, stdout: "", stderr: `working directory ${spec.cwd} does not exist\n` });
+    }
     return new Promise((resolve, reject) => {
       const p: Pending = { spec, script: "", resolve, reject };
       const key = batchKey(spec);
@@ -125,7 +129,8 @@ export class SlurmExecutor implements Executor {
   private async submitSlice(list: Pending[]): Promise<void> {
     const first = list[0].spec;
     const cwd = abspath(first.cwd ?? rt().cwd(), rt().cwd());
-    const dir = abspath(first.scriptDirectory ?? ".ruffus_jobs", cwd);
+    // A jobScriptDirectory given is relative to where ruff runs (as Ruffus's); the default is beside the job.
+    const dir = first.scriptDirectory !== undefined ? abspath(first.scriptDirectory, rt().cwd()) : abspath(".ruffus_jobs", cwd);
     await rt().mkdirp(dir);
     const base = `${safeName(first.jobName ?? "ruffus_job")}_${Date.now().toString(36)}_${rt().pid}_${++scriptCounter}`;
     const array = list.length > 1;

@@ -159,6 +159,23 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       assert.deepEqual(readdirSync(".ruffus_jobs"), []);
     }));
 
+  test("a workingDirectory that does not exist fails the command with 126, as locally, and is not created", () =>
+    inTempDir(async () => {
+      const ex = new SlurmExecutor({ pollMs: 200 });
+      const p = new Pipeline("slurm_nodir");
+      p.originate({ task: async function noDir(output: string) { await runJob({ cmd: `touch ${output}`, workingDirectory: "nope/deeper" }); }, output: ["x.out"] });
+      await assert.rejects(p.run({ verbose: 0, executor: ex }), (e: unknown) => {
+        assert.ok(e instanceof RethrownJobError);
+        const err = e.failures[0].error;
+        assert.ok(err instanceof CommandError, String(err));
+        assert.equal(err.result.code, 126);
+        assert.match(err.message, /working directory nope\/deeper does not exist/);
+        return true;
+      });
+      assert.equal(exists("nope"), false);
+      assert.equal(ex.stats.sbatch, 0);
+    }));
+
   test("job arrays in a directory whose name holds spaces, quotes, $ and backquotes", () =>
     inTempDir(async (dir) => {
       const odd = 'odd "q" $x `id`';
