@@ -38,7 +38,38 @@ export async function readConfig(explicit: string | undefined, pipelineFile: str
   if (config.executor !== undefined && config.executor !== "local" && config.executor !== "slurm") {
     throw new UsageError(`${path}: "executor" must be "local" or "slurm", not ${JSON.stringify(config.executor)}.`);
   }
+  checkShape(path, config);
   return config;
+}
+
+type Kind = "string" | "number" | "strings";
+const SLURM_KEYS: Record<string, Kind> = {
+  maxQueued: "number", pollMs: "number", maxPollMs: "number", arrayWindowMs: "number", partition: "string",
+  options: "strings", sbatch: "string", squeue: "string", scontrol: "string", scancel: "string",
+};
+const RESOURCE_KEYS: Record<string, Kind> = { cpus: "number", memMb: "number", time: "string", partition: "string", options: "strings" };
+
+/** A misspelt key or a wrong type would be ignored or misread: say which, and what is allowed. */
+function checkShape(path: string, config: unknown): void {
+  const fail = (where: string, what: string): never => {
+    throw new UsageError(`${path}: ${where}: ${what}`);
+  };
+  const object = (v: unknown, where: string): Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(where, "expected an object { ... }");
+  const fields = (o: Record<string, unknown>, keys: Record<string, Kind>, where: string): void => {
+    for (const [k, v] of Object.entries(o)) {
+      const kind = keys[k];
+      if (!kind) fail(`${where}"${k}"`, `unknown key; the keys here are ${Object.keys(keys).join(", ")}`);
+      const ok = kind === "strings" ? Array.isArray(v) && v.every((x) => typeof x === "string") : typeof v === kind;
+      if (!ok) fail(`${where}"${k}"`, `expected ${kind === "strings" ? 'a list of strings, e.g. ["--qos=short"]' : `a ${kind}`}, not ${JSON.stringify(v)}`);
+    }
+  };
+  const top = object(config, "the file");
+  for (const k of Object.keys(top)) if (!["executor", "slurm", "tasks"].includes(k)) fail(`"${k}"`, 'unknown key; the keys are "executor", "slurm" and "tasks"');
+  if (top.slurm !== undefined) fields(object(top.slurm, '"slurm"'), SLURM_KEYS, '"slurm".');
+  if (top.tasks !== undefined) {
+    for (const [name, r] of Object.entries(object(top.tasks, '"tasks"'))) fields(object(r, `"tasks"."${name}"`), RESOURCE_KEYS, `"tasks"."${name}".`);
+  }
 }
 
 /** Applies the config's per-task resources (they override the pipeline's own). */

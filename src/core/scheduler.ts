@@ -267,7 +267,8 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
         // Machine and scheduler failures are retried up to 3 times; the job's own failures only if the task asks.
         const retryable = (e as { retryable?: unknown } | undefined)?.retryable === true;
         const allowed = Math.max(count, retryable ? 3 : 0);
-        if (abort || stopFeeding || attempt >= allowed) break;
+        // Another job's failure stops new jobs, not this one's remaining attempts (a running job finishes).
+        if (abort || attempt >= allowed) break;
         const delayMs = backoffMs * 2 ** attempt;
         emit({ type: "jobRetry", job: ref, error: e, attempt: attempt + 2, of: allowed + 1, delayMs });
         await new Promise((r) => setTimeout(r, delayMs));

@@ -61,3 +61,22 @@ test("--flowchart through a symlink writes its target; --flowchart /dev/stdout p
   assert.match(r.stdout, /^digraph "Pipeline:"\n\{\n/);
   assert.match(r.stdout, /label="make"/);
 });
+
+test("ruffus.config.json: a misspelt key or a wrong type is named (exit 2), not ignored", { timeout: 120_000 }, () => {
+  const dir = project();
+  const cases: [string, string][] = [
+    ['{"executor":"slurm","slurm":{"partiton":"x"}}', '"slurm"."partiton": unknown key; the keys here are maxQueued, pollMs, maxPollMs, arrayWindowMs, partition, options, sbatch, squeue, scontrol, scancel'],
+    ['{"slurm":{"options":"--comment=x"}}', '"slurm"."options": expected a list of strings, e.g. ["--qos=short"], not "--comment=x"'],
+    ['{"task":{}}', '"task": unknown key; the keys are "executor", "slurm" and "tasks"'],
+    ['{"tasks":{"make":{"cpu":2}}}', '"tasks"."make"."cpu": unknown key; the keys here are cpus, memMb, time, partition, options'],
+    ['{"tasks":{"make":{"cpus":"2"}}}', '"tasks"."make"."cpus": expected a number, not "2"'],
+  ];
+  for (const [json, message] of cases) {
+    writeFileSync(join(dir, "ruffus.config.json"), json);
+    const r = ruff(dir, "p.ts", "-v", "0");
+    assert.equal(r.stderr, `ruff: ${join(dir, "ruffus.config.json")}: ${message}\n`, json);
+    assert.equal(r.status, 2, json);
+  }
+  writeFileSync(join(dir, "ruffus.config.json"), '{"executor":"local","tasks":{"make":{"cpus":2,"options":["--qos=x"]}}}');
+  assert.equal(ruff(dir, "p.ts", "-v", "0").status, 0);
+});

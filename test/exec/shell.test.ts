@@ -285,6 +285,26 @@ describe("retries", () => {
       assert.deepEqual(retries.map((e) => [e.attempt, e.of, e.delayMs]), [[2, 3, 10], [3, 3, 20]]);
     }));
 
+  test(".retries(2, 10) goes on after another task's job fails: the run fails, the flaky job still completes and is recorded", () =>
+    inTempDir(async () => {
+      const p = flakyPipeline(2);
+      p.originate({
+        task: async function broken(output: string) {
+          await runJob({ cmd: `exit 7; touch ${output}` });
+        },
+        output: "broken.out",
+      });
+      const e = await runFailure(p.run({ verbose: 0, multithread: 2 }));
+      assert.ok(e instanceof CommandError);
+      assert.match(e.message, /^Command failed with exit code 7: exit 7; touch broken.out/);
+      assert.equal(read("count"), "3\n");
+      assert.equal(read("flaky.out"), "ok\n");
+      // Recorded: the next run only retries the broken job.
+      const again = await runFailure(p.run({ verbose: 0, multithread: 2 }));
+      assert.ok(again instanceof CommandError);
+      assert.equal(read("count"), "3\n");
+    }));
+
   test(".retries(1, 10): still failing on the second attempt fails the run with the command's error", () =>
     inTempDir(async () => {
       const e = await runFailure(flakyPipeline(1).run({ verbose: 0 }));
