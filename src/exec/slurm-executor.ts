@@ -32,7 +32,15 @@ export interface SlurmOptions {
   readonly squeue?: string;
   readonly scontrol?: string;
   readonly scancel?: string;
+  /** Where warnings go (a job that waits for what the cluster cannot give); default: stderr. */
+  readonly onWarning?: (message: string) => void;
 }
+
+/**
+ * Reasons squeue gives for a pending job that cannot start until someone changes it (the request
+ * exceeds what the partition, account or QOS allows). "Resources" or "Priority" only mean waiting.
+ */
+const NEVER_STARTS = /^(PartitionConfig|PartitionNodeLimit|PartitionTimeLimit|PartitionDown|PartitionInactive|InvalidAccount|InvalidQOS|BadConstraints|QOSMax\w*PerJob\w*|AssocMax\w*PerJob\w*|ReqNodeNotAvail.*)$/;
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED"]);
 const RETRYABLE = new Set(["NODE_FAIL", "PREEMPTED", "BOOT_FAIL"]);
@@ -52,6 +60,8 @@ interface InFlight {
   errFile: string;
   scriptFiles: string[];
   lastState: string;
+  /** Warned that it waits for what it cannot get. */
+  warned?: boolean;
 }
 
 let scriptCounter = 0;
@@ -205,12 +215,14 @@ export class SlurmExecutor implements Executor {
     if (!ids.length) return;
     const jobs = [...new Set(ids.map((id) => id.split("_")[0]))];
     this.stats.squeue++;
-    const child = rt().spawnProcess(this.o.squeue ?? "squeue", ["-h", "-t", "all", "-r", "-j", jobs.join(","), "-o", "%i|%T"]);
+    const child = rt().spawnProcess(this.o.squeue ?? "squeue", ["-h", "-t", "all", "-r", "-j", jobs.join(","), "-o", "%i|%T|%r"]);
     await child.exited;
     const states = new Map<string, string>();
+    const reasons = new Map<string, string>();
     for (const line of child.stdout().split("\n")) {
-      const [id, state] = line.trim().split("|");
+      const [id, state, reason] = line.trim().split("|");
       if (id && state) states.set(id, state.replace(/\+$/, ""));
+      if (id && reason) reasons.set(id, reason);
     }
     let changed = false;
     for (const job of [...this.inFlight.values()]) {
@@ -220,6 +232,16 @@ export class SlurmExecutor implements Executor {
       if (!state) continue;
       if (state !== job.lastState) changed = true;
       job.lastState = state;
+      const reason = reasons.get(job.id);
+      if (state === "PENDING" && reason && NEVER_STARTS.test(reason) && !job.warned) {
+        job.warned = true;
+        const warn = this.o.onWarning ?? ((m: string) => rt().stderr.write(`ruff: ${m}\n`));
+        warn(
+          `SLURM job ${job.id} (${job.pending.spec.jobName ?? "ruffus_job"}) is pending with reason ${reason}: ` +
+            `it asks for more than the cluster will give and will not start as it is. Change the task's resources ` +
+            `(cpus, memMb, time, partition, options) and run again; Ctrl-C cancels the run and its jobs.`,
+        );
+      }
       if (TERMINAL.has(state) || state === "COMPLETED?") await this.finish(job, state.replace("?", ""));
     }
     this.pollInterval = changed ? (this.o.pollMs ?? 500) : Math.min(this.pollInterval * 1.5, this.o.maxPollMs ?? 5000);

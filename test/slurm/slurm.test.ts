@@ -159,6 +159,25 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       assert.deepEqual(readdirSync(".ruffus_jobs"), []);
     }));
 
+  test("a job asking for more CPUs than the cluster has: a warning naming the job and squeue's reason, once", () =>
+    inTempDir(async () => {
+      const warnings: string[] = [];
+      const ex: SlurmExecutor = new SlurmExecutor({
+        pollMs: 200,
+        onWarning: (m) => {
+          warnings.push(m);
+          // What the user does on reading it: stop the run (its jobs are cancelled).
+          void ex.cancelAll();
+        },
+      });
+      const p = new Pipeline("slurm_too_big");
+      p.originate({ task: async function tooBig(output: string) { await sh`touch ${output}`; }, output: ["big.out"] }).resources({ cpus: 512 });
+      await assert.rejects(p.run({ verbose: 0, executor: ex }), RethrownJobError);
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+      assert.match(warnings[0], /^SLURM job \d+ \(slurm_too_big::tooBig\) is pending with reason (PartitionConfig|PartitionNodeLimit|ReqNodeNotAvail[^:]*): it asks for more than the cluster will give/);
+      assert.equal(exists("big.out"), false);
+    }));
+
   test("a workingDirectory that does not exist fails the command with 126, as locally, and is not created", () =>
     inTempDir(async () => {
       const ex = new SlurmExecutor({ pollMs: 200 });
