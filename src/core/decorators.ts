@@ -72,7 +72,12 @@ export const split = (...args: unknown[]): Decorator => action("split", args);
  * transform(makeStart, suffix(".start"), ".middle")(async function toMiddle(input, output) { ... });
  */
 export const transform = (...args: unknown[]): Decorator => action("transform", args);
-/** What `combine(...)` wraps; see {@link combine}. */
+/**
+ * What `combine(...)` wraps; see {@link combine}.
+ *
+ * @example
+ * combine(String.raw`(.*)\.txt`) instanceof CombineIndicator; // true
+ */
 export class CombineIndicator {
   constructor(readonly args: readonly unknown[]) {}
 }
