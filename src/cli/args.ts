@@ -91,6 +91,8 @@ function longTargets(argv: string[]): string[] {
     }
     if (a === "-T") out.push("--target-tasks");
     else if (/^-T./.test(a)) out.push("--target-tasks", a.slice(2));
+    // `--flowchart -` (standard output): the parser would read a lone "-" as no value.
+    else if (/^--[a-z-]+$/.test(a) && argv[i + 1] === "-" && !BOOLEAN_OPTIONS.includes(a.slice(2))) out.push(`${a}=${argv[++i]}`);
     else if (a === "-n") out.push("--just-print=true");
     else out.push(a);
   }

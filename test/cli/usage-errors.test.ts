@@ -5,7 +5,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,6 +60,10 @@ test("--flowchart through a symlink writes its target; --flowchart /dev/stdout p
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^digraph "Pipeline:"\n\{\n/);
   assert.match(r.stdout, /label="make"/);
+  const dash = ruff(dir, "p.ts", "--flowchart", "-", "--flowchart-format", "dot");
+  assert.equal(dash.status, 0, dash.stderr);
+  assert.equal(dash.stdout, r.stdout);
+  assert.deepEqual(readdirSync(dir).sort(), ["link.dot", "p.ts", "package.json", "real.dot"]);
 });
 
 test("ruffus.config.json: a misspelt key or a wrong type is named (exit 2), not ignored", { timeout: 120_000 }, () => {
