@@ -60,9 +60,10 @@ export function stableText(v: unknown, seen: Set<unknown> = new Set()): string {
   }
 }
 
-/** Fingerprint of a job's extras (Ruffus hashes `params[2:]`). */
+/** Most jobs have no extras: their fingerprint is made once. */
 const NO_EXTRAS = hashString(stableText([]));
 
+/** Fingerprint of a job's extras (Ruffus hashes `params[2:]`). */
 export function paramsFingerprint(extras: readonly unknown[]): string {
   return extras.length ? hashString(stableText(extras)) : NO_EXTRAS;
 }

@@ -16,3 +16,14 @@ export function relpath(p: string, start: string): string {
 }
 
 export { isAbsolute, join, normalize };
+
+const SIMPLE_RELATIVE = /^(?!\/)(?!\.\.?(\/|$))(?!.*\/\.\.?(\/|$))(?!.*\/\/)[^\\]*[^/\\]$/;
+
+/**
+ * A normalised relative path: no `.`/`..` segments, `//`, trailing `/` or backslash. Two such
+ * names (against one directory) are the same file exactly when they are equal strings, so hot
+ * paths can compare them without resolving.
+ */
+export function isSimpleRelative(p: string): boolean {
+  return SIMPLE_RELATIVE.test(p);
+}

@@ -507,9 +507,8 @@ export class Pipeline {
     const map = new Map<Task, Task>();
     for (const t of this.tasks) {
       const n = new Task(copy, t.name, t.func, t.description);
-      if (!t.deferredMkdir) numberNode(n);
-      copy.tasks.push(n);
-      copy.byName.set(n.name, n);
+      n.deferredMkdir = t.deferredMkdir;
+      copy.register(n);
       map.set(t, n);
     }
     const remap = (v: unknown): unknown => {
@@ -531,7 +530,6 @@ export class Pipeline {
       n.graphvizAttributes = { ...t.graphvizAttributes };
       n.createdViaDecorator = t.createdViaDecorator;
       n.mkdirFor = t.mkdirFor ? map.get(t.mkdirFor) : undefined;
-      n.deferredMkdir = t.deferredMkdir;
       n.originalName = t.name;
       n.sourceModule = t.sourceModule;
       if (t.func && this.byDecoratedFunction.get(t.func) === t) copy.byDecoratedFunction.set(t.func, n);

@@ -97,13 +97,15 @@ export async function printoutGraph(pipeline: Pipeline, o: PrintoutGraphOptions)
   } else result = await dotWithSystemGraphviz(flowchartDot(model), format, size, dpi);
   if (typeof o.output === "string") {
     const bytes = typeof result === "string" ? new TextEncoder().encode(result) : result;
-    // A new or regular file is replaced whole (never half-written); anything else — a symlink, a
-    // device such as /dev/stdout, a pipe — is written into, as the user meant.
-    const l = rt().lstat(o.output);
     // Standard output (`-` or /dev/stdout, which cannot be opened when it is a socket): text formats only.
+    // A new or regular file is replaced whole (never half-written); anything else (a symlink, a
+    // device, a pipe) is written into, as the user meant.
     if ((o.output === "-" || o.output === "/dev/stdout") && typeof result === "string") rt().stdout.write(result);
-    else if (!l || l.isFile) await rt().writeFileAtomic(o.output, bytes);
-    else await rt().writeFile(o.output, bytes);
+    else {
+      const l = rt().lstat(o.output);
+      if (!l || l.isFile) await rt().writeFileAtomic(o.output, bytes);
+      else await rt().writeFile(o.output, bytes);
+    }
   } else if (o.output) {
     if (typeof o.output.write !== "function") throw new RuffusError("printoutGraph(): output must be a file name or have a write() method.");
     o.output.write(result);

@@ -99,7 +99,7 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
       const jobs = toRun.has(t) || !session.isActive(t) ? undefined : session.generatedJobs(t);
       if (jobs && !jobs.jobs.length) for (const w of jobs.warnings) emit({ type: "warning", task: t, message: w, details: [] });
     }
-    emit({ type: "plan", toRun: plan.toRun, uptodate: plan.allTasks.filter((t) => !plan.toRun.includes(t)), allTasks: plan.allTasks, forced: plan.forced });
+    emit({ type: "plan", toRun: plan.toRun, uptodate: plan.allTasks.filter((t) => !toRun.has(t)), allTasks: plan.allTasks, forced: plan.forced });
     result = await schedule({
       session,
       plan,

@@ -13,7 +13,7 @@ import { functionFingerprint, paramsFingerprint } from "./fingerprint.ts";
 import { isGlob } from "./globs.ts";
 import type { Job, TaskJobs } from "./job-params.ts";
 import { TouchFileIndicator } from "./indicators.ts";
-import { abspath } from "./paths.ts";
+import { abspath, isSimpleRelative } from "./paths.ts";
 import type { Plan } from "./plan.ts";
 import { rt } from "./runtime.ts";
 import { ParameterGenerationError, type Session } from "./session.ts";
@@ -350,17 +350,14 @@ function checkInputsExist(job: Job, session: Session): void {
   }
 }
 
-/** A normalised relative path (no `.`/`..` segments, `//` or trailing `/`): equal names are equal files. */
-const SIMPLE_RELATIVE = /^(?!\/)(?!\.\.?(\/|$))(?!.*\/\.\.?(\/|$))(?!.*\/\/)[^\\]*[^/\\]$/;
-
 /** The job's outputs as files now on disk: globs expanded again, outputs that are inputs left out. */
 function outputFiles(job: Job, session: Session): string[] {
   // Fast path (nearly every job): plain relative names compare as strings, no path resolution.
   const outs = stringsIn(job.displayParams[1]);
   const ins = stringsIn(job.params[0]);
   let simple = true;
-  for (const o of outs) if (isGlob(o) || !SIMPLE_RELATIVE.test(o)) simple = false;
-  for (const f of ins) if (!SIMPLE_RELATIVE.test(f)) simple = false;
+  for (const o of outs) if (isGlob(o) || !isSimpleRelative(o)) simple = false;
+  for (const f of ins) if (!isSimpleRelative(f)) simple = false;
   if (simple) {
     if (!ins.length) return outs;
     if (ins.length === 1) return outs.filter((o) => o !== ins[0]);
@@ -414,14 +411,20 @@ async function recordOutputs(task: Task, job: Job, session: Session, durationMs:
  * input clearly newer than its output (edited later) still makes the job out of date.
  */
 function recordedAfterInputs(mtime: number, inputs: string[], session: Session): number {
+  const newest = newestInput(inputs, session, true);
+  return newest >= mtime && newest - mtime < 1100 ? newest + 0.001 : mtime;
+}
+
+/** The newest time among the inputs on disk (and, with `recorded`, their history records); -Infinity without any. */
+function newestInput(inputs: string[], session: Session, recorded: boolean): number {
   let newest = -Infinity;
   for (const i of inputs) {
     const s = session.files.stat(i);
     if (s && s.mtimeMs > newest) newest = s.mtimeMs;
-    const rec = session.history.get(i);
+    const rec = recorded ? session.history.get(i) : undefined;
     if (rec && rec.mtime > newest) newest = rec.mtime;
   }
-  return newest >= mtime && newest - mtime < 1100 ? newest + 0.001 : mtime;
+  return newest;
 }
 
 /**
@@ -431,11 +434,7 @@ function recordedAfterInputs(mtime: number, inputs: string[], session: Session):
  * input's keeps files on disk in order without sleeping (Ruffus slept).
  */
 async function keepNewerThanInputs(output: string, st: FileStat, inputs: string[], session: Session): Promise<FileStat | undefined> {
-  let newest = -Infinity;
-  for (const i of inputs) {
-    const s = session.files.stat(i);
-    if (s && s.mtimeMs > newest) newest = s.mtimeMs;
-  }
+  const newest = newestInput(inputs, session, false);
   if (newest === -Infinity || st.mtimeMs > newest) return undefined;
   let after: FileStat | undefined;
   for (const step of [1, 1000, 2000]) {

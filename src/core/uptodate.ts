@@ -44,7 +44,6 @@ export interface UptodateContext {
   readonly show: (v: unknown) => string;
 }
 
-
 /** Checks files exist and outputs are newer than inputs, with history checks at level >= 1. */
 export function checkModifyTime(params: readonly unknown[], task: Task, ctx: UptodateContext, datesWhenUptodate = false, lazyReason = false): UptodateResult {
   if (params.length < 2) return { needsUpdate: true, reason: "" };

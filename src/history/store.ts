@@ -12,7 +12,7 @@
 import type { Database, SqlJsStatic, SqlValue } from "sql.js";
 import { RuffusError } from "../core/errors.ts";
 import type { JobHistory, OutputRecord, OutputRecordDetails } from "../core/history-types.ts";
-import { abspath, relpath } from "../core/paths.ts";
+import { abspath, isSimpleRelative, relpath } from "../core/paths.ts";
 import { rt } from "../core/runtime.ts";
 import { basename, dirname } from "pathe";
 import { acquireLock } from "./lock.ts";
@@ -46,8 +46,6 @@ const INSERT_COLUMNS = "(path, completed, file_mtime, file_size, func_hash, para
 const ROWS_PER_STATEMENT = 200;
 /** Above this size, a run that changed nothing leaves the history file as it was. */
 const NOOP_WRITE_LIMIT = 4 * 1024 * 1024;
-/** A relative path without ".", ".." or empty segments and without backslashes. */
-const SIMPLE_RELATIVE = /^(?!\/)(?!\.\.?(\/|$))(?!.*\/\.\.?(\/|$))(?!.*\/\/)[^\\]*[^/\\]$/;
 
 /** See the module comment. */
 export class SqliteHistory implements JobHistory {
@@ -111,7 +109,7 @@ export class SqliteHistory implements JobHistory {
     let k = this.keys.get(path);
     if (k === undefined) {
       // Most paths are already normalised and relative to a history file in the current directory.
-      k = this.dir === this.cwd && SIMPLE_RELATIVE.test(path) ? path : relpath(abspath(path, this.cwd), this.dir);
+      k = this.dir === this.cwd && isSimpleRelative(path) ? path : relpath(abspath(path, this.cwd), this.dir);
       this.keys.set(path, k);
     }
     return k;

@@ -84,7 +84,7 @@ const GRAPHVIZ_FORMATS = new Set([
   "pdf", "ps", "eps", "jpg", "jpeg", "jpe", "gif", "bmp", "tif", "tiff", "webp", "ico", "svgz", "ps2", "pic", "fig",
   "vml", "vmlz", "xdot", "xdot1.2", "xdot1.4", "plain", "plain-ext", "canon", "gv", "imap", "cmapx", "imap_np",
   "cmapx_np", "ismap", "cmap", "json0", "dot_json", "xdot_json", "mp", "pov", "tk", "vrml", "wbmp", "x11", "xlib",
-  "gd", "gd2", "pct", "pict", "pdf:cairo", "png:cairo", "svg:cairo", "exr", "jp2", "pct", "psd", "sgi", "tga", "kitty", "kittyz",
+  "gd", "gd2", "pct", "pict", "pdf:cairo", "png:cairo", "svg:cairo", "exr", "jp2", "psd", "sgi", "tga", "kitty", "kittyz",
 ]);
 
 /** Any other format, through the system's `dot`, or a clear error saying what works without it. */

@@ -60,7 +60,6 @@ function spawnGroupBun(spawnFn: BunSpawn, program: string, args: readonly string
   };
 }
 
-
 /** Builds the Bun adapter. */
 export function bunRuntime(): Runtime {
   const base = nodeRuntime("bun");

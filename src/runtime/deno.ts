@@ -19,7 +19,7 @@ export function denoRuntime(): Runtime {
       const exited = child.exited.then(({ code, signal }) =>
         code === null && signal && signal in SIGNAL_STATUS && signal !== "SIGKILL" ? { code: SIGNAL_STATUS[signal], signal: null } : { code, signal },
       );
-      return { ...child, exited, stdout: child.stdout, stderr: child.stderr, killGroup: child.killGroup };
+      return { ...child, exited };
     },
   };
 }

@@ -47,7 +47,7 @@ function wrapWorker(w: Worker): WorkerHandle {
   };
 }
 
-export function spawnGroup(program: string, args: readonly string[], o: SpawnOptions = {}): ChildProcessHandle {
+function spawnGroup(program: string, args: readonly string[], o: SpawnOptions = {}): ChildProcessHandle {
   const child = spawn(program, [...args], { cwd: o.cwd, env: o.env ? { ...o.env } : process.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";

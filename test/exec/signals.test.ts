@@ -16,30 +16,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import initSqlJs from "sql.js";
+import { CLIS, cliCommand, type Cli } from "../clis.ts";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./fixtures/sleepy.ts", import.meta.url));
-const BINARY = join(REPO, "dist/ruff");
 const g = globalThis as { Bun?: unknown; Deno?: unknown };
 const ON_NODE = !g.Bun && !g.Deno;
 /** How long a process may take to exit after the signal (its slow jobs would take 60 s). */
 const EXIT_WITHIN_MS = 2000;
 
-type Cli = "node" | "bun" | "deno" | "binary";
-const CLIS: Cli[] = ["node", "bun", "deno", ...(existsSync(BINARY) ? (["binary"] as const) : [])];
 
-function cliCommand(cli: Cli): string[] {
-  switch (cli) {
-    case "node":
-      return ["node", join(REPO, "src/cli/ruff.mjs")];
-    case "bun":
-      return [join(REPO, "node_modules/.bin/bun"), join(REPO, "src/cli/main.ts")];
-    case "deno":
-      return [join(REPO, "node_modules/.bin/deno"), "run", "-A", join(REPO, "src/cli/main.ts")];
-    case "binary":
-      return [BINARY];
-  }
-}
 
 const tempDirs: string[] = [];
 after(() => {

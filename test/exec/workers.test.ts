@@ -16,8 +16,8 @@ import { fileURLToPath } from "node:url";
 import { threadId } from "node:worker_threads";
 import { RethrownJobError, addToCounter, type Pipeline } from "ruffus";
 import * as fx from "./fixtures/pool.ts";
+import { CLIS, cliCommand, type Cli } from "../clis.ts";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const POOL_MODULE = fileURLToPath(new URL("./fixtures/pool.ts", import.meta.url));
 const CLI_FIXTURE = fileURLToPath(new URL("./fixtures/cli-pool.ts", import.meta.url));
 const g = globalThis as { Bun?: unknown; Deno?: unknown };
@@ -238,21 +238,7 @@ describe("multiprocess in the library", () => {
 // The command line: `ruff -j 4` (worker threads) against --use-threads and -j 1, on every runtime
 // that is here. The processes are the same whichever runner runs this file, so only Node's does.
 
-type Cli = "node" | "bun" | "deno" | "binary";
-const BINARY = join(REPO, "dist/ruff");
 
-function cliCommand(cli: Cli): string[] {
-  switch (cli) {
-    case "node":
-      return ["node", join(REPO, "src/cli/ruff.mjs")];
-    case "bun":
-      return [join(REPO, "node_modules/.bin/bun"), join(REPO, "src/cli/main.ts")];
-    case "deno":
-      return [join(REPO, "node_modules/.bin/deno"), "run", "-A", join(REPO, "src/cli/main.ts")];
-    case "binary":
-      return [BINARY];
-  }
-}
 
 interface CliResult {
   code: number | null;
@@ -301,7 +287,6 @@ for (const n of fx.NAMES) {
 }
 CLI_FILES["all.summary"] = fx.NAMES.map((n) => `${n.toUpperCase()}.START\n`).join("");
 
-const CLIS: Cli[] = ["node", "bun", "deno", ...(existsSync(BINARY) ? (["binary"] as const) : [])];
 
 describe("ruff -j 4 runs jobs in worker threads", { skip: !ON_NODE && "spawns the CLI under every runtime itself: run once, by the Node test run", concurrency: CLIS.length }, () => {
   for (const cli of CLIS) {

@@ -13,6 +13,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Pipeline, checkIfUptodate, follows, graphviz, pipelinePrintoutGraph } from "ruffus";
 import { inTempDir } from "../helpers.ts";
+import { DOT_HEADER } from "./fixtures/dot-text.ts";
 
 const ATTRIBUTE_LINE =
   '[URL="http://cnn.com", color="#FF0000", fillcolor="#FFCCCC", fontcolor="#4B6000", height=1.5, label=<What is this?<BR/> What <FONT COLOR="red">is</FONT>this???>, pencolor="#FF0000", peripheries=5, shape=component, style=dashed]';
@@ -37,19 +38,7 @@ const upToDate = (): readonly [boolean, string] => [false, ""];
 
 /** Written by Ruffus 2.8.4 for this pipeline, targets [Final_target, Up_to_date_final_target], in a fresh process. */
 const EXPECTED_DOT = [
-  'digraph "Pipeline:"',
-  "{",
-  'size="8,11";',
-  "splines=true;",
-  'fontsize="30";',
-  "ranksep = 0.3;",
-  'node[fontsize="20"];',
-  'graph[clusterrank="local"];',
-  "subgraph clustertasks",
-  "{",
-  'rank="min";',
-  'fontcolor = "#FF3232";',
-  'label = "Pipeline:";',
+  ...DOT_HEADER,
   't0[color="#006000", fillcolor="#B8CC6E", fontcolor="#006000", label="Up_to_date_task1", shape=box3d, style=filled];',
   't4[color="#006000", fillcolor="#B8CC6E", fontcolor="#006000", label="Explicitly_specified_task", shape=box3d, style=filled];',
   "t0 -> t4[color=gray, arrowtype=normal];",

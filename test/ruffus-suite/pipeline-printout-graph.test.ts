@@ -18,6 +18,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { Pipeline, formatter, originate, pipelinePrintoutGraph, pipelineRun, split, subdivide, type PrintoutGraphOptions } from "ruffus";
 import { inTempDir, exists, assertWellFormedXml } from "../helpers.ts";
+import { DOT_HEADER } from "./fixtures/dot-text.ts";
 
 const tempdir = "test_pipeline_printout_graph/";
 
@@ -59,21 +60,6 @@ function declarePipelineStyle(): Pipeline {
 
 // ---- DOT text written by Ruffus 2.8.4 for this pipeline --------------------------------------------
 
-const HEADER = [
-  'digraph "Pipeline:"',
-  "{",
-  'size="8,11";',
-  "splines=true;",
-  'fontsize="30";',
-  "ranksep = 0.3;",
-  'node[fontsize="20"];',
-  'graph[clusterrank="local"];',
-  "subgraph clustertasks",
-  "{",
-  'rank="min";',
-  'fontcolor = "#FF3232";',
-  'label = "Pipeline:";',
-];
 const KEY = (entries: string[]): string[] => [
   "subgraph clusterkey1",
   "{",
@@ -86,7 +72,7 @@ const KEY = (entries: string[]): string[] => [
   ...entries,
   "}",
 ];
-const dot = (tasks: string[], key?: string[]): string => [...HEADER, ...tasks, "}", ...(key ? KEY(key) : []), "}", ""].join("\n");
+const dot = (tasks: string[], key?: string[]): string => [...DOT_HEADER, ...tasks, "}", ...(key ? KEY(key) : []), "}", ""].join("\n");
 
 /** Before any run, all tasks (the default targets). */
 const BEFORE_RUN_DEFAULT = dot(
