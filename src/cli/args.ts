@@ -6,6 +6,7 @@
 import { cac, type CAC } from "cac";
 import { UsageError } from "./errors.ts";
 import { rt } from "../core/runtime.ts";
+import { editDistance } from "../core/edit-distance.ts";
 
 /** Everything the command line can ask for. */
 export interface CliOptions {
@@ -43,45 +44,86 @@ export interface CliOptions {
   helpText?: string;
 }
 
-const LONG_OPTIONS = [
+/** Long options that take a value (`--jobs 4`, `--jobs=4`). */
+const VALUE_OPTIONS = [
   "report",
   "executor",
   "config",
   "target-tasks",
   "forced-tasks",
   "jobs",
-  "use-threads",
-  "just-print",
-  "touch-files-only",
-  "recreate-database",
   "checksum-file-name",
   "checksum-level",
   "flowchart",
   "flowchart-format",
-  "draw-graph-horizontally",
-  "key-legend-in-graph",
-  "verbose",
   "log-file",
 ];
 
 const BOOLEAN_OPTIONS = ["use-threads", "just-print", "touch-files-only", "recreate-database", "draw-graph-horizontally", "key-legend-in-graph", "json"];
 
+/** Short options as Ruffus's argparse has them: these take a value, attached (`-j4`) or next (`-j 4`). */
+const SHORT_VALUE: Readonly<Record<string, string>> = { T: "target-tasks", j: "jobs", L: "log-file" };
+/** ...and these are flags, which may be combined (`-nv`, `-nj4`). `-v` takes an optional level. */
+const SHORT_FLAG: Readonly<Record<string, string>> = { n: "--just-print=true", h: "--help" };
+
+const VERBOSITY_ERROR = "error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value";
+const isLevel = (s: string | undefined): s is string => s !== undefined && /^(\+|\d+(:-?\d+)?)$/.test(s);
+
 /**
- * Ruffus's `--target_tasks` → `--target-tasks`, for every long option (values untouched). Boolean
- * flags get an explicit `=true`: cac hands mri their camelCased names, so mri would otherwise take
- * the next argument (the pipeline file) as their value.
+ * A long option in today's spelling: Ruffus's `--target_tasks` → `--target-tasks` (values
+ * untouched). Boolean flags get an explicit `=true` (cac hands mri their camelCased names, so mri
+ * would otherwise take the next argument, the pipeline file, as their value); `--use-threads=false`
+ * is honoured, any other value refused.
  */
-function dashed(arg: string): string {
+function longOption(arg: string): string {
   const m = /^--([a-z_-]+)(=.*)?$/.exec(arg);
   if (!m) return arg;
   const name = m[1].replaceAll("_", "-");
-  if (!LONG_OPTIONS.includes(name) && !BOOLEAN_OPTIONS.includes(name)) return arg;
-  if (BOOLEAN_OPTIONS.includes(name) && m[2] === undefined) return `--${name}=true`;
+  if (BOOLEAN_OPTIONS.includes(name)) {
+    const value = m[2]?.slice(1).toLowerCase() ?? "true";
+    if (value !== "true" && value !== "false") throw new UsageError(`--${name} takes no value (or =true / =false), not '${m[2]?.slice(1)}'.`);
+    return `--${name}=${value}`;
+  }
+  if (!VALUE_OPTIONS.includes(name) && name !== "verbose") return arg;
   return `--${name}${m[2] ?? ""}`;
 }
 
-/** `-T x` and `-Tx` become `--target-tasks x`, so that they add to one list with `--target-tasks` (cac keeps only one spelling). */
-function longTargets(argv: string[]): string[] {
+/**
+ * A cluster of short options read the way argparse reads it: `-nv` is -n -v, `-j4` is -j 4,
+ * `-Ll.log` is -L l.log, `-nTx` is -n -T x. `-v` takes the rest of the cluster as its level
+ * (`-v3`, `-nv3`), so `-vn` is refused as in Ruffus, with the spelling that works.
+ */
+function shortCluster(arg: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < arg.length; i++) {
+    const c = arg[i];
+    const rest = arg.slice(i + 1);
+    if (SHORT_VALUE[c]) {
+      out.push(`--${SHORT_VALUE[c]}`, ...(rest ? [rest] : []));
+      return out;
+    }
+    if (c === "v") {
+      if (rest === "" || /^v+$/.test(rest)) out.push("-" + "v".repeat(rest.length + 1));
+      else if (isLevel(rest)) out.push(`-v${rest}`);
+      else {
+        throw new UsageError(
+          `${VERBOSITY_ERROR} '${rest}' (in '${arg}': -v takes the rest as its level; write ${/^[nh]+$/.test(rest) ? `-${rest}v or ` : ""}-v -${rest} for separate flags).`,
+        );
+      }
+      return out;
+    }
+    out.push(SHORT_FLAG[c] ?? `-${c}`);
+  }
+  return out;
+}
+
+/**
+ * Puts every option into one spelling before cac and the verbosity rules see it (arguments after
+ * `--` belong to the pipeline and are left alone). A value that starts with "-" is glued to its
+ * option when it is one: `--flowchart -` (standard output) and negative numbers, which the parser
+ * would otherwise read as options.
+ */
+function normalise(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -89,24 +131,26 @@ function longTargets(argv: string[]): string[] {
       out.push(...argv.slice(i));
       break;
     }
-    if (a === "-T") out.push("--target-tasks");
-    else if (/^-T./.test(a)) out.push("--target-tasks", a.slice(2));
-    // `--flowchart -` (standard output): the parser would read a lone "-" as no value.
-    else if (/^--[a-z-]+$/.test(a) && argv[i + 1] === "-" && !BOOLEAN_OPTIONS.includes(a.slice(2))) out.push(`${a}=${argv[++i]}`);
-    else if (a === "-n") out.push("--just-print=true");
-    else out.push(a);
+    const expanded = a.startsWith("--") ? [longOption(a)] : /^-[^-\d]/.test(a) ? shortCluster(a) : [a];
+    const last = expanded[expanded.length - 1];
+    const next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(last) && VALUE_OPTIONS.includes(last.slice(2)) && next !== undefined && /^-(\d.*)?$/.test(next)) {
+      expanded[expanded.length - 1] = `${last}=${next}`;
+      i++;
+    }
+    out.push(...expanded);
   }
   return out;
 }
 
 /**
  * Takes every verbosity flag out of `argv` and applies Ruffus's `handle_verbose` rules: each bare
- * `-v` adds one, `-v N` sets N, `-v N:M` sets N and the path abbreviation M.
+ * `-v` (or `-v +`) adds one, `-v N` sets N, `-v N:M` sets N and the path abbreviation M.
  */
 export function extractVerbosity(argv: string[]): { rest: string[]; verbose?: number; abbreviated?: number } {
   const items: string[] = [];
   const rest: string[] = [];
-  const isLevel = (s: string | undefined): s is string => s !== undefined && /^\d+(:-?\d+)?$/.test(s);
+  const bad = (value: string): UsageError => new UsageError(`${VERBOSITY_ERROR} '${value}'`);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--") {
@@ -116,16 +160,13 @@ export function extractVerbosity(argv: string[]): { rest: string[]; verbose?: nu
     if (a === "-v" || a === "--verbose") {
       const next = argv[i + 1];
       if (isLevel(next)) items.push(argv[++i]);
-      else if (next !== undefined && looksLikeLevel(next)) {
-        throw new UsageError(`error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value '${next}'`);
-      } else items.push("+");
+      else if (next !== undefined && looksLikeLevel(next)) throw bad(next);
+      else items.push("+");
     } else if (/^-v+$/.test(a)) {
       for (let k = 1; k < a.length; k++) items.push("+");
-    } else if (a.startsWith("--verbose=") || /^-v\d/.test(a)) {
+    } else if (a.startsWith("--verbose=") || /^-v[\d+]/.test(a)) {
       const value = a.startsWith("--verbose=") ? a.slice(10) : a.slice(2);
-      if (!isLevel(value)) {
-        throw new UsageError(`error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value '${value}'`);
-      }
+      if (!isLevel(value)) throw bad(value);
       items.push(value);
     } else rest.push(a);
   }
@@ -152,23 +193,32 @@ function looksLikeLevel(s: string): boolean {
   return /^\d/.test(s) || s.includes(":") || !/[./]/.test(s);
 }
 
-function build(version: string): CAC {
+/** The subcommands: usage, what they do, and the options that mean something to them. */
+const SUBCOMMANDS = {
+  init: { usage: "ruff init [dir]", cac: "init [dir]", summary: "Write a starter project (pipeline.ts, types, configs)", about: "Write a starter pipeline.ts, its types, tsconfig.json and deno.json into dir (default: here); existing files are kept", options: [] },
+  list: { usage: "ruff list <pipeline.ts>", cac: "list <pipeline>", summary: "Print the task names", about: "Print the pipeline's task names, one per line", options: [] },
+  why: {
+    usage: "ruff why <pipeline.ts> <task or file>",
+    cac: "why <pipeline> <subject>",
+    summary: "Say why out-of-date jobs would run",
+    about: "Say why each out-of-date job of a task (or the job making a file) would run, and which inputs match no pattern",
+    options: ["--forced-tasks", "--checksum-file-name", "--checksum-level", "--verbose", "--json"],
+  },
+} as const;
+
+function build(): CAC {
   const cli = cac("ruff");
-  cli.usage("[options] <pipeline.ts> [-- pipeline arguments]");
-  cli.command("[pipeline]", "Run the out-of-date jobs of a pipeline file");
-  cli.command("init [dir]", "Write a starter pipeline.ts, its types and a tsconfig.json");
-  cli.command("list <pipeline>", "Print the pipeline's task names, one per line");
-  cli.command("why <pipeline> <taskOrFile>", "Say why each out-of-date job of a task (or the job making a file) would run");
+  for (const c of Object.values(SUBCOMMANDS)) cli.command(c.cac, c.about);
   cli.option("-T, --target-tasks <task>", "Bring this task up to date (repeat for several; default: all)");
   cli.option("--forced-tasks <task>", "Run this task and everything after it even if up to date (repeatable)");
-  cli.option("-j, --jobs <n>", "Run up to n jobs at once", { default: 1 });
+  cli.option("-j, --jobs <n>", "Run up to n jobs at once (default: 1)");
   cli.option("--use-threads", "Run jobs concurrently in the main thread instead of worker processes");
   cli.option("-n, --just-print", "Print what would run and why, without running anything");
   cli.option("--touch-files-only", "Touch the outputs instead of making them, and record them");
   cli.option("--recreate-database", "Rebuild the history from the files on disk; nothing runs");
   cli.option("--checksum-file-name <file>", "History file (default .ruffus_history.sqlite)");
   cli.option("--checksum-level <n>", "0 file times, 1 + history (default), 2 + function, 3 + extras");
-  cli.option("--flowchart <file>", "Draw the pipeline to this file (.svg, .png, .dot, .json...) instead of running");
+  cli.option("--flowchart <file>", "Draw the pipeline to this file (.svg, .png, .dot, .json...; - for stdout) instead of running");
   cli.option("--flowchart-format <format>", "Flowchart format, when not the file's extension");
   cli.option("--report <file>", "Write a self-contained HTML report (flowchart, task states, reasons) instead of running");
   cli.option("--draw-graph-horizontally", "Lay the flowchart out left to right");
@@ -176,19 +226,54 @@ function build(version: string): CAC {
   cli.option("--executor <name>", "Where shell commands (sh, runJob) run: local (default) or slurm");
   cli.option("--config <file>", "Config file (default: ruffus.config.json beside the pipeline)");
   cli.option("-v, --verbose [level]", "More output; -v N or -v N:M sets level N and path abbreviation M");
-  cli.option("-L, --log-file <file>", "Also write the log to this file");
+  cli.option("-L, --log-file <file>", "Also write the log, with times, to this file");
   cli.option("--json", "With -n or why: print JSON");
   cli.option("--version", "Print the version");
-  cli.help();
-  void version;
+  cli.option("-h, --help", "Print this help (ruff <command> --help: that command's)");
   return cli;
 }
 
+/** The option table, `only` limiting it to some options (by long name). */
+function optionLines(cli: CAC, only?: readonly string[]): string {
+  const options = cli.globalCommand.options.filter((o) => !only || only.some((n) => o.rawName.includes(n)));
+  const width = Math.max(...options.map((o) => o.rawName.length));
+  return options.map((o) => `  ${o.rawName.padEnd(width)}  ${o.description}`).join("\n");
+}
+
+/** `ruff --help`, or `ruff <command> --help`. */
+function helpText(cli: CAC, version: string, command: string | undefined): string {
+  const sub = command ? SUBCOMMANDS[command as keyof typeof SUBCOMMANDS] : undefined;
+  if (sub) {
+    return `Usage: ${sub.usage}${sub.options.length ? " [options]" : ""}${command === "init" ? "" : " [-- pipeline arguments]"}\n\n${sub.about}.\n` +
+      (sub.options.length ? `\nOptions:\n${optionLines(cli, sub.options)}\n` : "");
+  }
+  const usage = [
+    ["ruff [options] <pipeline.ts> [-- pipeline arguments]", "Run the out-of-date jobs"],
+    ...Object.values(SUBCOMMANDS).map((c) => [c.usage, c.summary]),
+  ];
+  const width = Math.max(...usage.map(([u]) => u.length));
+  return `ruff ${version}: runs Ruffus-style pipelines written in TypeScript.\n\nUsage:\n` +
+    usage.map(([u, about]) => `  ${u.padEnd(width)}  ${about}`).join("\n") +
+    `\n\nOptions:\n${optionLines(cli)}\n\nExit status: 0 done, 1 a job failed, 2 bad usage or a broken pipeline file, 130 interrupted.\n`;
+}
+
 const KNOWN = new Set([
-  "--", "T", "targetTasks", "forcedTasks", "j", "jobs", "useThreads", "n", "justPrint", "touchFilesOnly", "recreateDatabase",
+  "--", "targetTasks", "forcedTasks", "j", "jobs", "useThreads", "justPrint", "touchFilesOnly", "recreateDatabase",
   "checksumFileName", "checksumLevel", "flowchart", "flowchartFormat", "report", "executor", "config", "drawGraphHorizontally", "keyLegendInGraph",
   "v", "verbose", "L", "logFile", "json", "h", "help", "version",
 ]);
+
+/** What to say about an option we do not have: the closest one we do, when there is one. */
+function unknownOption(key: string): string {
+  const flag = key.length === 1 ? `-${key}` : `--${key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`;
+  const names = [...VALUE_OPTIONS, ...BOOLEAN_OPTIONS, "verbose", "version", "help"];
+  let hint = key === "V" ? " The version is --version." : "";
+  if (flag.startsWith("--")) {
+    const best = names.map((n) => ({ n, d: editDistance(flag.slice(2), n) })).sort((a, b) => a.d - b.d)[0];
+    if (best && best.d <= Math.max(2, Math.floor(best.n.length / 4))) hint = ` Did you mean --${best.n}?`;
+  }
+  return `Unknown option '${flag}'.${hint} See ruff --help.`;
+}
 
 function asList(v: unknown): string[] {
   if (v === undefined || v === false) return [];
@@ -203,22 +288,15 @@ function asInt(name: string, v: unknown): number | undefined {
   return n;
 }
 
+/** A flag's value: `normalise` spelt it `=true` or `=false`. */
+const flag = (v: unknown): boolean => v === true || v === "true";
+
+const optionalString = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
+
 /** Parses the arguments after the program name. */
 export function parseArgs(argv: string[], version: string): CliOptions {
-  const { rest, verbose, abbreviated } = extractVerbosity(longTargets(argv.map(dashed)));
-  const cli = build(version);
-  let helpText: string | undefined;
-  cli.globalCommand.helpCallback = (sections) => {
-    helpText = sections
-      .filter((s) => !s.body.includes("--help` flag") && s.body.trim() !== "ruff")
-      .map((s) => (s.title ? `${s.title}:\n${s.body}` : s.body))
-      .join("\n\n")
-      .split("\n")
-      .map((l) => l.trimEnd())
-      .join("\n")
-      .trim();
-    return [];
-  };
+  const { rest, verbose, abbreviated } = extractVerbosity(normalise(argv));
+  const cli = build();
   let parsed;
   try {
     parsed = cli.parse(["node", "ruff", ...rest], { run: false });
@@ -227,45 +305,37 @@ export function parseArgs(argv: string[], version: string): CliOptions {
   }
   const o = parsed.options;
   for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) throw new UsageError(`Unknown option '${key.length === 1 ? "-" : "--"}${key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}'. See ruff --help.`);
+    if (!KNOWN.has(key)) throw new UsageError(unknownOption(key));
   }
   const base: Omit<CliOptions, "command"> = {
-    targetTasks: asList(o.targetTasks ?? o.T),
+    targetTasks: asList(o.targetTasks),
     forcedTasks: asList(o.forcedTasks),
     jobs: asInt("jobs", o.jobs) ?? 1,
-    useThreads: Boolean(o.useThreads),
-    justPrint: Boolean(o.justPrint),
-    touchFilesOnly: Boolean(o.touchFilesOnly),
-    recreateDatabase: Boolean(o.recreateDatabase),
-    checksumFileName: o.checksumFileName === undefined ? undefined : String(o.checksumFileName),
+    useThreads: flag(o.useThreads),
+    justPrint: flag(o.justPrint),
+    touchFilesOnly: flag(o.touchFilesOnly),
+    recreateDatabase: flag(o.recreateDatabase),
+    checksumFileName: optionalString(o.checksumFileName),
     checksumLevel: asInt("checksum-level", o.checksumLevel),
-    flowchart: o.flowchart === undefined ? undefined : String(o.flowchart),
-    flowchartFormat: o.flowchartFormat === undefined ? undefined : String(o.flowchartFormat),
-    report: o.report === undefined ? undefined : String(o.report),
-    executor: o.executor === undefined ? undefined : String(o.executor),
-    config: o.config === undefined ? undefined : String(o.config),
-    drawGraphHorizontally: Boolean(o.drawGraphHorizontally),
-    keyLegendInGraph: Boolean(o.keyLegendInGraph),
+    flowchart: optionalString(o.flowchart),
+    flowchartFormat: optionalString(o.flowchartFormat),
+    report: optionalString(o.report),
+    executor: optionalString(o.executor),
+    config: optionalString(o.config),
+    drawGraphHorizontally: flag(o.drawGraphHorizontally),
+    keyLegendInGraph: flag(o.keyLegendInGraph),
     verbose,
     verboseAbbreviatedPath: abbreviated,
-    logFile: o.logFile === undefined ? undefined : String(o.logFile),
-    json: Boolean(o.json),
+    logFile: optionalString(o.logFile),
+    json: flag(o.json),
     pipelineArgs: (o["--"] as string[] | undefined) ?? [],
   };
-  if (o.help || o.h) {
-    // cac prints the help itself; we take its sections and print them to stdout ourselves.
-    const { log, info } = console;
-    console.log = console.info = () => {};
-    try {
-      cli.outputHelp();
-    } finally {
-      console.log = log;
-      console.info = info;
-    }
-    return { ...base, command: "help", helpText: `ruff ${version}: runs Ruffus-style pipelines written in TypeScript.\n\n${helpText ?? ""}` };
-  }
+  if (o.help || o.h) return { ...base, command: "help", helpText: helpText(cli, version, cli.matchedCommandName) };
   if (o.version) return { ...base, command: "version" };
   if (base.jobs < 1) throw new UsageError("--jobs must be at least 1.");
+  if (base.checksumLevel !== undefined && (base.checksumLevel < 0 || base.checksumLevel > 3)) {
+    throw new UsageError(`--checksum-level must be 0, 1, 2 or 3 (0 file times only, 1 also the history, 2 also the task function, 3 also the extras), not ${base.checksumLevel}.`);
+  }
   const name = cli.matchedCommandName;
   const args = parsed.args;
   const arity = (usage: string, min: number, max: number): void => {
@@ -273,15 +343,15 @@ export function parseArgs(argv: string[], version: string): CliOptions {
     if (args.length > max) throw new UsageError(`Unexpected argument '${args[max]}'. Usage: ${usage}`);
   };
   if (name === "init") {
-    arity("ruff init [dir]", 0, 1);
+    arity(SUBCOMMANDS.init.usage, 0, 1);
     return { ...base, command: "init", subject: args[0] };
   }
   if (name === "list") {
-    arity("ruff list <pipeline.ts>", 1, 1);
+    arity(SUBCOMMANDS.list.usage, 1, 1);
     return { ...base, command: "list", file: args[0] };
   }
   if (name === "why") {
-    arity("ruff why <pipeline.ts> <task or file>", 2, 2);
+    arity(SUBCOMMANDS.why.usage, 2, 2);
     return { ...base, command: "why", file: args[0], subject: args[1] };
   }
   if (!args[0]) throw new UsageError("Which pipeline? Usage: ruff [options] <pipeline.ts>  (ruff --help for more)");

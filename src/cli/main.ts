@@ -23,7 +23,7 @@ export async function main(argv: string[]): Promise<number> {
         rt().stdout.write(`ruff ${VERSION}\n`);
         return EXIT.ok;
       case "help":
-        rt().stdout.write((opts.helpText ?? "") + "\n");
+        rt().stdout.write(opts.helpText ?? "");
         return EXIT.ok;
       case "init":
         return await initCommand(opts);

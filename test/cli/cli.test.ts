@@ -140,7 +140,7 @@ const HELP_ITEMS = [
   "-T, --target-tasks <task>", "--forced-tasks <task>", "-j, --jobs <n>", "--use-threads", "-n, --just-print", "--touch-files-only",
   "--recreate-database", "--checksum-file-name <file>", "--checksum-level <n>", "--flowchart <file>", "--flowchart-format <format>",
   "--draw-graph-horizontally", "--key-legend-in-graph", "-v, --verbose [level]", "-L, --log-file <file>", "--json", "--version", "-h, --help",
-  "init [dir]", "list <pipeline>", "why <pipeline> <taskOrFile>",
+  "ruff init [dir]", "ruff list <pipeline.ts>", "ruff why <pipeline.ts> <task or file>",
 ];
 
 const BAD_REGEX =
@@ -481,8 +481,22 @@ describe("ruff command line", { concurrency: 3 }, () => {
       const r = await ruff("node", ["--help"], { cwd: workdir([]) });
       assertExit(r, 0);
       assert.equal(r.stderr, "");
-      assert.ok(r.stdout.includes("ruff [options] <pipeline.ts> [-- pipeline arguments]"), r.stdout);
+      assert.ok(r.stdout.startsWith(`ruff ${PKG.version}: runs Ruffus-style pipelines written in TypeScript.\n\nUsage:\n  ruff [options] <pipeline.ts> [-- pipeline arguments]  `), r.stdout);
       for (const o of HELP_ITEMS) assert.ok(r.stdout.includes(o), `help mentions ${o}`);
+      // Not cac's defaults: no command named [pipeline], no "run any command with --help" list.
+      assert.doesNotMatch(r.stdout, /\[pipeline\]|For more info/);
+      assert.ok(r.stdout.endsWith(".\n") && !r.stdout.endsWith("\n\n"), JSON.stringify(r.stdout.slice(-40)));
+    });
+
+    test("ruff <command> --help prints that command's usage and options", async () => {
+      const dir = workdir([]);
+      const [init, list, why] = await Promise.all(["init", "list", "why"].map((c) => ruff("node", [c, "--help"], { cwd: dir })));
+      assert.equal(init.stdout, "Usage: ruff init [dir]\n\nWrite a starter pipeline.ts, its types, tsconfig.json and deno.json into dir (default: here); existing files are kept.\n");
+      assert.equal(list.stdout, "Usage: ruff list <pipeline.ts> [-- pipeline arguments]\n\nPrint the pipeline's task names, one per line.\n");
+      assert.ok(why.stdout.startsWith("Usage: ruff why <pipeline.ts> <task or file> [options] [-- pipeline arguments]\n\nSay why each out-of-date job"), why.stdout);
+      assert.match(why.stdout, /^Options:\n  --forced-tasks <task> .*\n(  .*\n){3}  --json  +With -n or why: print JSON\n$/m);
+      assert.doesNotMatch(why.stdout, /--flowchart/);
+      for (const r of [init, list, why]) assertExit(r, 0);
     });
 
     test("`node --import tsx src/cli/main.ts` runs a pipeline too", async () => {
