@@ -4,9 +4,8 @@
  * (`-v`, `-vv`, `-v 5`, `--verbose 5:3`, repeated), which are taken out of argv before cac sees it.
  */
 import { cac, type CAC } from "cac";
-import { UsageError } from "./errors.ts";
+import { UsageError, didYouMean } from "./errors.ts";
 import { rt } from "../core/runtime.ts";
-import { editDistance } from "../core/edit-distance.ts";
 
 /** Everything the command line can ask for. */
 export interface CliOptions {
@@ -267,11 +266,7 @@ const KNOWN = new Set([
 function unknownOption(key: string): string {
   const flag = key.length === 1 ? `-${key}` : `--${key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`;
   const names = [...VALUE_OPTIONS, ...BOOLEAN_OPTIONS, "verbose", "version", "help"];
-  let hint = key === "V" ? " The version is --version." : "";
-  if (flag.startsWith("--")) {
-    const best = names.map((n) => ({ n, d: editDistance(flag.slice(2), n) })).sort((a, b) => a.d - b.d)[0];
-    if (best && best.d <= Math.max(2, Math.floor(best.n.length / 4))) hint = ` Did you mean --${best.n}?`;
-  }
+  const hint = key === "V" ? " The version is --version." : flag.startsWith("--") ? didYouMean(flag, names.map((n) => `--${n}`)) : "";
   return `Unknown option '${flag}'.${hint} See ruff --help.`;
 }
 

@@ -19,7 +19,9 @@ import { setPipelineArgs } from "../core/pipeline-args.ts";
 import { setLoadingPipelineFile } from "../core/run.ts";
 import { abspath } from "../core/paths.ts";
 import { rt } from "../core/runtime.ts";
-import { PipelineFileError, UsageError, describeLoadError } from "./errors.ts";
+import { PipelineFileError, UsageError } from "./errors.ts";
+import { checkNamedImports, describeLoadError } from "./load-errors.ts";
+import { declarationFiles } from "./types-bundle.ts";
 
 let hooked = false;
 
@@ -73,20 +75,73 @@ export async function loadModule(abs: string, args: readonly string[] = []): Pro
   return mod;
 }
 
+/** How to load: `dataOnStdout` when the command prints data (JSON, DOT, task names) on stdout. */
+export interface LoadOptions {
+  readonly dataOnStdout?: boolean;
+}
+
+/**
+ * Runs `fn` with console.log/info/debug sent to stderr when stdout carries the command's data, so
+ * that a pipeline file printing something while it loads cannot spoil the JSON or list.
+ */
+async function withConsoleOnStderr<T>(on: boolean | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!on) return fn();
+  const { log, info, debug } = console;
+  console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, { log, info, debug });
+  }
+}
+
+/** Everything "ruffus" exports, values and (from the bundled declarations) types; undefined when the declarations are not at hand. */
+async function ruffusExports(): Promise<Set<string> | undefined> {
+  const mod = (await declarationFiles())?.["mod.d.ts"];
+  if (!mod) return undefined;
+  const names = new Set(Object.keys(api));
+  for (const m of mod.matchAll(/^export\s+(?:type\s+)?\{([^}]*)\}/gm)) {
+    for (const n of m[1].split(",")) {
+      const name = n.trim().split(/\s+as\s+/).pop();
+      if (name) names.add(name);
+    }
+  }
+  for (const m of mod.matchAll(/^export\s+(?:declare\s+)?(?:type|interface|class|function|const|enum)\s+([\w$]+)/gm)) names.add(m[1]);
+  return names;
+}
+
+/**
+ * Bun gives `undefined` for a name "ruffus" does not export (its plugin module is an object) where
+ * Node and Deno refuse to load the file: check the file's own imports from "ruffus" first, so that
+ * every runtime says the same, with the line and column.
+ */
+async function checkRuffusImports(source: string | undefined, file: string): Promise<void> {
+  if (!source || !/\bfrom\s*["']ruffus["']/.test(source)) return;
+  const values = new Set(Object.keys(api));
+  const quick = checkNamedImports(source, file, "ruffus", values);
+  if (!quick) return;
+  // Something is not a value export: it may be a type (imported without `type`), which is fine.
+  const all = await ruffusExports();
+  const problem = all ? checkNamedImports(source, file, "ruffus", all) : undefined;
+  if (problem) throw new PipelineFileError(problem);
+}
+
 /** Loads a pipeline file and returns the pipeline it declares. */
-export async function loadPipelineFile(file: string, args: string[] = []): Promise<Pipeline> {
+export async function loadPipelineFile(file: string, args: string[] = [], options: LoadOptions = {}): Promise<Pipeline> {
   const abs = abspath(file, rt().cwd());
   const st = rt().stat(abs);
   if (!st) throw new UsageError(`No such pipeline file: ${file}`);
   if (st.isDirectory) throw new UsageError(`${file} is a directory; give the pipeline file, e.g. ${file.replace(/\/$/, "")}/pipeline.ts`);
   setPipelineFile(abs);
+  const source = await rt().readTextFile(abs).catch(() => undefined);
+  await checkRuffusImports(source, abs);
   const mainTasksBefore = Pipeline.lookup("main")?.tasks.length ?? 0;
   let mod: Record<string, unknown>;
   setLoadingPipelineFile(true);
   try {
-    mod = await loadModule(abs, args);
+    mod = await withConsoleOnStderr(options.dataOnStdout, () => loadModule(abs, args));
   } catch (e) {
-    throw new PipelineFileError((await locateSyntaxError(e, abs)) ?? describeLoadError(e, abs));
+    throw new PipelineFileError((await locateSyntaxError(e, abs, source)) ?? describeLoadError(e, abs, source));
   } finally {
     setLoadingPipelineFile(false);
   }
@@ -96,9 +151,10 @@ export async function loadPipelineFile(file: string, args: string[] = []): Promi
   if (typeof found === "function" && !(found instanceof Pipeline)) {
     setLoadingPipelineFile(true);
     try {
-      found = await (found as (ruffus: typeof api) => unknown)(api);
+      const make = found as (ruffus: typeof api) => unknown;
+      found = await withConsoleOnStderr(options.dataOnStdout, async () => make(api));
     } catch (e) {
-      throw new PipelineFileError(describeLoadError(e, abs));
+      throw new PipelineFileError(describeLoadError(e, abs, source));
     } finally {
       setLoadingPipelineFile(false);
     }
@@ -142,15 +198,16 @@ async function docstringsFromSource(file: string): Promise<void> {
  * Node reports some syntax errors in ES modules without a line. Compiling the file again with
  * esbuild (which tsx brings along on Node) finds it; elsewhere this quietly gives up.
  */
-async function locateSyntaxError(e: unknown, file: string): Promise<string | undefined> {
+async function locateSyntaxError(e: unknown, file: string, source: string | undefined): Promise<string | undefined> {
   const message = e instanceof Error ? e.message : "";
-  if (!(e instanceof Error) || (e.name !== "SyntaxError" && !/Parse error|SyntaxError/.test(message))) return undefined;
+  if (!source || !(e instanceof Error) || (e.name !== "SyntaxError" && !/Parse error|SyntaxError/.test(message))) return undefined;
   if (/:\d+:\d+/.test((e.stack ?? "").split("\n")[0]) && !/Parse error/.test(message)) return undefined;
+  // A missing export is not a syntax error, and says where it is on its own.
+  if (/export named/.test(message)) return undefined;
   try {
     // A computed name, so that the binary's bundler does not try to embed esbuild.
     const name = ["es", "build"].join("");
     const esbuild = (await import(name)) as { transform(src: string, o: { loader: string }): Promise<unknown> };
-    const source = await rt().readTextFile(file);
     await esbuild.transform(source, { loader: /\.[cm]?ts$/.test(file) ? "ts" : "js" });
   } catch (err) {
     const first = (err as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];

@@ -49,8 +49,8 @@ test("values refused before the pipeline file is looked at, each naming the opti
     [["nosuch.ts", "-j", "-1"], "--jobs must be at least 1."],
     [["nosuch.ts", "--use-threads=maybe"], "--use-threads takes no value (or =true / =false), not 'maybe'."],
     [["-V"], "Unknown option '-V'. The version is --version. See ruff --help."],
-    [["nosuch.ts", "--verbos", "3"], "Unknown option '--verbos'. Did you mean --verbose? See ruff --help."],
-    [["nosuch.ts", "--target-task", "x"], "Unknown option '--target-task'. Did you mean --target-tasks? See ruff --help."],
+    [["nosuch.ts", "--verbos", "3"], "Unknown option '--verbos'. Did you mean '--verbose'? See ruff --help."],
+    [["nosuch.ts", "--target-task", "x"], "Unknown option '--target-task'. Did you mean '--target-tasks'? See ruff --help."],
     [
       ["nosuch.ts", "-vn"],
       "error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value 'n' (in '-vn': -v takes the rest as its level; write -nv or -v -n for separate flags).",

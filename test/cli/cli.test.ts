@@ -527,7 +527,7 @@ describe("ruff command line", { concurrency: 3 }, () => {
           writeFileSync(join(dir, "pipeline.ts"), SYNTAX_ERROR);
           const r = await ruff("node", ["pipeline.ts"], { cwd: dir });
           assertExit(r, 2);
-          assert.ok(r.stderr.startsWith(`ruff: ${dir}/pipeline.ts:3:11: `), r.stderr);
+          assert.ok(r.stderr.startsWith(`ruff: ${dir}/pipeline.ts:3:12: `), r.stderr);
           assert.ok(r.stderr.includes("The pipeline file could not be compiled."), r.stderr);
           assert.doesNotMatch(r.stderr, INTERNAL);
         }),
