@@ -1,18 +1,21 @@
 /**
  * `ruff pipeline.ts` (run, `-n` printout, `--flowchart`) and `ruff list`.
  */
-import { CircularDependencyError, RethrownJobError, RuffusError, TaskLookupError } from "../core/errors.ts";
+import { CircularDependencyError, ParameterGenerationError, RethrownJobError, RuffusError, TaskLookupError } from "../core/errors.ts";
+import type { PipelineEvent } from "../core/events.ts";
 import type { Pipeline } from "../core/pipeline.ts";
 import type { Logger, RunOptions } from "../core/run-options.ts";
-import { rt } from "../core/runtime.ts";
+import { rt, setRuntime } from "../core/runtime.ts";
 import { FatalMatchError, PatternSyntaxError } from "../patterns/errors.ts";
-import { ProgressDisplay } from "../report/progress.ts";
+import { ProgressDisplay, colourWanted } from "../report/progress.ts";
 import { planJson } from "../report/plan-json.ts";
 import type { CliOptions } from "./args.ts";
 import { EXIT, PipelineFileError, UsageError } from "./errors.ts";
 import { applyTaskResources, readConfig } from "./config.ts";
-import { loadPipelineFile } from "./load.ts";
+import { loadPipeline } from "./load.ts";
 import { writeFlowchart } from "./flowchart.ts";
+import { checkSubstitutions, explainBroken, type PipelineSource } from "./broken.ts";
+import { LogFile, prepareOutputPath } from "./output-files.ts";
 
 /** Options shared by run and printout, from the command line. */
 function planOptions(o: CliOptions): RunOptions {
@@ -25,30 +28,43 @@ function planOptions(o: CliOptions): RunOptions {
   };
 }
 
-/** A logger for the run log: stderr (above the progress display on a terminal), and the log file. */
-function cliLogger(sink: (line: string) => void, logLines: string[] | undefined): Logger {
-  const stamp = (): string => new Date().toTimeString().slice(0, 8);
-  const out = (text: string, level?: string): void => {
-    sink(text);
-    logLines?.push(` ${stamp()} - ${level ? `${level.padEnd(7)} - ` : ""}${text.trim()}`);
+/** Where the run log goes: the terminal (all of it, or only warnings and errors) and the -L file. */
+interface LogSinks {
+  readonly screen: (text: string) => void;
+  readonly info: boolean;
+  readonly warnings: boolean;
+  readonly file: LogFile | undefined;
+}
+
+/** A logger in Ruffus's format writing to the sinks. */
+function cliLogger(s: LogSinks): Logger {
+  const out = (text: string, toScreen: boolean, level?: string): void => {
+    if (toScreen) s.screen(text);
+    s.file?.entry(text, level);
   };
   return {
-    info: (m) => out(m),
-    debug: (m) => out(m),
-    warning: (m) => out("\n\nWARNING:\n    " + m + "\n\n", "WARNING"),
-    error: (m) => out("\n\nERROR:\n    " + m + "\n\n", "ERROR"),
+    info: (m) => out(m, s.info),
+    debug: (m) => out(m, s.info),
+    warning: (m) => out("\n\nWARNING:\n    " + m + "\n\n", s.warnings, "WARNING"),
+    error: (m) => out("\n\nERROR:\n    " + m + "\n\n", s.warnings, "ERROR"),
   };
 }
 
 /** Is this failure the pipeline's fault (exit 2) rather than a job's (exit 1)? */
 function brokenPipeline(e: unknown): boolean {
   if (e instanceof CircularDependencyError || e instanceof TaskLookupError || e instanceof PatternSyntaxError || e instanceof FatalMatchError) return true;
+  if (e instanceof ParameterGenerationError) return brokenPipeline(e.cause);
   if (e instanceof RethrownJobError) return e.failures.every((f) => f.job === undefined && brokenPipeline((f.error as { cause?: unknown }).cause ?? f.error));
   return false;
 }
 
 /** Prints an error the way a user should see it, and returns the exit status. */
-export function reportError(e: unknown): number {
+export function reportError(e: unknown, src?: PipelineSource): number {
+  const explained = src && brokenPipeline(e) ? explainBroken(e, src) : undefined;
+  if (explained) {
+    rt().stderr.write(`ruff: ${explained}\n`);
+    return EXIT.usage;
+  }
   if (e instanceof RethrownJobError) {
     const broken = brokenPipeline(e);
     rt().stderr.write(`ruff: ${broken ? "the pipeline is broken" : `${e.failures.length} job${e.failures.length > 1 ? "s" : ""} failed`}:${e.message}\n`);
@@ -65,85 +81,140 @@ export function reportError(e: unknown): number {
   throw e;
 }
 
-async function load(o: CliOptions): Promise<Pipeline> {
-  return loadPipelineFile(o.file as string, o.pipelineArgs);
+/** Commands whose standard output is data (a printout, JSON, DOT, task names). */
+function printsData(o: CliOptions): boolean {
+  return o.command === "list" || o.command === "why" || o.justPrint || o.flowchart === "-" || Boolean(o.flowchart?.startsWith("/dev/"));
+}
+
+/** Loads the pipeline file named on the command line, with its text for error places. */
+export async function loadFromCli(o: CliOptions): Promise<{ pipeline: Pipeline; src: PipelineSource }> {
+  const { pipeline, file, text } = await loadPipeline(o.file as string, o.pipelineArgs, { dataOnStdout: printsData(o) });
+  return { pipeline, src: { file, text } };
 }
 
 /** `ruff pipeline.ts [options]`. */
 export async function runCommand(o: CliOptions): Promise<number> {
-  const pipeline = await load(o);
+  const running = !o.justPrint && !o.report && !o.flowchart;
+  for (const [option, path] of [["--flowchart", o.flowchart], ["--report", o.report], ["--checksum-file-name", o.checksumFileName]] as const) {
+    if (path !== undefined) await prepareOutputPath(option, path);
+  }
+  // Opened before the pipeline loads: a log file that cannot be written stops the run before it starts.
+  const logFile = running && o.logFile ? await LogFile.open(o.logFile) : undefined;
   try {
-    if (o.justPrint) {
-      const verbose = Math.max(o.verbose ?? 1, 1); // Ruffus's -n without -v prints nothing: a bug
-      if (o.json) {
-        rt().stdout.write(JSON.stringify(await planJson(pipeline, { ...planOptions(o), verbose }), null, 2) + "\n");
-      } else {
-        await pipeline.printout({ ...planOptions(o), verbose, outputStream: rt().stdout });
+    const { pipeline, src } = await loadFromCli(o);
+    try {
+      if (o.justPrint || running) checkSubstitutions(pipeline, src);
+      if (o.justPrint) {
+        const verbose = Math.max(o.verbose ?? 1, 1); // Ruffus's -n without -v prints nothing: a bug
+        if (o.json) {
+          rt().stdout.write(JSON.stringify(await planJson(pipeline, { ...planOptions(o), verbose }), null, 2) + "\n");
+        } else {
+          await pipeline.printout({ ...planOptions(o), verbose, outputStream: rt().stdout });
+        }
+        return EXIT.ok;
       }
-      return EXIT.ok;
+      if (o.report) {
+        await pipeline.printoutGraph({ ...planOptions(o), output: o.report, format: "html", drawVertically: !o.drawGraphHorizontally, noKeyLegend: false });
+        return EXIT.ok;
+      }
+      if (o.flowchart) {
+        await writeFlowchart(pipeline, o, planOptions(o));
+        return EXIT.ok;
+      }
+    } catch (e) {
+      return reportError(e, src);
     }
-    if (o.report) {
-      await pipeline.printoutGraph({ ...planOptions(o), output: o.report, format: "html", drawVertically: !o.drawGraphHorizontally, noKeyLegend: false });
-      return EXIT.ok;
-    }
-    if (o.flowchart) {
-      await writeFlowchart(pipeline, o, planOptions(o));
-      return EXIT.ok;
-    }
-    return await runPipelineFromCli(pipeline, o);
-  } catch (e) {
-    return reportError(e);
+    return await runPipelineFromCli(pipeline, src, o, logFile);
+  } finally {
+    logFile?.close();
   }
 }
 
-async function runPipelineFromCli(pipeline: Pipeline, o: CliOptions): Promise<number> {
+/** The terminal's width: the stream's own idea of it, else COLUMNS, else 80. */
+function terminalColumns(): number {
+  const g = globalThis as { process?: { stderr?: { columns?: number } }; Deno?: { consoleSize?: () => { columns: number } } };
+  const fromStream = g.process?.stderr?.columns;
+  if (fromStream) return fromStream;
+  try {
+    const deno = g.Deno?.consoleSize?.().columns;
+    if (deno) return deno;
+  } catch {
+    // not a terminal after all
+  }
+  return Number(rt().env("COLUMNS")) || 80;
+}
+
+async function runPipelineFromCli(pipeline: Pipeline, src: PipelineSource, o: CliOptions, logFile: LogFile | undefined): Promise<number> {
   const config = await readConfig(o.config, o.file as string);
   applyTaskResources(pipeline, config);
   const executor = o.executor ?? config.executor ?? "local";
   if (executor !== "local" && executor !== "slurm") throw new UsageError(`--executor must be local or slurm, not '${executor}'.`);
-  const tty = rt().stderrIsTTY && !rt().env("CI");
-  const progress = tty ? new ProgressDisplay(rt().stderr, () => Number(rt().env("COLUMNS") ?? 100)) : undefined;
-  // Without -v: a live display on a terminal; Ruffus's task lines (verbose 1) otherwise.
-  const verbose = o.verbose ?? (tty ? 0 : 1);
-  const logLines: string[] | undefined = o.logFile ? [] : undefined;
-  const write = (text: string): void => {
+  const base = rt();
+  // A live display needs a terminal that moves its cursor; and it replaces the task lines, so only without -v.
+  const display = base.stderrIsTTY && !base.env("CI") && base.env("TERM") !== "dumb" && o.verbose === undefined;
+  const progress = display
+    ? new ProgressDisplay(base.stderr, { width: terminalColumns, colour: colourWanted((n) => base.env(n), base.stderrIsTTY) })
+    : undefined;
+  const screen = (text: string): void => {
     if (progress) progress.log(text);
-    else rt().stderr.write(text.endsWith("\n") ? text : text + "\n");
+    else base.stderr.write(text.endsWith("\n") ? text : text + "\n");
   };
-  const logger = cliLogger(write, logLines);
+  logFile?.write(`\n${new Date().toISOString().slice(0, 10)} ${pipeline.name}\n`);
+  // Without -v Ruffus logs at level 1; the display shows warnings and errors of that level, not the task lines.
+  const verbose = o.verbose ?? 1;
+  const logger = cliLogger({ screen, info: !display && verbose > 0, warnings: verbose > 0, file: logFile });
+  // Whatever else is written to stderr while the run goes (the interruption notice, the failure report,
+  // cluster notices) goes above the display and into the log file too.
+  setRuntime({
+    ...base,
+    stderr: {
+      write: (text) => {
+        screen(text);
+        logFile?.entry(text);
+      },
+    },
+  });
+  // On Ctrl-C the display goes before the run reports the interruption. Listening from the plan on
+  // (the run's own handlers are in place by then): a listener of ours alone would keep Ctrl-C from
+  // stopping the process while the run is being prepared.
+  const removeSignalHandlers: (() => void)[] = [];
+  const onEvent = progress
+    ? (e: PipelineEvent): void => {
+        if (e.type === "plan") for (const sig of ["SIGINT", "SIGTERM"] as const) removeSignalHandlers.push(base.onSignal(sig, () => progress.stop()));
+        progress.listener(e);
+      }
+    : undefined;
   const touch = o.recreateDatabase ? 2 : o.touchFilesOnly ? 1 : 0;
   const parallel = o.jobs;
   try {
     const summary = await pipeline.run({
       ...planOptions(o),
-      verbose: verbose || (logLines ? 1 : 0),
-      logger: verbose ? logger : cliLogger(() => {}, logLines),
+      verbose: Math.max(verbose, logFile ? 1 : 0),
+      logger,
       touchFilesOnly: touch,
       multiprocess: o.useThreads ? undefined : parallel,
       multithread: o.useThreads ? parallel : undefined,
-      onEvent: progress?.listener,
+      onEvent,
       executor,
       executorOptions: config.slurm,
     });
     progress?.stop();
-    if (!verbose && tty) {
+    if (progress) {
       rt().stderr.write(`ruff: ${summary.jobsRun} job${summary.jobsRun === 1 ? "" : "s"} run, ${summary.jobsUptodate} up to date, ${(summary.elapsedMs / 1000).toFixed(1)}s\n`);
     }
     return EXIT.ok;
   } catch (e) {
     progress?.stop();
-    return reportError(e);
+    return reportError(e, src);
   } finally {
-    if (logLines && o.logFile) {
-      const header = `\n${new Date().toISOString().slice(0, 10)} ${pipeline.name}\n`;
-      await rt().appendTextFile(o.logFile, header + logLines.join("\n") + "\n");
-    }
+    for (const remove of removeSignalHandlers) remove();
+    setRuntime(base);
   }
 }
 
 /** `ruff list pipeline.ts`: the task names, one per line. */
 export async function listCommand(o: CliOptions): Promise<number> {
-  const pipeline = await load(o);
+  const { pipeline } = await loadFromCli(o);
   rt().stdout.write(pipeline.getTaskNames().map((n) => n + "\n").join(""));
   return EXIT.ok;
 }

@@ -128,6 +128,18 @@ async function checkRuffusImports(source: string | undefined, file: string): Pro
 
 /** Loads a pipeline file and returns the pipeline it declares. */
 export async function loadPipelineFile(file: string, args: string[] = [], options: LoadOptions = {}): Promise<Pipeline> {
+  return (await loadPipeline(file, args, options)).pipeline;
+}
+
+/** A loaded pipeline with its file's absolute path and text (for pointing at lines later). */
+export interface LoadedPipeline {
+  readonly pipeline: Pipeline;
+  readonly file: string;
+  readonly text: string | undefined;
+}
+
+/** {@link loadPipelineFile}, keeping the file's path and text. */
+export async function loadPipeline(file: string, args: string[] = [], options: LoadOptions = {}): Promise<LoadedPipeline> {
   const abs = abspath(file, rt().cwd());
   const st = rt().stat(abs);
   if (!st) throw new UsageError(`No such pipeline file: ${file}`);
@@ -159,12 +171,13 @@ export async function loadPipelineFile(file: string, args: string[] = [], option
       setLoadingPipelineFile(false);
     }
   }
-  if (found instanceof Pipeline) return found;
+  const loaded = (pipeline: Pipeline): LoadedPipeline => ({ pipeline, file: abs, text: source });
+  if (found instanceof Pipeline) return loaded(found);
   const main = Pipeline.lookup("main");
-  if (main && main.tasks.length > mainTasksBefore) return main;
-  if (main && main.tasks.length) return main;
+  if (main && main.tasks.length > mainTasksBefore) return loaded(main);
+  if (main && main.tasks.length) return loaded(main);
   const named = Object.values(mod).filter((v): v is Pipeline => v instanceof Pipeline);
-  if (named.length === 1) return named[0];
+  if (named.length === 1) return loaded(named[0]);
   throw new PipelineFileError(
     `${abs}: no pipeline found. Either \`export default\` a Pipeline (export default p), ` +
       `declare tasks decorator-style (transform(...)(fn)) so they join the "main" pipeline, ` +

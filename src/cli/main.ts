@@ -13,6 +13,7 @@ import { runCommand, listCommand } from "./commands.ts";
 import { whyCommand } from "./why.ts";
 import { initCommand } from "./init.ts";
 import { sqlJs } from "../history/sqlite.ts";
+import { fileSystemMessage } from "./output-files.ts";
 
 /** Runs the command line; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
@@ -39,6 +40,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError || e instanceof PipelineFileError) {
       rt().stderr.write(`ruff: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    // A file the command could not read or write (a full disk, a read-only directory): the
+    // machine's state, not a bug, and the path says where to look.
+    const fs = fileSystemMessage(e);
+    if (fs) {
+      rt().stderr.write(`ruff: ${fs}\n`);
       return EXIT.usage;
     }
     // Not the user's mistake: say so, with the stack, for a bug report.

@@ -1,13 +1,16 @@
 /**
  * The plan as JSON (`ruff -n --json`). Schema "ruffus-plan/1", documented in the README:
  * { schema, pipeline, checksumLevel, tasks: [{ name, state: "run"|"uptodate", forced, active,
- *   jobCount, jobs: [{ description, input, output, extras, needsUpdate, reason: { kind, files, message } }],
+ *   jobCount, jobs: [{ description, input, output, extras, needsUpdate, reason: { kind, files, message, ruffus } }],
  *   matchFailures, warnings }] }
- * Jobs are listed for tasks that will run.
+ * Jobs are listed for tasks that will run. A reason's `kind` and `message` are those of `ruff why`
+ * (see {@link explain}); `ruffus` is Ruffus's own text, as `-n -v 4` prints it.
  */
 import type { Pipeline } from "../core/pipeline.ts";
 import { prepare } from "../core/prepare.ts";
 import type { PlanOptions } from "../core/run-options.ts";
+import type { UptodateResult } from "../core/uptodate.ts";
+import { stringsIn } from "../patterns/flatten.ts";
 
 /** One job in the JSON plan. */
 export interface PlanJob {
@@ -16,8 +19,48 @@ export interface PlanJob {
   output: unknown;
   extras: unknown[];
   needsUpdate: boolean;
-  reason: { kind: string; files: readonly string[]; message: string };
+  reason: { kind: string; files: readonly string[]; message: string; ruffus: string };
 }
+
+/**
+ * Why a job would run, in words, with the reason kinds the README lists (`missing-output`,
+ * `missing-input`, `no-output`, `uncheckpointed`, `function-changed`, `params-changed`,
+ * `older-than-input`, `directories-missing`, `custom`, `forced`, `no-check`; `uptodate` for a job that
+ * would not run). `inputs` are the job's input files, to tell a missing input from a missing output.
+ */
+export function explain(r: UptodateResult | undefined, inputs: string[], forced: boolean): { kind: string; files: readonly string[]; text: string } {
+  if (forced) return { kind: "forced", files: [], text: "the task is forced to run (--forced-tasks)" };
+  if (!r) return { kind: "no-check", files: [], text: "the task has no up-to-date check (parallel or follows-only); it always runs" };
+  const files = r.files ?? [];
+  const list = (fs: readonly string[]): string => fs.join(", ");
+  switch (r.kind) {
+    case "missing-files": {
+      const missingInputs = files.filter((f) => inputs.includes(f));
+      const missingOutputs = files.filter((f) => !inputs.includes(f));
+      if (missingOutputs.length) return { kind: "missing-output", files: missingOutputs, text: `output ${list(missingOutputs)} does not exist` };
+      return { kind: "missing-input", files: missingInputs, text: `input ${list(missingInputs)} does not exist (it should be made by an earlier task)` };
+    }
+    case "no-output":
+      return { kind: "no-output", files: [], text: "its output pattern matches no file yet" };
+    case "uncheckpointed":
+      return { kind: "uncheckpointed", files, text: `${list(files)} exists but is not recorded as completed in the history (left over from a failed or interrupted run?)` };
+    case "function-changed":
+      return { kind: "function-changed", files, text: `the task function changed since ${list(files)} was made` };
+    case "params-changed":
+      return { kind: "params-changed", files, text: `the job's extras changed since ${list(files)} was made` };
+    case "older-than-input":
+      return { kind: "older-than-input", files, text: `${files[1]} is not newer than its input ${files[0]}` };
+    case "directories-missing":
+      return { kind: "directories-missing", files, text: `directory ${list(files)} does not exist` };
+    case "custom":
+      return { kind: "custom", files, text: `checkIfUptodate says so${r.reason ? `: ${r.reason}` : ""}` };
+    default:
+      return { kind: r.needsUpdate ? "other" : "uptodate", files, text: r.needsUpdate ? r.reason.trim() : "up to date" };
+  }
+}
+
+/** "output x does not exist" → "Output x does not exist." */
+const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1) + (/[.?!]$/.test(text) ? "" : ".");
 
 /** One task in the JSON plan. */
 export interface PlanTask {
@@ -59,17 +102,17 @@ export async function planJson(pipeline: Pipeline, o: PlanOptions): Promise<Plan
         warnings: [...jobs.warnings],
       };
       if (toRun.has(task)) {
+        const forced = plan.forced.has(task);
         for (const job of jobs.jobs) {
-          const r = plan.forced.has(task) ? { needsUpdate: true, reason: "Forced to rerun", kind: "forced" } : session.checkJob(task, job);
+          const r = forced ? undefined : session.checkJob(task, job);
+          const e = explain(r, stringsIn(job.params[0]), forced);
           entry.jobs.push({
             description: session.describe(task, job).line,
             input: job.displayParams[0] ?? null,
             output: job.displayParams[1] ?? null,
             extras: job.displayParams.slice(2),
-            needsUpdate: r ? r.needsUpdate : true,
-            reason: r
-              ? { kind: r.kind ?? "custom", files: ("files" in r ? r.files : undefined) ?? [], message: r.reason.trim() }
-              : { kind: "no-check", files: [], message: "No function to check if up-to-date" },
+            needsUpdate: forced || !r || r.needsUpdate,
+            reason: { kind: e.kind, files: e.files, message: sentence(e.text), ruffus: forced ? "Forced to rerun" : r ? r.reason.trim() : "No function to check if up-to-date" },
           });
         }
       }

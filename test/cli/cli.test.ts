@@ -339,11 +339,11 @@ describe("ruff command line", { concurrency: 3 }, () => {
         jobs: [
           {
             description: "Job  = [a.start -> a.upper]", input: "a.start", output: "a.upper", extras: [], needsUpdate: true,
-            reason: { kind: "missing-files", files: ["a.upper"], message: "...\n        Missing file [a.upper]" },
+            reason: { kind: "missing-output", files: ["a.upper"], message: "Output a.upper does not exist.", ruffus: "...\n        Missing file [a.upper]" },
           },
           {
             description: "Job  = [b.start -> b.upper]", input: "b.start", output: "b.upper", extras: [], needsUpdate: true,
-            reason: { kind: "missing-files", files: ["b.upper"], message: "...\n        Missing file [b.upper]" },
+            reason: { kind: "missing-output", files: ["b.upper"], message: "Output b.upper does not exist.", ruffus: "...\n        Missing file [b.upper]" },
           },
         ],
         matchFailures: [],
@@ -551,11 +551,58 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.equal(r.stderr, `ruff: ${dir}/pipeline.ts:3:7: no config found\nLoading the pipeline file failed before any task ran.\n`);
     });
 
-    test("a cycle: exit 2 naming the tasks", async () => {
+    test("a cycle: exit 2 naming the tasks and where they are declared (-n too)", async () => {
       const dir = workdir(["cycle.ts"]);
-      const r = await ruff("node", ["cycle.ts"], { cwd: dir });
-      assertExit(r, 2);
-      assert.equal(r.stderr, "ruff: Circular dependencies found in the pipeline involving one or more of ('cycle::chicken', 'cycle::egg')\n");
+      for (const args of [["cycle.ts"], ["cycle.ts", "-n"]]) {
+        const r = await ruff("node", args, { cwd: dir });
+        assertExit(r, 2);
+        assert.equal(
+          r.stderr,
+          "ruff: Circular dependencies found in the pipeline involving one or more of ('cycle::chicken', 'cycle::egg'). " +
+            `'cycle::chicken' is declared at ${dir}/cycle.ts:5, 'cycle::egg' is declared at ${dir}/cycle.ts:6. ` +
+            "Each of them waits for another (follows() or an input): remove one of those links.\n",
+        );
+      }
+    });
+
+    test("an unknown name in follows() or outputFrom(): the task that refers to it, where, and the closest name", async () => {
+      const dir = workdir([]);
+      writeFileSync(join(dir, "refs.ts"), [
+        'import { Pipeline, outputFrom, suffix } from "ruffus";',
+        'const p = new Pipeline("refs");',
+        'p.originate({ task: function make(o: string) { void o; }, output: "a.x" });',
+        'p.transform({ task: function use(i: string, o: string) { void i; void o; }, input: outputFrom("mkae"), filter: suffix(".x"), output: ".y" });',
+        "export default p;",
+        "",
+      ].join("\n"));
+      writeFileSync(join(dir, "ghost.ts"), 'import { Pipeline } from "ruffus";\nconst p = new Pipeline("g");\np.originate({ name: "make", task: () => {}, output: "a.x" }).follows("ghost");\nexport default p;\n');
+      const [refs, refsPlan, ghost] = await Promise.all([["refs.ts"], ["refs.ts", "-n"], ["ghost.ts"]].map((a) => ruff("node", a, { cwd: dir })));
+      for (const r of [refs, refsPlan]) {
+        assertExit(r, 2);
+        assert.equal(r.stderr, `ruff: ${dir}/refs.ts:4: in task 'refs::use': Input task 'mkae' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'make'?\n`);
+      }
+      assertExit(ghost, 2);
+      assert.equal(ghost.stderr, `ruff: ${dir}/ghost.ts:3: in task 'g::make': follows() task 'ghost' is not a pipelined task in ruffus. Is it spelt correctly?\n`);
+    });
+
+    test("an output pattern naming a group the regex does not have: one paragraph at plan time (-n, why and a run), exit 2", async () => {
+      const dir = workdir([]);
+      writeFileSync(join(dir, "sub.ts"), [
+        'import { Pipeline, regex } from "ruffus";',
+        'const p = new Pipeline("sub");',
+        'const a = p.originate({ task: function make(o: string) { void o; }, output: "a.txt" });',
+        'p.transform({ task: function conv(i: string, o: string) { void i; void o; }, input: a, filter: regex("(.*)\\\\.txt"), output: "\\\\2.out" });',
+        "export default p;",
+        "",
+      ].join("\n"));
+      const expected = `ruff: ${dir}/sub.ts:4: the pipeline is broken: in task 'sub::conv', the output pattern '\\2.out' cannot be filled in from ` +
+        "regex('(.*)\\.txt') (1 group): invalid group reference 2 at position 1.\n";
+      for (const args of [["sub.ts", "-n"], ["sub.ts"], ["why", "sub.ts", "conv"]]) {
+        const r = await ruff("node", args, { cwd: dir });
+        assertExit(r, 2);
+        assert.equal(r.stderr, expected, args.join(" "));
+      }
+      assert.deepEqual(listing(dir), ["sub.ts"], "nothing ran");
     });
 
     test("an unknown -T task: exit 2 with 'Did you mean'", async () => {
