@@ -263,12 +263,12 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.equal(stray.stderr, "ruff: Unexpected argument 'extra'. Arguments for the pipeline itself go after --: ruff args.ts -- extra\n");
     });
 
-    test("SIGINT stops the run with 130 and SIGTERM with 143, naming the running job", async () => {
+    test("SIGINT stops the run with 130 and SIGTERM with 143, naming the running job (on stderr and in the -L file)", async () => {
       await Promise.all(
         ([["SIGINT", 130], ["SIGTERM", 143]] as const).map(async ([sig, code]) => {
           const dir = workdir(["slow.ts"]);
           let pid = 0;
-          const running = ruff("node", ["slow.ts"], { cwd: dir, started: (p) => (pid = p) });
+          const running = ruff("node", ["slow.ts", "-L", "logs/run.log"], { cwd: dir, started: (p) => (pid = p) });
           const until = Date.now() + 20000;
           while (!existsSync(join(dir, "running.marker")) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
           process.kill(pid, sig);
@@ -277,6 +277,10 @@ describe("ruff command line", { concurrency: 3 }, () => {
           assert.ok(r.stderr.includes(`interrupted by ${sig}`), r.stderr);
           assert.ok(r.stderr.includes("slow::wait: Job  = [None -> slow.out]"), r.stderr);
           assert.equal(existsSync(join(dir, "slow.out")), false);
+          // The log file (its directory made for it) has the run up to the interruption.
+          const log = read(dir, "logs/run.log");
+          assert.match(log, /^ \d\d:\d\d:\d\d - Task enters queue = 'slow::wait'$/m);
+          assert.match(log, new RegExp(`^ \\d\\d:\\d\\d:\\d\\d - ruffus: interrupted by ${sig}\\. These jobs were running; .*\\n    slow::wait: Job  = \\[None -> slow\\.out\\]$`, "m"));
         }),
       );
     });
@@ -507,9 +511,9 @@ describe("ruff command line", { concurrency: 3 }, () => {
   });
 
   describe("Node: broken pipelines and failing jobs", { concurrency: 2 }, () => {
-    test("a job that throws: exit 1, the error and the job on stderr", async () => {
+    test("a job that throws: exit 1, the error and the job on stderr and in the -L file", async () => {
       const dir = workdir(["failing.ts"]);
-      const r = await ruff("node", ["failing.ts"], { cwd: dir });
+      const r = await ruff("node", ["failing.ts", "-L", "run.log"], { cwd: dir });
       assertExit(r, 1);
       assert.ok(r.stderr.includes("ruff: 1 job failed:"), r.stderr);
       assert.ok(r.stderr.includes("'Error(boom: cannot check bad.num)' raised in ..."), r.stderr);
@@ -518,6 +522,9 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.ok(r.stderr.includes(`${dir}/failing.ts:14:`), "the stack points into the pipeline file");
       assert.equal(r.stdout, "");
       assert.equal(existsSync(join(dir, "bad.checked")), false);
+      const log = read(dir, "run.log");
+      assert.match(log, /^ \d\d:\d\d:\d\d - ruff: 1 job failed:$/m);
+      assert.ok(log.includes("'Error(boom: cannot check bad.num)' raised in ...") && log.includes("Job  = [bad.num -> bad.checked]"), log);
     });
 
     test("a syntax error in pipeline.ts (CommonJS or ES module): exit 2, file:line:column, no internal stack", async () => {

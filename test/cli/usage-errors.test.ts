@@ -84,3 +84,49 @@ test("ruffus.config.json: a misspelt key or a wrong type is named (exit 2), not 
   writeFileSync(join(dir, "ruffus.config.json"), '{"executor":"local","tasks":{"make":{"cpus":2,"options":["--qos=x"]}}}');
   assert.equal(ruff(dir, "p.ts", "-v", "0").status, 0);
 });
+
+test("files ruff is to write, named where a directory or a file is in the way: exit 2 naming the path, before anything runs", { timeout: 120_000 }, () => {
+  const dir = project();
+  writeFileSync(join(dir, "afile"), "");
+  const cases: [string[], string][] = [
+    [["-L", "afile/x.log"], `ruff: -L afile/x.log: ${dir}/afile is a file, not a directory.\n`],
+    [["-L", "."], "ruff: -L .: that is a directory; give a file name (e.g. ./out).\n"],
+    [["--flowchart", "afile/deeper/x.svg"], `ruff: --flowchart afile/deeper/x.svg: ${dir}/afile is a file, not a directory.\n`],
+    [["--report", "afile/r.html"], `ruff: --report afile/r.html: ${dir}/afile is a file, not a directory.\n`],
+    [["--checksum-file-name", "afile/h.sqlite"], `ruff: --checksum-file-name afile/h.sqlite: ${dir}/afile is a file, not a directory.\n`],
+  ];
+  for (const [args, stderr] of cases) {
+    const r = ruff(dir, "p.ts", ...args);
+    assert.equal(r.stderr, stderr, args.join(" "));
+    assert.equal(r.status, 2, args.join(" "));
+  }
+  assert.deepEqual(readdirSync(dir).sort(), ["afile", "p.ts", "package.json"], "nothing ran, no history");
+  // A history path from the environment is not checked up front, and still gets one line, not a stack.
+  const env = spawnSync(NODE, [RUFF, "p.ts"], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", NODE_OPTIONS: "", DEFAULT_RUFFUS_HISTORY_FILE: "afile/h.sqlite" } });
+  assert.equal(env.stderr, `ruff: cannot create the directory ${dir}/afile: a file is in the way (EEXIST).\n`);
+  assert.equal(env.status, 2);
+  // Missing directories for the log and a flowchart are made.
+  assert.equal(ruff(dir, "p.ts", "-L", "logs/today/run.log", "-v", "0").status, 0);
+  assert.match(readFileSync(join(dir, "logs/today/run.log"), "utf8"), /Completed Task = 'u::make'/);
+  assert.equal(ruff(dir, "p.ts", "--flowchart", "charts/p.dot").status, 0);
+  assert.match(readFileSync(join(dir, "charts/p.dot"), "utf8"), /^digraph/);
+});
+
+test("a pipeline that prints while it loads: its console.log goes to stderr when stdout carries data", { timeout: 120_000 }, () => {
+  const dir = project();
+  writeFileSync(join(dir, "chatty.ts"), 'import { Pipeline } from "ruffus";\nconsole.log("loading chatty");\nconsole.info("info too");\nconst p = new Pipeline("c");\np.originate({ name: "make", task: () => {}, output: ["a.out"] });\nexport default p;\n');
+  const plan = ruff(dir, "chatty.ts", "-n", "--json");
+  assert.equal(plan.status, 0, plan.stderr);
+  assert.equal((JSON.parse(plan.stdout) as { schema: string }).schema, "ruffus-plan/1");
+  assert.equal(plan.stderr, "loading chatty\ninfo too\n");
+  const list = ruff(dir, "list", "chatty.ts");
+  assert.equal(list.stdout, "make\n");
+  assert.equal(list.stderr, "loading chatty\ninfo too\n");
+  const why = ruff(dir, "why", "chatty.ts", "make", "--json");
+  assert.equal((JSON.parse(why.stdout) as { schema: string }).schema, "ruffus-why/1");
+  const dot = ruff(dir, "chatty.ts", "--flowchart", "-", "--flowchart-format", "dot");
+  assert.match(dot.stdout, /^digraph/);
+  // A plain run leaves the pipeline's output where it wrote it.
+  const run = ruff(dir, "chatty.ts", "-v", "0");
+  assert.equal(run.stdout, "loading chatty\ninfo too\n");
+});
