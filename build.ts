@@ -8,7 +8,7 @@
  * The binary embeds the library, the sql.js wasm and the type declarations for `ruff init`.
  */
 import { $ } from "bun";
-import { copyFileSync, mkdirSync, statSync } from "node:fs";
+import { copyFileSync, linkSync, mkdirSync, rmSync, statSync } from "node:fs";
 
 const TARGETS = ["bun-linux-x64", "bun-linux-arm64", "bun-darwin-arm64", "bun-darwin-x64", "bun-windows-x64"];
 const args = process.argv.slice(2);
@@ -32,6 +32,14 @@ for (const target of targets) {
     for (const log of result.logs) console.error(log);
     process.exit(1);
   }
-  copyFileSync(outfile, `${dir}/ruffus${exe}`);
-  console.log(`${outfile} (${(statSync(outfile).size / 1048576).toFixed(1)} MiB) and ${dir}/ruffus${exe}`);
+  // `ruffus` is the same program under its other name: a hard link, not a second 115 MiB copy
+  // (a copy where the file system has no hard links).
+  const alias = `${dir}/ruffus${exe}`;
+  rmSync(alias, { force: true });
+  try {
+    linkSync(outfile, alias);
+  } catch {
+    copyFileSync(outfile, alias);
+  }
+  console.log(`${outfile} (${(statSync(outfile).size / 1048576).toFixed(1)} MiB) and ${alias} (${statSync(alias).nlink > 1 ? "a hard link to it" : "a copy"})`);
 }

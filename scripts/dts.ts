@@ -13,12 +13,20 @@ const out = join(root, "dist/dts");
 rmSync(out, { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "scripts/tsconfig.dts.json")], { stdio: "inherit" });
 
+/**
+ * tsc writes `from "./x.ts"` into the declarations, which only tsc maps to x.d.ts; Deno (`deno check`
+ * in a `ruff init` project) looks for x.ts itself. Point every relative specifier at the .d.ts.
+ */
+function denoFriendly(text: string): string {
+  return text.replace(/((?:\bfrom|\bimport)\s*\(?\s*)(["'])(\.{1,2}\/[^"']*?)\.ts\2/g, (_m, lead: string, q: string, path: string) => `${lead}${q}${path}.d.ts${q}`);
+}
+
 const files: Record<string, string> = {};
 const walk = (dir: string): void => {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);
-    else if (name.endsWith(".d.ts")) files[relative(out, p)] = readFileSync(p, "utf8");
+    else if (name.endsWith(".d.ts")) files[relative(out, p)] = denoFriendly(readFileSync(p, "utf8"));
   }
 };
 walk(out);

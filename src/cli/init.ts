@@ -46,9 +46,26 @@ p.merge({
 export default p;
 `;
 
-/** Minimal declarations of node:fs and node:fs/promises so the starter type-checks without @types/node. */
-const NODE_FS_SHIM = `// Enough of node:fs and node:fs/promises for pipelines to type-check without @types/node.
-// Delete this file (and its tsconfig entry) if you install @types/node or @types/bun.
+/**
+ * Minimal declarations of `process` and the node: modules pipelines use most, so the starter (and
+ * the user's next pipeline) type-checks with tsc without @types/node. Deno has its own, and never
+ * reads this file (tsconfig.json includes it; deno.json does not).
+ */
+const NODE_SHIM = `// Enough of process, node:fs, node:fs/promises, node:path and node:child_process for pipelines to
+// type-check with tsc without @types/node. Delete this file (and its tsconfig entry) if you install
+// @types/node or @types/bun.
+declare var process: {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  exitCode: number | undefined;
+  platform: string;
+  pid: number;
+  cwd(): string;
+  chdir(dir: string): void;
+  exit(code?: number): never;
+  stdout: { write(text: string): boolean; isTTY?: boolean };
+  stderr: { write(text: string): boolean; isTTY?: boolean };
+};
 declare module "node:fs/promises" {
   export function readFile(path: string, encoding: "utf8" | "utf-8"): Promise<string>;
   export function readFile(path: string): Promise<Uint8Array>;
@@ -59,6 +76,7 @@ declare module "node:fs/promises" {
   export function rm(path: string, options?: { recursive?: boolean; force?: boolean }): Promise<void>;
   export function unlink(path: string): Promise<void>;
   export function rename(from: string, to: string): Promise<void>;
+  export function copyFile(from: string, to: string): Promise<void>;
   export function stat(path: string): Promise<{ size: number; mtimeMs: number; isFile(): boolean; isDirectory(): boolean }>;
 }
 declare module "node:fs" {
@@ -72,7 +90,22 @@ declare module "node:fs" {
   export function rmSync(path: string, options?: { recursive?: boolean; force?: boolean }): void;
   export function unlinkSync(path: string): void;
   export function renameSync(from: string, to: string): void;
+  export function copyFileSync(from: string, to: string): void;
   export function statSync(path: string): { size: number; mtimeMs: number; isFile(): boolean; isDirectory(): boolean };
+}
+declare module "node:path" {
+  export function join(...parts: string[]): string;
+  export function resolve(...parts: string[]): string;
+  export function relative(from: string, to: string): string;
+  export function dirname(path: string): string;
+  export function basename(path: string, suffix?: string): string;
+  export function extname(path: string): string;
+  export function isAbsolute(path: string): boolean;
+  export const sep: string;
+}
+declare module "node:child_process" {
+  export function execSync(command: string, options?: { cwd?: string; encoding?: "utf8"; stdio?: "inherit" | "pipe" }): string;
+  export function execFileSync(file: string, args?: readonly string[], options?: { cwd?: string; encoding?: "utf8"; stdio?: "inherit" | "pipe" }): string;
 }
 `;
 
@@ -110,14 +143,19 @@ export async function initCommand(o: CliOptions): Promise<number> {
   };
   const types = await declarationFiles();
   if (!types) {
-    throw new UsageError("This ruff has no bundled type declarations (run `npm run build` or `node --import tsx scripts/dts.ts` first).");
+    throw new UsageError(
+      "This ruff has no type declarations to write: in the ruffus checkout run `node --import tsx scripts/dts.ts` " +
+        "(the binary made by `node_modules/.bin/bun build.ts` carries them).",
+    );
   }
   await put("pipeline.ts", STARTER);
   // The declarations belong to this version of ruff: refresh them every time.
   for (const [name, text] of Object.entries(types)) await put(join(".ruff/types", name), text, true);
-  await put(".ruff/types/node-fs.d.ts", NODE_FS_SHIM, true);
+  await put(".ruff/types/node-fs.d.ts", NODE_SHIM, true);
   await put("tsconfig.json", JSON.stringify(TSCONFIG, null, 2) + "\n");
-  await put("deno.json", JSON.stringify({ imports: { ruffus: "./.ruff/types/mod.d.ts" } }, null, 2) + "\n");
+  // nodeModulesDir "none": with a package.json beside it, Deno would otherwise look for npm:@types/node
+  // in a node_modules directory there is none of (and `deno check` would fail); its own node: types serve.
+  await put("deno.json", JSON.stringify({ imports: { ruffus: "./.ruff/types/mod.d.ts" }, nodeModulesDir: "none" }, null, 2) + "\n");
   await put("package.json", JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
   await put(".gitignore", ".ruffus_history.sqlite\n.ruffus_history.sqlite.lock\n");
   const listed = written.filter((f) => !f.startsWith(".ruff/types/") || f.endsWith("mod.d.ts"));

@@ -99,7 +99,7 @@ describe("ruff init", { concurrency: 4 }, () => {
     const tsconfig = JSON.parse(read(dir, "tsconfig.json")) as { compilerOptions: { paths: Record<string, string[]>; strict: boolean } };
     assert.deepEqual(tsconfig.compilerOptions.paths, { ruffus: ["./.ruff/types/mod.d.ts"] });
     assert.equal(tsconfig.compilerOptions.strict, true);
-    assert.deepEqual(JSON.parse(read(dir, "deno.json")), { imports: { ruffus: "./.ruff/types/mod.d.ts" } });
+    assert.deepEqual(JSON.parse(read(dir, "deno.json")), { imports: { ruffus: "./.ruff/types/mod.d.ts" }, nodeModulesDir: "none" });
     assert.equal((JSON.parse(read(dir, "package.json")) as { type: string }).type, "module");
     assert.ok(read(dir, ".gitignore").split("\n").includes(".ruffus_history.sqlite"));
   });
@@ -143,13 +143,13 @@ describe("ruff init", { concurrency: 4 }, () => {
     assert.equal(r.stdout, "");
   });
 
-  test("a second pipeline using node:fs (sync) and node:fs/promises type-checks without @types/node", async () => {
+  test("a second pipeline using node:fs (sync), node:fs/promises, node:path and process type-checks without @types/node", async () => {
     const dir = await initProject();
     writeFileSync(
       join(dir, "other.ts"),
-      `import { existsSync, readFileSync, writeFileSync } from "node:fs";\nimport { readFile } from "node:fs/promises";\nimport { Pipeline, suffix } from "ruffus";\n` +
+      `import { existsSync, readFileSync, writeFileSync } from "node:fs";\nimport { readFile } from "node:fs/promises";\nimport { join } from "node:path";\nimport { Pipeline, suffix } from "ruffus";\n` +
         `const p = new Pipeline("other");\n` +
-        `p.transform({ task: async (i: string, o: string) => { if (existsSync(i)) writeFileSync(o, readFileSync(i, "utf8") + (await readFile(i, "utf8"))); }, input: "*.txt", filter: suffix(".txt"), output: ".out" });\n` +
+        `p.transform({ task: async (i: string, o: string) => { if (existsSync(i)) writeFileSync(join(process.cwd(), o), readFileSync(i, "utf8") + (await readFile(i, "utf8"))); }, input: "*.txt", filter: suffix(".txt"), output: ".out" });\n` +
         `export default p;\n`,
     );
     const r = await tsc(dir);
@@ -216,6 +216,18 @@ describe("ruff init", { concurrency: 4 }, () => {
     const r = await ruff([join(dir, "pipeline.ts"), "-v", "0"], elsewhere);
     assertExit(r, 0);
     assert.equal(read(elsewhere, "all.upper"), "HELLO FROM A.TXT\nHELLO FROM B.TXT\n");
+  });
+
+  test("`deno check` type-checks the generated project offline, and rejects a wrong pipeline", async () => {
+    const dir = await initProject();
+    const deno = join(REPO, "node_modules/.bin/deno");
+    const ok = await run(deno, ["check", "pipeline.ts"], dir);
+    assertExit(ok, 0);
+    writeFileSync(join(dir, "wrong.ts"), 'import { join } from "node:path";\nimport { Pipeline } from "ruffus";\nconst p = new Pipeline("w");\np.originate({ task: async function a(o: string) { void join(o); }, output: "a.x" }).jobsLimit("two");\nexport default p;\n');
+    const wrong = await run(deno, ["check", "wrong.ts"], dir);
+    assert.notEqual(wrong.code, 0, "deno check accepted it");
+    assert.match(wrong.stderr, /TS2345 \[ERROR\]: Argument of type 'string' is not assignable to parameter of type 'number'\.[\s\S]*wrong\.ts:4:/);
+    assert.doesNotMatch(wrong.stderr, /TS2307|@types\/node/, "only the real mistake");
   });
 
   for (const [runtime, exe, pre] of [
