@@ -149,6 +149,21 @@ const BAD_REGEX =
   'p.transform({ task: function b(i: string, o: string) { void i; void o; }, input: a, filter: regex("(unclosed"), output: "b.y" });\n' +
   "export default p;\n";
 
+/**
+ * `<name>`: pipeline "<stem>" of two tasks, `make` (originating a.txt) and `use`, a transform with the
+ * given arguments (`a` is make): the transform is on line 4.
+ */
+function writePipeline(dir: string, name: string, imports: string, useArgs: string): void {
+  writeFileSync(join(dir, name), [
+    `import { Pipeline, ${imports} } from "ruffus";`,
+    `const p = new Pipeline("${name.replace(/\.ts$/, "")}");`,
+    'const a = p.originate({ task: function make(o: string) { void o; }, output: "a.txt" });',
+    `p.transform({ task: function use(i: string, o: string) { void i; void o; }, ${useArgs} });`,
+    "void a;\nexport default p;",
+    "",
+  ].join("\n"));
+}
+
 const seenRunning = (dir: string): number[] => ["c1.out", "c2.out", "c3.out", "c4.out"].map((f) => Number(read(dir, f)));
 
 // ---------------------------------------------------------------------------------------------
@@ -574,14 +589,7 @@ describe("ruff command line", { concurrency: 3 }, () => {
 
     test("an unknown name in follows() or outputFrom(): the task that refers to it, where, and the closest name", async () => {
       const dir = workdir([]);
-      writeFileSync(join(dir, "refs.ts"), [
-        'import { Pipeline, outputFrom, suffix } from "ruffus";',
-        'const p = new Pipeline("refs");',
-        'p.originate({ task: function make(o: string) { void o; }, output: "a.x" });',
-        'p.transform({ task: function use(i: string, o: string) { void i; void o; }, input: outputFrom("mkae"), filter: suffix(".x"), output: ".y" });',
-        "export default p;",
-        "",
-      ].join("\n"));
+      writePipeline(dir, "refs.ts", "outputFrom, suffix", 'input: outputFrom("mkae"), filter: suffix(".x"), output: ".y"');
       writeFileSync(join(dir, "ghost.ts"), 'import { Pipeline } from "ruffus";\nconst p = new Pipeline("g");\np.originate({ name: "make", task: () => {}, output: "a.x" }).follows("ghost");\nexport default p;\n');
       const [refs, refsPlan, ghost] = await Promise.all([["refs.ts"], ["refs.ts", "-n"], ["ghost.ts"]].map((a) => ruff("node", a, { cwd: dir })));
       for (const r of [refs, refsPlan]) {
@@ -594,17 +602,10 @@ describe("ruff command line", { concurrency: 3 }, () => {
 
     test("an output pattern naming a group the regex does not have: one paragraph at plan time (-n, why and a run), exit 2", async () => {
       const dir = workdir([]);
-      writeFileSync(join(dir, "sub.ts"), [
-        'import { Pipeline, regex } from "ruffus";',
-        'const p = new Pipeline("sub");',
-        'const a = p.originate({ task: function make(o: string) { void o; }, output: "a.txt" });',
-        'p.transform({ task: function conv(i: string, o: string) { void i; void o; }, input: a, filter: regex("(.*)\\\\.txt"), output: "\\\\2.out" });',
-        "export default p;",
-        "",
-      ].join("\n"));
-      const expected = `ruff: ${dir}/sub.ts:4: the pipeline is broken: in task 'sub::conv', the output pattern '\\2.out' cannot be filled in from ` +
+      writePipeline(dir, "sub.ts", "regex", 'input: a, filter: regex("(.*)\\\\.txt"), output: "\\\\2.out"');
+      const expected = `ruff: ${dir}/sub.ts:4: the pipeline is broken: in task 'sub::use', the output pattern '\\2.out' cannot be filled in from ` +
         "regex('(.*)\\.txt') (1 group): invalid group reference 2 at position 1.\n";
-      for (const args of [["sub.ts", "-n"], ["sub.ts"], ["why", "sub.ts", "conv"]]) {
+      for (const args of [["sub.ts", "-n"], ["sub.ts"], ["why", "sub.ts", "use"]]) {
         const r = await ruff("node", args, { cwd: dir });
         assertExit(r, 2);
         assert.equal(r.stderr, expected, args.join(" "));

@@ -6,7 +6,7 @@
  */
 import { describe, test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,23 +15,12 @@ import { CLIS, cliCommand, type Cli } from "../clis.ts";
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function run(cli: Cli, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(cli: Cli, args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, DENO_NO_UPDATE_CHECK: "1" };
   for (const k of ["NODE_TEST_CONTEXT", "NODE_OPTIONS", "FORCE_COLOR", "NO_COLOR"]) delete env[k];
   const [exe, ...pre] = cliCommand(cli);
-  return new Promise((resolve, reject) => {
-    const child = spawn(exe, [...pre, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const guard = setTimeout(() => child.kill("SIGKILL"), 60000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const r = spawnSync(exe, [...pre, ...args], { cwd, env, encoding: "utf8", timeout: 60000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const PIPELINE = 'import { Pipeline } from "ruffus";\nconst p = new Pipeline("x");\n';
@@ -49,15 +38,15 @@ const CASES: [string, string, string, RegExp | string][] = [
   ["module.ts", 'import { x } from "./nothere.ts";\nexport default x;\n', "1:19", "Cannot find module './nothere.ts'.\nFix the import and run again."],
 ];
 
-describe("load errors: the same place on every runtime", { concurrency: 2 }, () => {
+describe("load errors: the same place on every runtime", () => {
   for (const cli of CLIS) {
-    test(cli, async () => {
+    test(cli, () => {
       const dir = realpathSync(mkdtempSync(join(tmpdir(), "ruff-load-errors-")));
       dirs.push(dir);
       writeFileSync(join(dir, "helper.mjs"), "export const a = 1;\n");
       for (const [name, text] of CASES) writeFileSync(join(dir, name), text);
       for (const [name, , place, message] of CASES) {
-        const r = await run(cli, [name, "-n"], dir);
+        const r = run(cli, [name, "-n"], dir);
         const prefix = `ruff: ${dir}/${name}:${place}: `;
         assert.ok(r.stderr.startsWith(prefix), `${cli} ${name}: ${JSON.stringify(r.stderr)}`);
         const rest = r.stderr.slice(prefix.length).replace(/\n$/, "");
