@@ -279,6 +279,15 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     if (abort) return; // the run already gave up; a late result must not be recorded
     runningJobs.delete(ref);
     const st = states.get(task)!;
+    if (!failed) {
+      try {
+        lastRecorded = await recordOutputs(task, job, session, { startedMs: t0, durationMs, last: lastRecorded, touchMode: s.touchMode });
+      } catch (e) {
+        // The job ran but its outputs cannot be recorded (the history cannot be written...): it did not complete.
+        failed = true;
+        error = e;
+      }
+    }
     if (failed) {
       forgetOutputs(job, session);
       session.history.recordFailure?.(task.displayName, ref.name, errorSummary(error));
@@ -289,7 +298,6 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       if (isBreak || s.exceptionsTerminateImmediately || failures.length >= s.parallelism) abort = true;
       return;
     }
-    lastRecorded = await recordOutputs(task, job, session, durationMs, lastRecorded, s.touchMode);
     st.ran++;
     result.jobsRun++;
     emit({ type: "jobCompleted", job: ref, durationMs });
@@ -379,12 +387,23 @@ function forgetOutputs(job: Job, session: Session): void {
   for (const f of outputFiles(job, session)) session.history.delete(f);
 }
 
+/** What {@link recordOutputs} needs to know about the job that just completed. */
+interface Completed {
+  /** When the job started (before its first attempt). */
+  readonly startedMs: number;
+  readonly durationMs: number;
+  /** The latest time recorded so far in this run. */
+  readonly last: number;
+  readonly touchMode: TouchMode;
+}
+
 /**
  * Records a completed job's outputs. The recorded time is the completion time (strictly
  * increasing across the run), so a child's outputs are always newer than its parents' even when
  * the file system's clock ticks coarsely — Ruffus slept a second per task for that.
  */
-async function recordOutputs(task: Task, job: Job, session: Session, durationMs: number, last: number, touchMode: TouchMode): Promise<number> {
+async function recordOutputs(task: Task, job: Job, session: Session, c: Completed): Promise<number> {
+  let last = c.last;
   if (job.params.length < 2 || !hasFileParams(task)) return last;
   const funcHash = functionFingerprint(task.func);
   const paramsHash = paramsFingerprint(job.displayParams.slice(2));
@@ -392,14 +411,14 @@ async function recordOutputs(task: Task, job: Job, session: Session, durationMs:
   for (const f of outputFiles(job, session)) {
     let st = rt().stat(f);
     if (!st) continue;
-    if (touchMode !== 2) st = (await keepNewerThanInputs(f, st, inputs, session)) ?? st;
+    if (c.touchMode !== 2) st = (await keepNewerThanInputs(f, st, inputs, session, c.startedMs)) ?? st;
     let mtime = st.mtimeMs;
     const now = rt().now();
-    if (touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(now, last + 0.001);
-    if (touchMode === 2) mtime = recordedAfterInputs(mtime, inputs, session);
+    if (c.touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(now, last + 0.001);
+    if (c.touchMode === 2) mtime = recordedAfterInputs(mtime, inputs, session);
     last = Math.max(last, mtime);
     session.noteWritten(f, st);
-    session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs });
+    session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs: c.durationMs });
   }
   return last;
 }
@@ -428,23 +447,51 @@ function newestInput(inputs: string[], session: Session, recorded: boolean): num
 }
 
 /**
- * Checksum level 0 compares file times only, and a history can be used at any level later. A job
- * that writes its output within the same file-system clock tick as its input leaves equal times,
- * which level 0 reads as "out of date" forever; moving the output's time just past the newest
- * input's keeps files on disk in order without sleeping (Ruffus slept).
+ * One tick of the file system's clock, as far as an output's time tells: a file system that
+ * keeps whole seconds (FAT: two) shows it in every time; others tick with the kernel's clock
+ * (milliseconds), and 100 ms leaves room for the difference between that clock and ours.
  */
-async function keepNewerThanInputs(output: string, st: FileStat, inputs: string[], session: Session): Promise<FileStat | undefined> {
-  const newest = newestInput(inputs, session, false);
-  if (newest === -Infinity || st.mtimeMs > newest) return undefined;
-  let after: FileStat | undefined;
-  for (const step of [1, 1000, 2000]) {
-    const target = step === 1 ? newest + 1 : (Math.floor(newest / step) + 1) * step;
-    await rt().utimes(output, target, target);
-    after = rt().stat(output);
-    if (after && after.mtimeMs > newest) break;
+function clockTickMs(mtimeMs: number): number {
+  return mtimeMs % 1000 === 0 ? 2000 : 100;
+}
+
+/**
+ * Checksum level 0 compares file times only (and a history written at a higher level may be read
+ * at level 0 later). A job that writes its output within the same file-system clock tick as its
+ * newest input leaves the output no newer than the input, which level 0 reads as out of date
+ * forever; Ruffus slept between tasks to avoid that, we move the output's time just past the
+ * input's instead. Only then, though: the output is a file this job wrote (its time is not before
+ * the job started), its time ties with the input's within one tick, and the input's is not in the
+ * future (clock skew). Anything else — an output the job left alone, one written with old times
+ * (`cp -p`, `tar`, `curl -R`), an input edited later — is left as it is for the comparison to see,
+ * as Ruffus sees it. Files are never changed through a symbolic link or a second hard link (a
+ * shared reference file, or the input itself), and a failure here only skips the adjustment.
+ */
+async function keepNewerThanInputs(output: string, st: FileStat, inputs: string[], session: Session, startedMs: number): Promise<FileStat | undefined> {
+  try {
+    const newest = newestInput(inputs, session, false);
+    const tick = clockTickMs(st.mtimeMs);
+    if (newest === -Infinity || st.mtimeMs > newest || newest - st.mtimeMs >= tick) return undefined;
+    if (st.mtimeMs < startedMs - tick || newest > rt().now() + tick) return undefined;
+    const own = rt().lstat(output);
+    if (!own || own.isSymbolicLink || (own.isFile && own.nlink > 1) || (!own.isFile && !own.isDirectory)) return undefined;
+    for (const i of inputs) {
+      const s = session.files.stat(i);
+      if (s && s.dev === own.dev && s.ino === own.ino) return undefined;
+    }
+    session.files.forget([output]);
+    let after: FileStat | undefined;
+    for (const step of [1, 1000, 2000]) {
+      const target = step === 1 ? newest + 1 : (Math.floor(newest / step) + 1) * step;
+      await rt().utimes(output, target, target);
+      after = rt().stat(output);
+      if (after && after.mtimeMs > newest) break;
+    }
+    return after;
+  } catch {
+    // EPERM (a file owned by someone else), a file removed meanwhile...: the time stays as it was.
+    return undefined;
   }
-  session.files.forget([output]);
-  return after;
 }
 
 async function runPosttasks(task: Task): Promise<void> {
