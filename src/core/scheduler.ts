@@ -2,8 +2,10 @@
  * The run loop (reference §4.2): a task starts when every parent in the run set has finished; its
  * jobs are generated then (so globs see the parents' files), checked, and queued; up to
  * `parallelism` jobs run at once across all tasks, within their `jobsLimit` budgets. After a
- * failure no new job starts; running ones finish unless the failures reach `parallelism` (or
- * `exceptionsTerminateImmediately`), Ruffus's rule. Nothing here sleeps.
+ * failure no new job starts; running ones finish and are recorded unless the failures reach
+ * `parallelism` (or `exceptionsTerminateImmediately`), Ruffus's rule: then worker threads are
+ * stopped, and jobs running in this thread, which cannot be, are waited for but not recorded.
+ * Nothing here sleeps.
  */
 import { stringsIn } from "../patterns/flatten.ts";
 import { hasFileParams, type JobRunner, type TouchMode } from "../exec/in-process.ts";
@@ -82,6 +84,8 @@ interface TaskState {
 interface Pending {
   ref: JobRef;
   limitName: string | undefined;
+  /** The history no longer holds (on disk) records of the outputs this job will write. */
+  cleared?: boolean;
 }
 
 /** Runs the plan. Resolves when all work is done or the run stopped on failures. */
@@ -144,9 +148,6 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       let jobs: TaskJobs;
       try {
         jobs = queueJobs(task, forced, st);
-        // A job about to rewrite outputs the history says are complete: forget them durably first,
-        // so that a crash half-way through cannot leave a half-written file that reads as finished.
-        if (forgetQueued(task)) await session.history.flush();
       } catch (e) {
         failures.push({ task: task.displayName, job: undefined, error: e });
         stopFeeding = true;
@@ -186,7 +187,6 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
           check = r;
         }
       }
-      if (why === "outofdate" && hasFileParams(task) && !task.uptodateCheck && s.touchMode === 0) checkInputsExist(job, session);
       emit({
         type: "jobQueued",
         job: ref,
@@ -195,25 +195,42 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
           return check?.reason ?? "";
         },
       });
+      // Ruffus checks the inputs right after logging the job, in touch mode too (job_needs_to_run).
+      if (why === "outofdate" && hasFileParams(task) && !task.uptodateCheck) checkInputsExist(job, session);
       st.remaining++;
       queue.push({ ref, limitName });
     }
     return taskJobs;
   };
 
-  const forgetQueued = (task: Task): boolean => {
+  /** The outputs of a queued job that the history records as complete. */
+  const recordedOutputs = ({ ref: { task, job } }: Pending): string[] | undefined => {
+    if (job.params.length < 2 || !hasFileParams(task)) return undefined;
+    let found: string[] | undefined;
+    for (const f of outputFiles(job, session)) if (session.history.has(f)) (found ??= []).push(f);
+    return found;
+  };
+
+  // A job about to rewrite outputs the history says are complete: their records are removed and
+  // the history written out before it starts, so that a crash half-way through cannot leave a
+  // half-written file that reads as finished. One write covers a batch of the jobs next in the
+  // queue: at least the free slots, at most as many as have started so far (a forced task of
+  // 10,000 jobs writes the history 15 times, and a failure makes at most that many more
+  // jobs than Ruffus run again), so a job that never starts keeps its records.
+  let jobsStarted = 0;
+  const clearAhead = async (from: number): Promise<void> => {
+    const batch = Math.max(s.parallelism - running.size, jobsStarted, 1);
     let forgot = false;
-    for (let i = head; i < queue.length; i++) {
+    for (let i = from, n = 0; i < queue.length && n < batch; i++, n++) {
       const p = queue[i];
-      if (p.ref.task !== task || p.ref.job.params.length < 2 || !hasFileParams(task)) continue;
-      for (const f of outputFiles(p.ref.job, session)) {
-        if (session.history.has(f)) {
-          session.history.delete(f);
-          forgot = true;
-        }
+      if (p.cleared) continue;
+      p.cleared = true;
+      for (const f of recordedOutputs(p) ?? []) {
+        session.history.delete(f);
+        forgot = true;
       }
     }
-    return forgot;
+    if (forgot) await session.history.flush();
   };
 
   // Jobs leave the queue from its head far more often than from elsewhere (jobs limits): taking
@@ -228,7 +245,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       }
     } else queue.splice(i, 1);
   };
-  const dispatch = (): void => {
+  const dispatch = async (): Promise<void> => {
     for (let i = head; i < queue.length && running.size < s.parallelism && !stopFeeding; ) {
       const p = queue[i];
       const lim = p.limitName ? limits.get(p.limitName) : undefined;
@@ -236,9 +253,21 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
         i++;
         continue;
       }
+      if (!p.cleared && recordedOutputs(p)) {
+        try {
+          await clearAhead(i);
+        } catch (e) {
+          failures.push({ task: p.ref.task.displayName, job: undefined, error: e });
+          stopFeeding = true;
+          abort = true;
+        }
+        if (interrupted()) return;
+        continue; // the queue is as it was: only dispatch takes from it
+      }
       const fromHead = i === head;
       take(i);
       if (fromHead) i = head;
+      jobsStarted++;
       if (lim) lim.running++;
       const promise: Promise<void> = runOne(p).finally(() => {
         running.delete(promise);
@@ -327,7 +356,8 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     for (;;) {
       if (!interrupted() && !stopFeeding) await startReadyTasks();
       if (interrupted()) break;
-      dispatch();
+      await dispatch();
+      if (interrupted()) break;
       // Nothing running and nothing startable: every remaining task waits on a failed parent.
       if (running.size === 0) break;
       noteTurns();
@@ -342,7 +372,13 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
   } finally {
     if (tick) clearTimeout(tick);
   }
-  if (abort && running.size) await s.runner.terminate?.();
+  if (abort && running.size) {
+    // Worker threads are stopped; jobs running in this thread cannot be, so the run waits for them
+    // (their results are not recorded) rather than returning while they still write files. A
+    // signal does not wait: the caller kills their processes and exits.
+    await s.runner.terminate?.();
+    if (!s.interrupt?.interrupted) await Promise.race([Promise.allSettled(running), ...(s.interrupt ? [s.interrupt.fired] : [])]);
+  }
   result.tasksUptodate = plan.allTasks.filter((t) => !inRun.has(t));
   // Up-to-date tasks' jobs were generated for the plan already; count them in the summary too.
   for (const t of result.tasksUptodate) if (session.isActive(t)) result.jobsUptodate += session.jobsOf(t).jobs.length;

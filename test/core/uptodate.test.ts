@@ -946,6 +946,21 @@ test("touchFilesOnly true: outputs touched, file-task functions not called, hist
   });
 });
 
+test("touchFilesOnly true with a missing input fails the job as a run would (compared with Ruffus 2.8.4)", async () => {
+  // Ruffus 2.8.4: RethrownJobError ... "No way to run job: Input file 'nothere.txt' does not exist".
+  await inTempDir(async () => {
+    const p = new Pipeline("p");
+    p.files({ task: function t1(i: string, o: string) { writeFileSync(o, "x"); }, input: "nothere.txt", output: "x.out" });
+    const log = memoryLogger();
+    const err = await p.run({ verbose: 3, logger: log, touchFilesOnly: true }).catch((e) => e);
+    assert.ok(err instanceof RethrownJobError, String(err));
+    assert.equal((err.failures[0].error as Error).message, "No way to run job: Input file 'nothere.txt' does not exist");
+    assert.ok(!exists("x.out"), "nothing was touched");
+    // As in Ruffus, the job is logged before its inputs are checked.
+    assert.deepEqual(log.lines.slice(-2), ["Task enters queue = 'p::t1' ", "    Job  = [nothere.txt -> x.out]"]);
+  });
+});
+
 test("touchFilesOnly true on existing outputs: their time moves on, their content stays", async () => {
   await inTempDir(async () => {
     const calls: string[] = [];
