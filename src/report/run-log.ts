@@ -69,7 +69,7 @@ export function runLog(s: RunLogSettings): (e: PipelineEvent) => void {
         failures++;
         if (s.logExceptions) {
           const err = new RethrownJobError([{ task: e.job.task.displayName, job: e.job.name, error: e.error }]);
-          logger.error(err.nthFailureText(0).replace("Exception #1", `Exception #${failures}`));
+          logger.error(err.nthFailureBlock(0).replace("Exception #1", `Exception #${failures}`));
         }
         return;
       case "taskCompleted":
