@@ -1746,6 +1746,42 @@ test("after touching a.start: run logs at verbose 1, 2, 5 and 6 (compared with R
   });
 });
 
+test("after touching a.start: the run log at verbose 7 gives the file dates of up-to-date jobs too (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const p = referencePipeline();
+    await p.run({ verbose: 0 });
+    age("a.start", -17);
+    const lines = await runLog(p, { verbose: 7 });
+    assert.deepEqual(lines.slice(0, 13), [
+      "",
+      "________________________________________",
+      "Tasks which are up-to-date:",
+      "",
+      "",
+      "Task = 'make_start'  ",
+      '    "Create the starting files"',
+      "       Job  = [None",
+      "             -> a.start]",
+      "       Missing input files",
+      "       Job  = [None",
+      "             -> b.start]",
+      "       Missing input files",
+    ]);
+    assert.deepEqual(lines.slice(13, 22), ["", "________________________________________", "", "", "", "________________________________________", "Tasks which will be run:", "", ""]);
+    assert.deepEqual(lines.slice(22), [
+      "Task enters queue = 'to_middle' ",
+      "    Job  = [a.start -> a.middle, extra_value] \n  Input files:\n   * <DATE>: a.start\n  Output files:\n   * <DATE>: a.middle\n ",
+      "    Job  = [b.start -> b.middle, extra_value] unnecessary: already Up to date\n\n  Input files:\n     <DATE>: b.start\n  Output files:\n     <DATE>: b.middle\n",
+      "    Job  = [a.start -> a.middle, extra_value] completed",
+      "Completed Task = 'to_middle' ",
+      "Task enters queue = 'summarise' ",
+      "    Job  = [[a.middle, b.middle] -> all.summary] \n  Input files:\n     <DATE>: b.middle\n   * <DATE>: a.middle\n  Output files:\n   * <DATE>: all.summary\n ",
+      "    Job  = [[a.middle, b.middle] -> all.summary] completed",
+      "Completed Task = 'summarise' ",
+    ]);
+  });
+});
+
 // =============================================================================================
 // Inactive tasks
 // =============================================================================================
