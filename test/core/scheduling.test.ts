@@ -12,7 +12,7 @@ import { writeFile } from "node:fs/promises";
 import initSqlJs from "sql.js";
 import { Pipeline, RethrownJobError, JobSignalledBreak, suffix, touchFile, type PipelineEvent } from "ruffus";
 import { rt, setRuntime } from "../../src/core/runtime.ts";
-import { inTempDir, memoryLogger, write, read, exists, age } from "../helpers.ts";
+import { inTempDir, memoryLogger, write, read, exists, age, recordedPaths } from "../helpers.ts";
 
 const HISTORY = ".ruffus_history.sqlite";
 
@@ -54,16 +54,7 @@ function counter() {
   };
 }
 
-async function outputRows(): Promise<string[]> {
-  const SQL = await initSqlJs();
-  const db = new SQL.Database(readFileSync(HISTORY));
-  try {
-    const r = db.exec("SELECT path FROM outputs ORDER BY path");
-    return r.length ? r[0].values.map((v) => String(v[0])) : [];
-  } finally {
-    db.close();
-  }
-}
+const outputRows = (): Promise<string[]> => recordedPaths(HISTORY);
 
 function inputs(names: string[], ext = ".in"): string[] {
   for (const n of names) write(n + ext, n);
