@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, utimesSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
+import initSqlJs from "sql.js";
 import { Pipeline, type Logger } from "ruffus";
 
 /** Node itself: under `bun test` or `deno test`, process.execPath is their own binary (and Deno reports exit statuses above 128 as signals). */
@@ -59,6 +60,18 @@ export function age(path: string, secondsAgo: number): void {
 
 export function mtime(path: string): number {
   return statSync(path).mtimeMs;
+}
+
+/** The output paths a history file records, sorted. */
+export async function recordedPaths(file = ".ruffus_history.sqlite"): Promise<string[]> {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database(readFileSync(file));
+  try {
+    const r = db.exec("SELECT path FROM outputs ORDER BY path");
+    return r.length ? r[0].values.map((v) => String(v[0])) : [];
+  } finally {
+    db.close();
+  }
 }
 
 /** A few checks that an XML document is well formed (balanced tags, quoted attributes, known entities, one root). */

@@ -2,6 +2,7 @@
  * Error classes. Every error a user can provoke names the task (and the argument) it is about,
  * so that a pipeline of hundreds of tasks points at the line to fix.
  */
+import { pyStringRepr } from "./describe.ts";
 
 /** Base class of every error ruffus raises on purpose. */
 export class RuffusError extends Error {
@@ -96,9 +97,17 @@ function errorText(e: unknown): { kind: string; message: string; stack: string }
 export class RethrownJobError extends RuffusError {
   override name = "RethrownJobError";
   readonly failures: JobFailure[];
-  constructor(failures: JobFailure[]) {
+  /** What went wrong and for which tasks, when the failures have one cause (Ruffus's heading). */
+  declare readonly about?: { readonly message: string; readonly tasks: readonly string[] };
+  /**
+   * @param failures every failure, in the order they happened.
+   * @param about e.g. `{ message: "Exceptions generating parameters", tasks: ["t1"] }`, shown as
+   *   Ruffus's "Exceptions generating parameters for / task = 't1'" heading.
+   */
+  constructor(failures: JobFailure[], about?: { readonly message: string; readonly tasks: readonly string[] }) {
     super("");
     this.failures = failures;
+    if (about) Object.defineProperty(this, "about", { value: about, enumerable: true });
     this.message = this.describe();
   }
   /** Number of failures. */
@@ -115,9 +124,20 @@ export class RethrownJobError extends RuffusError {
     lines.push("", ...userFrames(stack).split("\n").map((l) => `  ${l}`));
     return lines.map((l) => `    ${l}`).join("\n");
   }
+  /**
+   * Failure `n` as Ruffus's `get_nth_exception_str` lays it out, blank lines around it included
+   * (what `logExceptions` logs).
+   */
+  nthFailureBlock(n: number): string {
+    return `\n${this.nthFailureText(n)}\n    \n    `;
+  }
   private describe(): string {
+    // Ruffus's text, blank lines and their indentation included: the heading (empty unless
+    // `about` says what went wrong), then each failure.
+    const tasks = (this.about?.tasks ?? []).map((t) => `task = ${pyStringRepr(t)}`).join("\n");
+    const heading = this.about ? `\n\n${this.about.message} for\n\n${tasks}\n` : "\n\n\n";
     const head = this.failures.length === 1 ? "Original exception:" : "Original exceptions:";
-    return `\n\n${head}\n\n${this.failures.map((_, i) => this.nthFailureText(i)).join("\n\n")}\n`;
+    return `${heading.replaceAll("\n", "\n    ")}\n${head}\n${this.failures.map((_, i) => this.nthFailureBlock(i)).join("")}`;
   }
 }
 
@@ -141,11 +161,15 @@ export class ParameterGenerationError extends RuffusError {
     override readonly cause: unknown,
   ) {
     super(`Exceptions generating parameters for task '${task.displayName}':\n    ${cause instanceof Error ? cause.message : String(cause)}`);
+    // Where the cause was thrown (a pattern, a checkIfUptodate function) is what the user needs.
+    if (cause instanceof Error && cause.stack && this.stack) this.stack += `\nCaused by: ${cause.stack}`;
   }
 }
 
 /** Errors while generating parameters surface as a RethrownJobError, as in Ruffus (run and printout alike). */
 export function asJobError(e: unknown): unknown {
-  if (e instanceof ParameterGenerationError) return new RethrownJobError([{ task: e.task.displayName, job: undefined, error: e }]);
+  if (e instanceof ParameterGenerationError) {
+    return new RethrownJobError([{ task: e.task.displayName, job: undefined, error: e }], { message: "Exceptions generating parameters", tasks: [e.task.displayName] });
+  }
   return e;
 }

@@ -82,10 +82,14 @@ export function withDescendants(graph: Graph, tasks: Iterable<Task>): Set<Task> 
   return out;
 }
 
-/** Makes the plan for the given targets and forced tasks. */
+/**
+ * Makes the plan for the given targets and forced tasks. As in Ruffus, the search starts from the
+ * targets only: a forced task (and what follows it) runs if it is one of the targets or their
+ * ancestors; one outside that ancestry is not run.
+ */
 export function makePlan(session: Session, targets: readonly Task[], forcedTasks: readonly Task[], maximal: boolean): Plan {
   const graph = session.graph;
-  const starts = uniqueTasks([...targets, ...forcedTasks]);
+  const starts = uniqueTasks([...targets]);
   const allTasks = ancestorsInOrder(graph, starts);
   const forced = new Set(forcedTasks);
   const forcedDownstream = withDescendants(graph, forcedTasks);

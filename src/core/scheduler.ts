@@ -2,8 +2,10 @@
  * The run loop (reference §4.2): a task starts when every parent in the run set has finished; its
  * jobs are generated then (so globs see the parents' files), checked, and queued; up to
  * `parallelism` jobs run at once across all tasks, within their `jobsLimit` budgets. After a
- * failure no new job starts; running ones finish unless the failures reach `parallelism` (or
- * `exceptionsTerminateImmediately`), Ruffus's rule. Nothing here sleeps.
+ * failure no new job starts; running ones finish and are recorded unless the failures reach
+ * `parallelism` (or `exceptionsTerminateImmediately`), Ruffus's rule: then worker threads are
+ * stopped, and jobs running in this thread, which cannot be, are waited for but not recorded.
+ * Nothing here sleeps.
  */
 import { stringsIn } from "../patterns/flatten.ts";
 import { hasFileParams, type JobRunner, type TouchMode } from "../exec/in-process.ts";
@@ -82,6 +84,8 @@ interface TaskState {
 interface Pending {
   ref: JobRef;
   limitName: string | undefined;
+  /** The history no longer holds (on disk) records of the outputs this job will write. */
+  cleared?: boolean;
 }
 
 /** Runs the plan. Resolves when all work is done or the run stopped on failures. */
@@ -144,9 +148,6 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       let jobs: TaskJobs;
       try {
         jobs = queueJobs(task, forced, st);
-        // A job about to rewrite outputs the history says are complete: forget them durably first,
-        // so that a crash half-way through cannot leave a half-written file that reads as finished.
-        if (forgetQueued(task)) await session.history.flush();
       } catch (e) {
         failures.push({ task: task.displayName, job: undefined, error: e });
         stopFeeding = true;
@@ -186,7 +187,6 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
           check = r;
         }
       }
-      if (why === "outofdate" && hasFileParams(task) && !task.uptodateCheck && s.touchMode === 0) checkInputsExist(job, session);
       emit({
         type: "jobQueued",
         job: ref,
@@ -195,25 +195,42 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
           return check?.reason ?? "";
         },
       });
+      // Ruffus checks the inputs right after logging the job, in touch mode too (job_needs_to_run).
+      if (why === "outofdate" && hasFileParams(task) && !task.uptodateCheck) checkInputsExist(job, session);
       st.remaining++;
       queue.push({ ref, limitName });
     }
     return taskJobs;
   };
 
-  const forgetQueued = (task: Task): boolean => {
+  /** The outputs of a queued job that the history records as complete. */
+  const recordedOutputs = ({ ref: { task, job } }: Pending): string[] | undefined => {
+    if (job.params.length < 2 || !hasFileParams(task)) return undefined;
+    let found: string[] | undefined;
+    for (const f of outputFiles(job, session)) if (session.history.has(f)) (found ??= []).push(f);
+    return found;
+  };
+
+  // A job about to rewrite outputs the history says are complete: their records are removed and
+  // the history written out before it starts, so that a crash half-way through cannot leave a
+  // half-written file that reads as finished. One write covers a batch of the jobs next in the
+  // queue: at least the free slots, at most as many as have started so far (a forced task of
+  // 10,000 jobs writes the history 15 times, and a failure makes at most that many more
+  // jobs than Ruffus run again), so a job that never starts keeps its records.
+  let jobsStarted = 0;
+  const clearAhead = async (from: number): Promise<void> => {
+    const batch = Math.max(s.parallelism - running.size, jobsStarted, 1);
     let forgot = false;
-    for (let i = head; i < queue.length; i++) {
+    for (let i = from, n = 0; i < queue.length && n < batch; i++, n++) {
       const p = queue[i];
-      if (p.ref.task !== task || p.ref.job.params.length < 2 || !hasFileParams(task)) continue;
-      for (const f of outputFiles(p.ref.job, session)) {
-        if (session.history.has(f)) {
-          session.history.delete(f);
-          forgot = true;
-        }
+      if (p.cleared) continue;
+      p.cleared = true;
+      for (const f of recordedOutputs(p) ?? []) {
+        session.history.delete(f);
+        forgot = true;
       }
     }
-    return forgot;
+    if (forgot) await session.history.flush();
   };
 
   // Jobs leave the queue from its head far more often than from elsewhere (jobs limits): taking
@@ -228,7 +245,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       }
     } else queue.splice(i, 1);
   };
-  const dispatch = (): void => {
+  const dispatch = async (): Promise<void> => {
     for (let i = head; i < queue.length && running.size < s.parallelism && !stopFeeding; ) {
       const p = queue[i];
       const lim = p.limitName ? limits.get(p.limitName) : undefined;
@@ -236,9 +253,21 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
         i++;
         continue;
       }
+      if (!p.cleared && recordedOutputs(p)) {
+        try {
+          await clearAhead(i);
+        } catch (e) {
+          failures.push({ task: p.ref.task.displayName, job: undefined, error: e });
+          stopFeeding = true;
+          abort = true;
+        }
+        if (interrupted()) return;
+        continue; // the queue is as it was: only dispatch takes from it
+      }
       const fromHead = i === head;
       take(i);
       if (fromHead) i = head;
+      jobsStarted++;
       if (lim) lim.running++;
       const promise: Promise<void> = runOne(p).finally(() => {
         running.delete(promise);
@@ -279,6 +308,15 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     if (abort) return; // the run already gave up; a late result must not be recorded
     runningJobs.delete(ref);
     const st = states.get(task)!;
+    if (!failed) {
+      try {
+        lastRecorded = await recordOutputs(task, job, session, { startedMs: t0, durationMs, last: lastRecorded, touchMode: s.touchMode });
+      } catch (e) {
+        // The job ran but its outputs cannot be recorded (the history cannot be written...): it did not complete.
+        failed = true;
+        error = e;
+      }
+    }
     if (failed) {
       forgetOutputs(job, session);
       session.history.recordFailure?.(task.displayName, ref.name, errorSummary(error));
@@ -289,7 +327,6 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       if (isBreak || s.exceptionsTerminateImmediately || failures.length >= s.parallelism) abort = true;
       return;
     }
-    lastRecorded = await recordOutputs(task, job, session, durationMs, lastRecorded, s.touchMode);
     st.ran++;
     result.jobsRun++;
     emit({ type: "jobCompleted", job: ref, durationMs });
@@ -319,7 +356,8 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     for (;;) {
       if (!interrupted() && !stopFeeding) await startReadyTasks();
       if (interrupted()) break;
-      dispatch();
+      await dispatch();
+      if (interrupted()) break;
       // Nothing running and nothing startable: every remaining task waits on a failed parent.
       if (running.size === 0) break;
       noteTurns();
@@ -334,7 +372,13 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
   } finally {
     if (tick) clearTimeout(tick);
   }
-  if (abort && running.size) await s.runner.terminate?.();
+  if (abort && running.size) {
+    // Worker threads are stopped; jobs running in this thread cannot be, so the run waits for them
+    // (their results are not recorded) rather than returning while they still write files. A
+    // signal does not wait: the caller kills their processes and exits.
+    await s.runner.terminate?.();
+    if (!s.interrupt?.interrupted) await Promise.race([Promise.allSettled(running), ...(s.interrupt ? [s.interrupt.fired] : [])]);
+  }
   result.tasksUptodate = plan.allTasks.filter((t) => !inRun.has(t));
   // Up-to-date tasks' jobs were generated for the plan already; count them in the summary too.
   for (const t of result.tasksUptodate) if (session.isActive(t)) result.jobsUptodate += session.jobsOf(t).jobs.length;
@@ -379,12 +423,23 @@ function forgetOutputs(job: Job, session: Session): void {
   for (const f of outputFiles(job, session)) session.history.delete(f);
 }
 
+/** What {@link recordOutputs} needs to know about the job that just completed. */
+interface Completed {
+  /** When the job started (before its first attempt). */
+  readonly startedMs: number;
+  readonly durationMs: number;
+  /** The latest time recorded so far in this run. */
+  readonly last: number;
+  readonly touchMode: TouchMode;
+}
+
 /**
  * Records a completed job's outputs. The recorded time is the completion time (strictly
  * increasing across the run), so a child's outputs are always newer than its parents' even when
  * the file system's clock ticks coarsely — Ruffus slept a second per task for that.
  */
-async function recordOutputs(task: Task, job: Job, session: Session, durationMs: number, last: number, touchMode: TouchMode): Promise<number> {
+async function recordOutputs(task: Task, job: Job, session: Session, c: Completed): Promise<number> {
+  let last = c.last;
   if (job.params.length < 2 || !hasFileParams(task)) return last;
   const funcHash = functionFingerprint(task.func);
   const paramsHash = paramsFingerprint(job.displayParams.slice(2));
@@ -392,14 +447,14 @@ async function recordOutputs(task: Task, job: Job, session: Session, durationMs:
   for (const f of outputFiles(job, session)) {
     let st = rt().stat(f);
     if (!st) continue;
-    if (touchMode !== 2) st = (await keepNewerThanInputs(f, st, inputs, session)) ?? st;
+    if (c.touchMode !== 2) st = (await keepNewerThanInputs(f, st, inputs, session, c.startedMs)) ?? st;
     let mtime = st.mtimeMs;
     const now = rt().now();
-    if (touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(now, last + 0.001);
-    if (touchMode === 2) mtime = recordedAfterInputs(mtime, inputs, session);
+    if (c.touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(now, last + 0.001);
+    if (c.touchMode === 2) mtime = recordedAfterInputs(mtime, inputs, session);
     last = Math.max(last, mtime);
     session.noteWritten(f, st);
-    session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs });
+    session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs: c.durationMs });
   }
   return last;
 }
@@ -428,23 +483,51 @@ function newestInput(inputs: string[], session: Session, recorded: boolean): num
 }
 
 /**
- * Checksum level 0 compares file times only, and a history can be used at any level later. A job
- * that writes its output within the same file-system clock tick as its input leaves equal times,
- * which level 0 reads as "out of date" forever; moving the output's time just past the newest
- * input's keeps files on disk in order without sleeping (Ruffus slept).
+ * One tick of the file system's clock, as far as an output's time tells: a file system that
+ * keeps whole seconds (FAT: two) shows it in every time; others tick with the kernel's clock
+ * (milliseconds), and 100 ms leaves room for the difference between that clock and ours.
  */
-async function keepNewerThanInputs(output: string, st: FileStat, inputs: string[], session: Session): Promise<FileStat | undefined> {
-  const newest = newestInput(inputs, session, false);
-  if (newest === -Infinity || st.mtimeMs > newest) return undefined;
-  let after: FileStat | undefined;
-  for (const step of [1, 1000, 2000]) {
-    const target = step === 1 ? newest + 1 : (Math.floor(newest / step) + 1) * step;
-    await rt().utimes(output, target, target);
-    after = rt().stat(output);
-    if (after && after.mtimeMs > newest) break;
+function clockTickMs(mtimeMs: number): number {
+  return mtimeMs % 1000 === 0 ? 2000 : 100;
+}
+
+/**
+ * Checksum level 0 compares file times only (and a history written at a higher level may be read
+ * at level 0 later). A job that writes its output within the same file-system clock tick as its
+ * newest input leaves the output no newer than the input, which level 0 reads as out of date
+ * forever; Ruffus slept between tasks to avoid that, we move the output's time just past the
+ * input's instead. Only then, though: the output is a file this job wrote (its time is not before
+ * the job started), its time ties with the input's within one tick, and the input's is not in the
+ * future (clock skew). Anything else — an output the job left alone, one written with old times
+ * (`cp -p`, `tar`, `curl -R`), an input edited later — is left as it is for the comparison to see,
+ * as Ruffus sees it. Files are never changed through a symbolic link or a second hard link (a
+ * shared reference file, or the input itself), and a failure here only skips the adjustment.
+ */
+async function keepNewerThanInputs(output: string, st: FileStat, inputs: string[], session: Session, startedMs: number): Promise<FileStat | undefined> {
+  try {
+    const newest = newestInput(inputs, session, false);
+    const tick = clockTickMs(st.mtimeMs);
+    if (newest === -Infinity || st.mtimeMs > newest || newest - st.mtimeMs >= tick) return undefined;
+    if (st.mtimeMs < startedMs - tick || newest > rt().now() + tick) return undefined;
+    const own = rt().lstat(output);
+    if (!own || own.isSymbolicLink || (own.isFile && own.nlink > 1) || (!own.isFile && !own.isDirectory)) return undefined;
+    for (const i of inputs) {
+      const s = session.files.stat(i);
+      if (s && s.dev === own.dev && s.ino === own.ino) return undefined;
+    }
+    session.files.forget([output]);
+    let after: FileStat | undefined;
+    for (const step of [1, 1000, 2000]) {
+      const target = step === 1 ? newest + 1 : (Math.floor(newest / step) + 1) * step;
+      await rt().utimes(output, target, target);
+      after = rt().stat(output);
+      if (after && after.mtimeMs > newest) break;
+    }
+    return after;
+  } catch {
+    // EPERM (a file owned by someone else), a file removed meanwhile...: the time stays as it was.
+    return undefined;
   }
-  session.files.forget([output]);
-  return after;
 }
 
 async function runPosttasks(task: Task): Promise<void> {

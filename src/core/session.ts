@@ -144,10 +144,20 @@ export class Session implements JobSource, UptodateContext {
   /** Does this job need to run? `undefined` when the task has no up-to-date check (it always runs). */
   checkJob(task: Task, job: Job, datesWhenUptodate = false, lazyReason = false): UptodateResult | undefined {
     if (task.uptodateCheck) {
-      const r = (task.uptodateCheck as (...p: unknown[]) => unknown)(...job.params);
+      // Whether planning or running asks, a check that throws or answers nonsense fails the task
+      // the same way (Ruffus: "Exceptions generating parameters for task = 'x'").
+      let r: unknown;
+      try {
+        r = (task.uptodateCheck as (...p: unknown[]) => unknown)(...job.params);
+      } catch (e) {
+        throw new ParameterGenerationError(task, e);
+      }
       if (Array.isArray(r)) return { needsUpdate: Boolean(r[0]), reason: String(r[1] ?? ""), kind: "custom" };
       if (typeof r === "boolean") return { needsUpdate: r, reason: "", kind: "custom" };
-      throw new RuffusError(`Task '${task.displayName}': checkIfUptodate() must return [needsUpdate, reason] or a boolean, synchronously.`);
+      throw new ParameterGenerationError(
+        task,
+        new RuffusError(`checkIfUptodate() must return [needsUpdate, reason] or a boolean, synchronously; it returned ${describeValue(r)}.`),
+      );
     }
     switch (task.kind) {
       case "mkdir":
@@ -196,6 +206,12 @@ export class Session implements JobSource, UptodateContext {
     return describeJob(task, job.displayParams, this.nLevels, this.cwd);
   }
 
+}
+
+function describeValue(v: unknown): string {
+  if (v instanceof Promise) return "a Promise (an async function?)";
+  if (v === null || v === undefined) return String(v);
+  return typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
 }
 
 export { ParameterGenerationError };

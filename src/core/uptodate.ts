@@ -146,8 +146,9 @@ export function checkModifyTime(params: readonly unknown[], task: Task, ctx: Upt
   let oldestOutput = Infinity;
   for (let i = 0; i < outputs.length; i++) {
     const st = outStats[i];
-    // An output that is (a link to) one of the inputs passes through; it cannot be out of date with itself.
-    if (isOneOf(st, inStats)) continue;
+    // An output that is one of the inputs, or a symbolic link to one, passes through: it cannot be
+    // out of date with itself. (A hard link to an input is another file, as Ruffus's realpath sees it.)
+    if (isOneOf(outputs[i], st, inputs, inStats, files)) continue;
     let t = st.mtimeMs;
     if (level >= 1) {
       const rec = records[i]!;
@@ -174,8 +175,17 @@ function pairs(times: readonly (number | undefined)[], names: readonly string[])
   return out;
 }
 
-function isOneOf(st: FileStat, others: FileStat[]): boolean {
-  for (const o of others) if (o.ino === st.ino && o.dev === st.dev) return true;
+/**
+ * Ruffus compares real paths. Comparing device and inode numbers first keeps the per-job cost to
+ * number comparisons; only when they are equal (a pass-through, a link, or two inode numbers above
+ * 2^53 that a JS number cannot tell apart, as on Lustre) are the real paths looked up, once per path.
+ */
+function isOneOf(output: string, st: FileStat, inputs: readonly string[], inStats: readonly FileStat[], files: FileCache): boolean {
+  for (let i = 0; i < inStats.length; i++) {
+    const o = inStats[i];
+    if (o.ino !== st.ino || o.dev !== st.dev) continue;
+    if (output === inputs[i] || files.realpath(output) === files.realpath(inputs[i])) return true;
+  }
   return false;
 }
 

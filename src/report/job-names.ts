@@ -5,7 +5,6 @@
  */
 import type { Task } from "../core/task.ts";
 import { shortenFilenames, plainText } from "./shorten.ts";
-import { pyStr } from "../core/describe.ts";
 
 /** A job's description on one line, and split into lines for printouts. */
 export interface JobDescription {
@@ -36,14 +35,22 @@ export function describeJob(task: Task, params: readonly unknown[], nLevels: num
   }
 }
 
+/** `[a, b]` without its brackets; a list cut to its last characters keeps its `<???> ` mark. */
+function innerList(shown: string): string {
+  return shown.startsWith("[") ? shown.slice(1, -1) : shown.slice(0, -1);
+}
+
 function ioFiles(params: readonly unknown[], show: (v: unknown) => string): JobDescription {
-  const extras = params.length > 2 ? ", " + show(params.slice(2).map((e) => pyStr(e))).slice(1, -1) : "";
+  // Strings among the extras are shortened like file names; other values are shown as they are
+  // (Ruffus's encoder leaves non-strings alone: a number is not made into an absolute path).
+  const extras = params.length > 2 ? ", " + innerList(show(params.slice(2))) : "";
   const out = params.length > 1 ? show(params[1]) : "??";
   const inp = params.length > 0 ? show(params[0]) : "??";
   return { line: `Job  = [${inp} -> ${out}${extras}]`, lines: [`Job  = [${inp}`, `-> ${out}${extras}]`] };
 }
 
 function oneToMany(params: readonly unknown[], show: (v: unknown) => string): JobDescription {
+  // As Ruffus prints it (which cuts the "<" off a shortened "<???> " list: kept, to match).
   const extras = params.length > 2 ? ", " + show(params.slice(2)).slice(1, -1) : "";
   const out = params.length > 1 ? show(params[1]) : "??";
   const inp = params.length > 0 ? show(params[0]) : "??";

@@ -55,7 +55,8 @@ export function runLog(s: RunLogSettings): (e: PipelineEvent) => void {
         else at(3, () => `    ${e.job.name}`);
         return;
       case "jobUptodate":
-        at(5, () => `    ${e.job.name} unnecessary: already ${e.reason}`);
+        // Above 6, Ruffus asks the check for the file dates too (return_file_dates_when_uptodate).
+        at(5, () => `    ${e.job.name} unnecessary: already ${verbose > 6 && !e.job.task.uptodateCheck ? (s.session.checkJob(e.job.task, e.job.job, true)?.reason ?? e.reason) : e.reason}`);
         return;
       case "jobRetry": {
         const why = e.error instanceof Error ? e.error.message.split("\n")[0] : String(e.error);
@@ -69,7 +70,7 @@ export function runLog(s: RunLogSettings): (e: PipelineEvent) => void {
         failures++;
         if (s.logExceptions) {
           const err = new RethrownJobError([{ task: e.job.task.displayName, job: e.job.name, error: e.error }]);
-          logger.error(err.nthFailureText(0).replace("Exception #1", `Exception #${failures}`));
+          logger.error(err.nthFailureBlock(0).replace("Exception #1", `Exception #${failures}`));
         }
         return;
       case "taskCompleted":

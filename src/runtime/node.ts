@@ -14,7 +14,16 @@ import { pythonGlob } from "./python-glob.ts";
 
 function toStat(s: fs.Stats | undefined): FileStat | undefined {
   if (!s) return undefined;
-  return { mtimeMs: s.mtimeMs, size: s.size, isFile: s.isFile(), isDirectory: s.isDirectory(), dev: s.dev, ino: s.ino };
+  return {
+    mtimeMs: s.mtimeMs,
+    size: s.size,
+    isFile: s.isFile(),
+    isDirectory: s.isDirectory(),
+    isSymbolicLink: s.isSymbolicLink(),
+    dev: s.dev,
+    ino: s.ino,
+    nlink: s.nlink,
+  };
 }
 
 let tmpCounter = 0;

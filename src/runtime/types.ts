@@ -15,9 +15,17 @@ export interface FileStat {
   readonly size: number;
   readonly isFile: boolean;
   readonly isDirectory: boolean;
-  /** Device and inode numbers: equal for two paths that are the same file (links included). */
+  /** True for a symbolic link itself (only from {@link Runtime.lstat}; stat follows links). */
+  readonly isSymbolicLink: boolean;
+  /**
+   * Device and inode numbers: equal for two paths that are the same file (links included). Inode
+   * numbers above 2^53 (Lustre, some network file systems) lose precision: two different files
+   * may compare equal, so equal numbers only mean "maybe the same file".
+   */
   readonly dev: number;
   readonly ino: number;
+  /** Number of hard links (names) the file has. */
+  readonly nlink: number;
 }
 
 /** Options for {@link Runtime.glob}. */

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile, readFile } from "node:fs/promises";
-import { Pipeline, suffix } from "ruffus";
+import { ParameterGenerationError, Pipeline, RethrownJobError, suffix } from "ruffus";
 import { inTempDir, memoryLogger, age } from "../helpers.ts";
 
 function referencePipeline(): Pipeline {
@@ -223,5 +223,139 @@ test("run log: a task with no jobs is warned about before the up-to-date list, a
         assert.equal(log.lines.indexOf(verbose === 1 ? "Tasks which are up-to-date:" : "Tasks which will be run:") > 0, true, log.text());
       }
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Failure texts
+// ---------------------------------------------------------------------------------------------
+
+/** An error whose stack is fixed, so that whole texts can be compared. */
+function fixedError(message: string): Error {
+  const e = new Error(message);
+  e.stack = `Error: ${message}\n    at t1 (pipeline.ts:9:9)`;
+  return e;
+}
+
+function failingPipeline(bad: string[]): Pipeline {
+  Pipeline.clearAll();
+  const p = new Pipeline("main");
+  const t0 = p.originate({ task: async function t0(o: string) { await writeFile(o, "x"); }, output: ["a.1", "b.1", "c.1"] });
+  p.transform({
+    task: async function t1(i: string, o: string) {
+      if (bad.includes(i)) throw fixedError(`bad file ${i}`);
+      await writeFile(o, "x");
+    },
+    input: t0,
+    filter: suffix(".1"),
+    output: ".2",
+  });
+  return p;
+}
+
+const BLOCK_A = [
+  "    Exception #1",
+  "      'Error(bad file a.1)' raised in ...",
+  "       Task = t1",
+  "       Job  = [a.1 -> a.2]",
+  "    ",
+  "      Error: bad file a.1",
+  "          at t1 (pipeline.ts:9:9)",
+].join("\n");
+
+test("RethrownJobError's text has Ruffus's blank lines: four before the heading, two after each failure (compared with Ruffus 2.8.4)", async () => {
+  // Ruffus 2.8.4 str(e): "\n    \n    \n    \nOriginal exceptions:\n\n    Exception #1\n ... \n    ValueError: bad file a.1\n    \n    \n    Exception #2 ... \n    \n    "
+  await inTempDir(async () => {
+    const err = (await failingPipeline(["a.1", "b.1"]).run({ verbose: 0, multithread: 3 }).catch((e) => e)) as RethrownJobError;
+    assert.ok(err instanceof RethrownJobError);
+    const blockB = BLOCK_A.replaceAll("a.1", "b.1").replaceAll("a.2", "b.2").replace("#1", "#2");
+    assert.equal(err.message, `\n    \n    \n    \nOriginal exceptions:\n\n${BLOCK_A}\n    \n    \n${blockB}\n    \n    `);
+  });
+});
+
+test("logExceptions logs each failure as Ruffus's logger does: 'ERROR:', a blank line, the failure (compared with Ruffus 2.8.4)", async () => {
+  // Ruffus 2.8.4 on stderr: "\n\nERROR:\n    \n    Exception #1\n ... \n    ValueError: bad file a.1\n    \n    \n\n"
+  await inTempDir(async () => {
+    const log = memoryLogger();
+    await assert.rejects(failingPipeline(["a.1"]).run({ verbose: 1, logger: log, logExceptions: true }), RethrownJobError);
+    assert.deepEqual(log.lines.filter((l) => l.startsWith("ERROR: ")), [`ERROR: \n${BLOCK_A}\n    \n    `]);
+    // and through the default logger's layout
+    let text = "";
+    const sink = { info: (m: string) => void (text += m + "\n"), debug: () => {}, error: (m: string) => void (text += "\n\nERROR:\n    " + m + "\n\n") };
+    await assert.rejects(failingPipeline(["a.1"]).run({ verbose: 1, logger: sink, logExceptions: true }), RethrownJobError);
+    assert.ok(text.includes("\n\nERROR:\n    \n    Exception #1\n"), JSON.stringify(text));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// checkIfUptodate functions that fail
+// ---------------------------------------------------------------------------------------------
+
+function checkedPipeline(check: (...p: unknown[]) => unknown): Pipeline {
+  const p = new Pipeline("main");
+  const t0 = p.originate({ task: async function t0(o: string) { await writeFile(o, "x"); }, output: ["a.1", "b.1"] });
+  p.transform({ task: async function t1(i: string, o: string) { await writeFile(o, "x"); }, input: t0, filter: suffix(".1"), output: ".2" }).checkIfUptodate(
+    check as (...p: unknown[]) => [boolean, string],
+  );
+  return p;
+}
+
+test("a checkIfUptodate function that throws while the run is planned: RethrownJobError 'Exceptions generating parameters for task = ...', in run() and printout() (compared with Ruffus 2.8.4)", async () => {
+  // Ruffus 2.8.4: "\n    \n    Exceptions generating parameters for\n    \n    task = 't1'\n    \nOriginal exception:\n\n    Exception #1\n      'builtins.RuntimeError(check broke)' raised in ..."
+  await inTempDir(async () => {
+    let broken = false;
+    const p = checkedPipeline((...params) => {
+      if (broken) throw new Error("check broke");
+      return [true, `custom says ${String(params[1])}`];
+    });
+    await p.run({ verbose: 0 });
+    broken = true; // t0 is up to date now, so planning asks t1's check
+    for (const call of [() => p.run({ verbose: 0 }), () => p.printout({ verbose: 3 })]) {
+      const err = (await call().catch((e) => e)) as RethrownJobError;
+      assert.ok(err instanceof RethrownJobError, String(err));
+      assert.ok(
+        err.message.startsWith(
+          "\n    \n    Exceptions generating parameters for\n    \n    task = 't1'\n    \nOriginal exception:\n\n    Exception #1\n" +
+            "      'ParameterGenerationError(Exceptions generating parameters for task 't1':\n    check broke)' raised in ...\n       Task = t1\n",
+        ),
+        err.message,
+      );
+      const cause = (err.failures[0].error as ParameterGenerationError).cause as Error;
+      assert.equal(cause.message, "check broke");
+      assert.match(err.message, /Caused by: Error: check broke/, "where the check threw is shown");
+    }
+  });
+});
+
+test("a checkIfUptodate function that returns something else fails the same way, naming the task and what it returned", async () => {
+  await inTempDir(async () => {
+    const p = checkedPipeline(async () => [false, "async"]);
+    await p.run({ verbose: 0, targetTasks: ["t0"] });
+    for (const call of [() => p.run({ verbose: 0 }), () => p.printout({ verbose: 3 })]) {
+      const err = (await call().catch((e) => e)) as RethrownJobError;
+      assert.ok(err instanceof RethrownJobError, String(err));
+      const e = err.failures[0].error as ParameterGenerationError;
+      assert.ok(e instanceof ParameterGenerationError);
+      assert.equal(
+        e.message,
+        "Exceptions generating parameters for task 't1':\n    checkIfUptodate() must return [needsUpdate, reason] or a boolean, synchronously; it returned a Promise (an async function?).",
+      );
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Extras in job descriptions
+// ---------------------------------------------------------------------------------------------
+
+test("extras: strings are shortened like file names, other values are shown as they are; a cut list keeps its '<???> ' mark", async () => {
+  await inTempDir(async (dir) => {
+    const p = new Pipeline("main");
+    p.transform({ task: function t1() {}, input: ["a.in"], filter: suffix(".in"), output: ".mid", extras: ["x/y/z/extra.txt", 5, { k: "v" }] });
+    // Ruffus 2.8.4 prints "map" for these extras (a Python 3 bug); its encoder leaves non-strings alone.
+    const at0 = await p.printout({ verbose: 3, verboseAbbreviatedPath: 0, wrapWidth: 1000 });
+    assert.ok(at0.includes(`-> ${dir}/a.mid, ${dir}/x/y/z/extra.txt, 5, {'k': 'v'}]`), at0);
+    const cut = await p.printout({ verbose: 3, verboseAbbreviatedPath: -20, wrapWidth: 1000 });
+    assert.ok(cut.includes("-> a.mid, <???>  5, {'k': 'v'}]"), cut);
   });
 });

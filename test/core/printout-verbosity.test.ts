@@ -880,6 +880,13 @@ const S1_RUN_TOUCHED_6 = [
   "Completed Task = 'summarise' ",
 ];
 
+/** Verbose 7 adds, to 6, "Missing input files" under the originate jobs and the dates of the up-to-date job. */
+const S1_RUN_TOUCHED_7 = S1_RUN_TOUCHED_6.flatMap((l) => {
+  if (l === "             -> a.start]" || l === "             -> b.start]") return [l, "       Missing input files"];
+  if (l.endsWith("unnecessary: already Up to date")) return [l + "\n\n  Input files:\n     <DATE>: b.start\n  Output files:\n     <DATE>: b.middle\n"];
+  return [l];
+});
+
 const S2_PO_3 = [
   "",
   "________________________________________",
@@ -1743,6 +1750,15 @@ test("after touching a.start: run logs at verbose 1, 2, 5 and 6 (compared with R
       assert.deepEqual(await runLog(p, { verbose: v }), lines, `verbose ${v}`);
     }
     assert.equal(read("all.summary"), "startextra_valuestartextra_value");
+  });
+});
+
+test("after touching a.start: the run log at verbose 7 gives the file dates of up-to-date jobs too (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const p = referencePipeline();
+    await p.run({ verbose: 0 });
+    age("a.start", -17);
+    assert.deepEqual(await runLog(p, { verbose: 7 }), S1_RUN_TOUCHED_7);
   });
 });
 

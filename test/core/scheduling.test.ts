@@ -11,7 +11,8 @@ import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import initSqlJs from "sql.js";
 import { Pipeline, RethrownJobError, JobSignalledBreak, suffix, touchFile, type PipelineEvent } from "ruffus";
-import { inTempDir, memoryLogger, write, read, exists, age } from "../helpers.ts";
+import { rt, setRuntime } from "../../src/core/runtime.ts";
+import { inTempDir, memoryLogger, write, read, exists, age, recordedPaths } from "../helpers.ts";
 
 const HISTORY = ".ruffus_history.sqlite";
 
@@ -53,16 +54,7 @@ function counter() {
   };
 }
 
-async function outputRows(): Promise<string[]> {
-  const SQL = await initSqlJs();
-  const db = new SQL.Database(readFileSync(HISTORY));
-  try {
-    const r = db.exec("SELECT path FROM outputs ORDER BY path");
-    return r.length ? r[0].values.map((v) => String(v[0])) : [];
-  } finally {
-    db.close();
-  }
-}
+const outputRows = (): Promise<string[]> => recordedPaths(HISTORY);
 
 function inputs(names: string[], ext = ".in"): string[] {
   for (const n of names) write(n + ext, n);
@@ -312,30 +304,27 @@ test("multithread N: N failures end the run; every failure is reported", async (
   });
 });
 
-test("exceptionsTerminateImmediately: the run ends at the first failure without waiting; late results are not recorded", async () => {
+test("exceptionsTerminateImmediately: no new job starts after the first failure; run() settles after the jobs still running in this thread, whose results are not recorded", async () => {
   await inTempDir(async () => {
     const files = inputs(["a", "b", "c", "d"]);
     const started: string[] = [];
     const finished: string[] = [];
     const release = gate();
-    const jobs: Promise<void>[] = [];
     let failOnce = true;
     const p = new Pipeline("p");
     p.transform({
-      task: (i: string, o: string) => {
-        const job = (async () => {
-          started.push(i);
-          if (i === "a.in" && failOnce) {
-            failOnce = false;
-            await pause(1);
-            throw new Error("a fails");
-          }
-          await release.promise;
-          await writeFile(o, i);
-          finished.push(i);
-        })();
-        jobs.push(job.catch(() => {}));
-        return job;
+      task: async (i: string, o: string) => {
+        started.push(i);
+        if (i === "a.in" && failOnce) {
+          failOnce = false;
+          await pause(1);
+          // b and c go on only well after the failure has stopped the run.
+          setTimeout(() => release.open(), 200);
+          throw new Error("a fails");
+        }
+        await release.promise;
+        await writeFile(o, i);
+        finished.push(i);
       },
       name: "t",
       input: files,
@@ -347,12 +336,9 @@ test("exceptionsTerminateImmediately: the run ends at the first failure without 
       assert.equal(e.failures.length, 1);
       return true;
     });
-    assert.deepEqual(finished, [], "did not wait for b and c");
+    assert.deepEqual(finished.sort(), ["b.in", "c.in"], "run() waited for b and c, which no signal stopped");
     assert.deepEqual(started, ["a.in", "b.in", "c.in"]);
-    release.open();
-    await Promise.all(jobs);
-    assert.deepEqual(finished.sort(), ["b.in", "c.in"]);
-    assert.deepEqual(await outputRows(), []);
+    assert.deepEqual(await outputRows(), [], "their outputs are not recorded");
     // the lock was released: another run can start
     const s = await p.run({ verbose: 0, multithread: 3 });
     assert.equal(s.jobsRun, 4);
@@ -434,22 +420,18 @@ test("JobSignalledBreak stops the run at once", async () => {
     const files = inputs(["a", "b", "c", "d", "e", "f"]);
     const started: string[] = [];
     const release = gate();
-    const jobs: Promise<unknown>[] = [];
     const p = new Pipeline("p");
     const t = p.transform({
       name: "t",
-      task: (i: string, o: string) => {
-        const job = (async () => {
-          started.push(i);
-          if (i === "a.in") {
-            await pause(1);
-            throw new JobSignalledBreak("stop here");
-          }
-          await release.promise;
-          await writeFile(o, i);
-        })();
-        jobs.push(job.catch(() => {}));
-        return job;
+      task: async (i: string, o: string) => {
+        started.push(i);
+        if (i === "a.in") {
+          await pause(1);
+          setTimeout(() => release.open(), 200); // after the break has stopped the run
+          throw new JobSignalledBreak("stop here");
+        }
+        await release.promise;
+        await writeFile(o, i);
       },
       input: files,
       filter: suffix(".in"),
@@ -461,10 +443,8 @@ test("JobSignalledBreak stops the run at once", async () => {
     assert.ok(err instanceof RethrownJobError, String(err));
     assert.equal(err.failures.length, 1);
     assert.ok(err.failures[0].error instanceof JobSignalledBreak);
-    assert.deepEqual(started, ["a.in", "b.in", "c.in"]);
-    release.open();
-    await Promise.all(jobs);
     assert.deepEqual(started, ["a.in", "b.in", "c.in"], "no new job started after the break");
+    assert.ok(exists("b.out") && exists("c.out"), "run() settled after the running jobs");
     assert.equal(after, 0);
   });
 });
@@ -552,5 +532,75 @@ test("no job is recorded complete if it failed, even with other jobs succeeding 
     const text = await p.printout({ verbose: 4 });
     assert.ok(text.includes("Uncheckpointed file (left over from a failed run?):\n               [c.out]"), text);
     assert.ok(!text.includes("[a.out]") && !text.includes("-> a.out"), text);
+  });
+});
+
+test("a forced task that fails keeps the records of the jobs that never started: only the failed job reruns (compared with Ruffus 2.8.4)", async () => {
+  // Ruffus 2.8.4: t0 makes a.1..d.1, t1 (forced, a.1 failing) runs a.1 only; the next run reruns a.1 only.
+  await inTempDir(async () => {
+    const calls: string[] = [];
+    let fail = false;
+    const p = new Pipeline("p");
+    const t0 = p.originate({ task: async function t0(o: string) { await writeFile(o, "x"); }, output: ["a.1", "b.1", "c.1", "d.1"] });
+    p.transform({
+      task: async function t1(i: string, o: string) {
+        calls.push(i);
+        if (fail && i === "a.1") throw new Error("boom");
+        await writeFile(o, "x");
+      },
+      input: t0,
+      filter: suffix(".1"),
+      output: ".2",
+    });
+    await p.run({ verbose: 0 });
+    fail = true;
+    calls.length = 0;
+    await assert.rejects(p.run({ verbose: 0, forcedtorunTasks: ["t1"] }), RethrownJobError);
+    assert.deepEqual(calls, ["a.1"]);
+    assert.deepEqual(await outputRows(), ["a.1", "b.1", "b.2", "c.1", "c.2", "d.1", "d.2"]);
+    fail = false;
+    calls.length = 0;
+    await p.run({ verbose: 0 });
+    assert.deepEqual(calls, ["a.1"]);
+  });
+});
+
+test("a job's recorded outputs are gone from the history file before it starts; one write covers a batch of jobs", async () => {
+  await inTempDir(async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `f${String(i).padStart(2, "0")}`);
+    const files = inputs(names);
+    const onDisk = new Map<string, Uint8Array>();
+    let forced = false;
+    const p = new Pipeline("p");
+    p.transform({
+      task: async function t(i: string, o: string) {
+        if (forced) onDisk.set(o, readFileSync(HISTORY));
+        await writeFile(o, "x");
+      },
+      input: files,
+      filter: suffix(".in"),
+      output: ".out",
+    });
+    await p.run({ verbose: 0 });
+    assert.equal((await outputRows()).length, 40);
+    forced = true;
+    let writes = 0;
+    const base = rt();
+    setRuntime({ ...base, writeFileAtomic: async (path, data) => { if (path.endsWith(HISTORY)) writes++; await base.writeFileAtomic(path, data); } });
+    try {
+      await p.run({ verbose: 0, forcedtorunTasks: ["t"] });
+    } finally {
+      setRuntime(base);
+    }
+    const SQL = await initSqlJs();
+    for (const [o, bytes] of onDisk) {
+      const db = new SQL.Database(bytes);
+      const r = db.exec("SELECT count(*) FROM outputs WHERE path = ?", [o]);
+      db.close();
+      assert.equal(r[0].values[0][0], 0, `${o} was still recorded on disk when its job started`);
+    }
+    assert.equal(onDisk.size, 40);
+    // Batches of 1, 1, 2, 4, 8, 16, 8 jobs, then the final write: not one write per job.
+    assert.ok(writes <= 9, `${writes} history writes`);
   });
 });

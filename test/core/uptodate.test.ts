@@ -838,6 +838,34 @@ test("forcedtorunTasks: the forced task and what follows it rerun; printout and 
   });
 });
 
+test("a forced task outside the targets' ancestry does not run, in either rebuild mode (compared with Ruffus 2.8.4)", async () => {
+  // Ruffus 2.8.4 searches from the targets only: target t1, forced t3 (all up to date) runs
+  // nothing, and the printout lists neither t2 nor t3.
+  await inTempDir(async () => {
+    write("t1.in", "x");
+    age("t1.in", 100);
+    const calls: string[] = [];
+    const { p, t1, t3 } = chain("c", calls);
+    await p.run({ verbose: 0 });
+    calls.length = 0;
+    for (const gnuMakeMaximalRebuildMode of [true, false]) {
+      const s = await p.run({ verbose: 0, targetTasks: [t1], forcedtorunTasks: [t3], gnuMakeMaximalRebuildMode });
+      assert.deepEqual(s.tasksRun, []);
+      assert.equal(
+        await p.printout({ verbose: 1, targetTasks: [t1], forcedtorunTasks: [t3], gnuMakeMaximalRebuildMode }),
+        `\n${RULE}\nTasks which are up-to-date:\n\n\nTask = 'c::t1'\n${RULE}\n\n\n\n${RULE}\nTasks which will be run:\n\n${RULE}\n`,
+      );
+    }
+    assert.deepEqual(calls, []);
+    // Without targets every task is a target: the forced task runs.
+    assert.deepEqual((await p.run({ verbose: 0, forcedtorunTasks: [t3] })).tasksRun, ["c::t3"]);
+    // A forced ancestor of the target runs with what follows it, up to the target (minimal mode too).
+    calls.length = 0;
+    await p.run({ verbose: 0, targetTasks: [t3], forcedtorunTasks: [t1], gnuMakeMaximalRebuildMode: false });
+    assert.deepEqual(calls, ["t1", "t2", "t3"]);
+  });
+});
+
 test("gnuMakeMaximalRebuildMode: chain t1 -> t2 -> t3 with t1's input touched (compared with Ruffus 2.8.4)", async () => {
   await inTempDir(async () => {
     write("t1.in", "x");
@@ -915,6 +943,21 @@ test("touchFilesOnly true: outputs touched, file-task functions not called, hist
     const again = await p.run({ verbose: 0 });
     assert.deepEqual(calls, ["par A"], "only the always-run task runs");
     assert.equal(again.jobsRun, 1);
+  });
+});
+
+test("touchFilesOnly true with a missing input fails the job as a run would (compared with Ruffus 2.8.4)", async () => {
+  // Ruffus 2.8.4: RethrownJobError ... "No way to run job: Input file 'nothere.txt' does not exist".
+  await inTempDir(async () => {
+    const p = new Pipeline("p");
+    p.files({ task: function t1(i: string, o: string) { writeFileSync(o, "x"); }, input: "nothere.txt", output: "x.out" });
+    const log = memoryLogger();
+    const err = await p.run({ verbose: 3, logger: log, touchFilesOnly: true }).catch((e) => e);
+    assert.ok(err instanceof RethrownJobError, String(err));
+    assert.equal((err.failures[0].error as Error).message, "No way to run job: Input file 'nothere.txt' does not exist");
+    assert.ok(!exists("x.out"), "nothing was touched");
+    // As in Ruffus, the job is logged before its inputs are checked.
+    assert.deepEqual(log.lines.slice(-2), ["Task enters queue = 'p::t1' ", "    Job  = [nothere.txt -> x.out]"]);
   });
 });
 

@@ -223,17 +223,24 @@ test("schema: outputs, runs and failures rows as documented", async () => {
 
 test("file_mtime is the output's modification time as the run left it, also when the run moved it past its input's", async () => {
   await inTempDir(async () => {
-    const T = Math.floor(Date.now() / 1000) - 100;
-    write("in.txt", "x");
-    utimesSync("in.txt", T, T);
+    // A file system with whole-second times: the input and the output, written one after the
+    // other within the same second, get the same time.
+    let T = 0;
     const p = new Pipeline("p");
+    const start = p.originate({
+      task: async function makeIn(o: string) {
+        await writeFile(o, "x");
+        T = Math.floor(Date.now() / 1000);
+        utimesSync(o, T, T);
+      },
+      output: "in.txt",
+    });
     p.transform({
-      // writes its output "within the same clock tick" as its input
       task: async function sameTick(i: string, o: string) {
         await writeFile(o, "y");
         utimesSync(o, T, T);
       },
-      input: "in.txt",
+      input: start,
       filter: suffix(".txt"),
       output: ".out",
     });
