@@ -11,11 +11,11 @@ import { prepare } from "../core/prepare.ts";
 import { rt } from "../core/runtime.ts";
 import type { Session } from "../core/session.ts";
 import type { Task } from "../core/task.ts";
-import type { UptodateResult } from "../core/uptodate.ts";
 import type { CliOptions } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { loadPipelineFile } from "./load.ts";
 import { reportError } from "./commands.ts";
+import { explain } from "../report/explain.ts";
 
 /** One job's answer. */
 export interface WhyJob {
@@ -41,38 +41,6 @@ export interface WhyDocument {
   subject: string;
   tasks: { name: string; willRun: boolean; jobs: WhyJob[] }[];
   unmatched: WhyUnmatched[];
-}
-
-/** A reason in words. */
-export function explain(r: UptodateResult | undefined, inputs: string[], forced: boolean): { kind: string; files: readonly string[]; text: string } {
-  if (forced) return { kind: "forced", files: [], text: "the task is forced to run (--forced-tasks)" };
-  if (!r) return { kind: "no-check", files: [], text: "the task has no up-to-date check (parallel or follows-only); it always runs" };
-  const files = r.files ?? [];
-  const list = (fs: readonly string[]): string => fs.join(", ");
-  switch (r.kind) {
-    case "missing-files": {
-      const missingInputs = files.filter((f) => inputs.includes(f));
-      const missingOutputs = files.filter((f) => !inputs.includes(f));
-      if (missingOutputs.length) return { kind: "missing-output", files: missingOutputs, text: `output ${list(missingOutputs)} does not exist` };
-      return { kind: "missing-input", files: missingInputs, text: `input ${list(missingInputs)} does not exist (it should be made by an earlier task)` };
-    }
-    case "no-output":
-      return { kind: "no-output", files: [], text: "its output pattern matches no file yet" };
-    case "uncheckpointed":
-      return { kind: "uncheckpointed", files, text: `${list(files)} exists but is not recorded as completed in the history (left over from a failed or interrupted run?)` };
-    case "function-changed":
-      return { kind: "function-changed", files, text: `the task function changed since ${list(files)} was made` };
-    case "params-changed":
-      return { kind: "params-changed", files, text: `the job's extras changed since ${list(files)} was made` };
-    case "older-than-input":
-      return { kind: "older-than-input", files, text: `${files[1]} is not newer than its input ${files[0]}` };
-    case "directories-missing":
-      return { kind: "directories-missing", files, text: `directory ${list(files)} does not exist` };
-    case "custom":
-      return { kind: "custom", files, text: `checkIfUptodate says so${r.reason ? `: ${r.reason}` : ""}` };
-    default:
-      return { kind: r.needsUpdate ? "other" : "uptodate", files, text: r.needsUpdate ? r.reason.trim() : "up to date" };
-  }
 }
 
 function findTasks(session: Session, subject: string, home: import("../core/pipeline.ts").Pipeline): { tasks: Task[]; byFile: boolean } {
