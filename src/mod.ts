@@ -63,6 +63,7 @@ export {
   pipelinePrintoutGraph,
 } from "./core/decorators.ts";
 export type { PrintoutGraphOptions } from "./core/printout-graph.ts";
+export { graphColourDemoPrintout, type FlowchartOutput } from "./core/printout-graph.ts";
 export type { FlowchartOptions } from "./core/flowchart-plan.ts";
 export type { Decorator } from "./core/decorators.ts";
 export {

@@ -5,7 +5,8 @@
  */
 import wasmPath from "sql.js/dist/sql-wasm.wasm" with { type: "file" };
 import resvgWasmPath from "@resvg/resvg-wasm/index_bg.wasm" with { type: "file" };
-import fontPath from "dejavu-fonts-ttf/ttf/DejaVuSansCondensed.ttf" with { type: "file" };
+import fontPath from "dejavu-fonts-ttf/ttf/DejaVuSerifCondensed.ttf" with { type: "file" };
+import boldFontPath from "dejavu-fonts-ttf/ttf/DejaVuSerifCondensed-Bold.ttf" with { type: "file" };
 import declarations from "../../dist/types.json" with { type: "json" };
 import { readFileSync } from "node:fs";
 import { setSqlWasm } from "../history/sqlite.ts";
@@ -15,7 +16,7 @@ import { setWorkerEntry } from "../exec/worker-pool.ts";
 
 setSqlWasm(() => new Uint8Array(readFileSync(wasmPath)));
 setDeclarationFiles(declarations as Record<string, string>);
-setRenderAssets({ resvgWasm: () => new Uint8Array(readFileSync(resvgWasmPath)), font: () => new Uint8Array(readFileSync(fontPath)) });
+setRenderAssets({ resvgWasm: () => new Uint8Array(readFileSync(resvgWasmPath)), fonts: () => [fontPath, boldFontPath].map((f) => new Uint8Array(readFileSync(f))) });
 setWorkerEntry(new URL("./worker.ts", import.meta.url));
 // In a job worker, bin.ts is not the entry: worker.ts is, and main must not run there.
 await import("./main.ts");

@@ -15,7 +15,7 @@ import type { CliOptions } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { loadFromCli, reportError } from "./commands.ts";
 import { checkSubstitutions } from "./broken.ts";
-import { explain } from "../report/plan-json.ts";
+import { explain } from "../report/explain.ts";
 
 /** One job's answer. */
 export interface WhyJob {

@@ -19,7 +19,11 @@ export interface FlowchartOptions extends PlanOptions {
    * this name does the opposite of its name: it drops what follows the targets. We do what it says.)
    */
   ignoreUpstreamOfTarget?: boolean;
-  /** Leave out up-to-date tasks. */
+  /**
+   * Leave out the tasks that will not run — up to date, or after the targets — and their edges:
+   * only what a run would do is drawn. (Ruffus's parameter keeps those tasks as plain boxes
+   * without colours or edges.)
+   */
   skipUptodateTasks?: boolean;
   /** Leave out the colour key. */
   noKeyLegend?: boolean;
@@ -34,6 +38,8 @@ export interface FlowchartOptions extends PlanOptions {
 /** The model of a flowchart, plus job counts per task for labels and reports. */
 export interface FlowchartModel extends DotInput {
   readonly jobCounts: ReadonlyMap<DotNode, number>;
+  /** Tasks switched off by activeIf(). */
+  readonly inactive: ReadonlySet<DotNode>;
   readonly tasks: ReadonlyMap<DotNode, Task>;
 }
 
@@ -66,6 +72,7 @@ export async function flowchartModel(pipeline: Pipeline, o: FlowchartOptions): P
       }
     }
     const uptodate = new Set(ancestry.cycle ? [] : ancestry.order.filter((t) => session.isTaskUptodate(t)));
+    if (o.skipUptodateTasks) nodesToDraw = nodesToDraw.filter((t) => toRun.has(t) || cycleNodes.has(t));
 
     // Node ids follow the process-wide creation order, mkdir tasks made by follows(mkdir()) being
     // numbered when first drawn, as Ruffus creates them then.
@@ -99,7 +106,9 @@ export async function flowchartModel(pipeline: Pipeline, o: FlowchartOptions): P
     const cycleEdges = new Set<string>();
     for (const t of cycleNodes) for (const p of graph.get(t).parents) if (cycleNodes.has(p)) cycleEdges.add(`${node(p).index}->${node(t).index}`);
     const jobCounts = new Map<DotNode, number>();
+    const inactive = new Set<DotNode>();
     for (const t of nodesToDraw) {
+      if (!session.isActive(t)) inactive.add(node(t));
       try {
         jobCounts.set(node(t), session.isActive(t) ? session.jobsOf(t).jobs.length : 0);
       } catch {
@@ -115,12 +124,12 @@ export async function flowchartModel(pipeline: Pipeline, o: FlowchartOptions): P
       cycleNodes: set(cycleNodes),
       cycleEdges,
       vertical: o.drawVertically ?? true,
-      skipUptodateTasks: o.skipUptodateTasks ?? false,
       noKeyLegend: o.noKeyLegend ?? false,
       minimalKeyLegend: o.minimalKeyLegend ?? true,
       scheme: colourScheme(o.userColourScheme),
       pipelineName: o.pipelineName ?? "Pipeline:",
       jobCounts,
+      inactive,
       tasks,
     };
   } finally {

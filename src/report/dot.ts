@@ -87,6 +87,17 @@ function applyType(type: TaskType, attributes: Attributes, scheme: ColourScheme,
   attributes.style = scheme[type].dashed ? "dashed" : "filled";
 }
 
+/**
+ * A DOT string. Ruffus writes labels between quotes as they are, so a `"` in a task name
+ * (`mkdir("it's")`) ends the string early and dot refuses the whole file; here it is escaped
+ * (an already escaped `\"` is left alone), as is a lone backslash at the end.
+ */
+function quoted(text: string): string {
+  let s = text.replace(/(\\*)"/g, (m: string, slashes: string) => (slashes.length % 2 ? m : `${slashes}\\"`));
+  if ((/\\*$/.exec(s)?.[0].length ?? 0) % 2) s += "\\";
+  return `"${s}"`;
+}
+
 /** `[a=b, c=d];` with Ruffus's label handling (HTML labels in `<...>`, label_prefix/label_suffix). */
 export function attributesText(attrs: Attributes, name: string): string {
   const a: Attributes = { ...attrs };
@@ -105,7 +116,7 @@ export function attributesText(attrs: Attributes, name: string): string {
     label = label + String(a.label_suffix);
     delete a.label_suffix;
   }
-  a.label = html ? `<${label}>` : `"${label}"`;
+  a.label = html ? `<${label}>` : quoted(label);
   const keys = Object.keys(a).sort();
   return "[" + keys.map((k) => `${k}=${String(a[k])}`).join(", ") + "];\n";
 }
@@ -166,7 +177,6 @@ export interface DotInput {
   /** `"parentIndex->childIndex"` edges that close a cycle. */
   readonly cycleEdges: ReadonlySet<string>;
   readonly vertical: boolean;
-  readonly skipUptodateTasks: boolean;
   readonly noKeyLegend: boolean;
   readonly minimalKeyLegend: boolean;
   readonly scheme: ColourScheme;
@@ -185,6 +195,8 @@ export function flowchartDot(d: DotInput): string {
   const cycles: string[] = [];
   const used = new Set<TaskType>();
   const upToDateLine = s["Up-to-date"].linecolor;
+  // Edges only between drawn tasks: an edge to a task left out would make Graphviz draw it anyway, as a bare ellipse.
+  const drawn = new Set(d.nodes);
   for (const n of d.nodes) {
     const attrs: Attributes = { shape: n.shape };
     if (n.shape === "house") attrs.peripheries = 2;
@@ -201,32 +213,29 @@ export function flowchartDot(d: DotInput): string {
       Object.assign(attrs, n.attributes);
       out += id + attributesText(attrs, n.name);
     } else {
-      if (!d.skipUptodateTasks) {
-        if (d.targets.has(n)) applyType("Up-to-date Final target", attrs, s, used);
-        else if (d.uptodate.has(n)) applyType("Up-to-date task", attrs, s, used);
-        else {
-          applyType("Down stream", attrs, s, used);
-          delayed.push(id + attributesText(attrs, n.name));
-          for (const p of n.parents) delayed.push(`t${p.index} -> ${id}[color=${upToDateLine}, arrowtype=normal];\n`);
-          continue;
-        }
+      if (d.targets.has(n)) applyType("Up-to-date Final target", attrs, s, used);
+      else if (d.uptodate.has(n)) applyType("Up-to-date task", attrs, s, used);
+      else {
+        applyType("Down stream", attrs, s, used);
+        delayed.push(id + attributesText(attrs, n.name));
+        for (const p of n.parents) if (drawn.has(p)) delayed.push(`t${p.index} -> ${id}[color=${upToDateLine}, arrowtype=normal];\n`);
+        continue;
       }
       Object.assign(attrs, n.attributes);
       out += id + attributesText(attrs, n.name);
     }
     let unconstrained = false;
     for (const p of [...n.parents].sort((a, b) => b.index - a.index)) {
+      if (!drawn.has(p)) continue;
       if (d.cycleEdges.has(`${p.index}->${n.index}`)) {
         const constraint = p.index > n.index ? ", constraint=false" : "";
         cycles.push(`t${p.index} -> ${id}[color=${s["Vicious cycle"].linecolor} ${constraint}];\n`);
         continue;
       }
       if (!d.toRun.has(p) || !d.toRun.has(n)) {
-        if (!d.skipUptodateTasks) {
-          const edge = `t${p.index} -> ${id}[color=${upToDateLine}, arrowtype=normal];\n`;
-          if (unconstrained) delayed.push(edge);
-          else out += edge;
-        }
+        const edge = `t${p.index} -> ${id}[color=${upToDateLine}, arrowtype=normal];\n`;
+        if (unconstrained) delayed.push(edge);
+        else out += edge;
       } else out += `t${p.index} -> ${id}[color=${s["Task to run"].linecolor}];\n`;
       unconstrained = true;
     }

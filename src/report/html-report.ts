@@ -1,18 +1,18 @@
 /**
  * The self-contained HTML report (`ruff --report report.html`, or `printoutGraph` with format
  * "html"): the flowchart, and per task its state, job counts, recorded durations and what the last
- * run did, with the reason each out-of-date job would run. One file: inline SVG and CSS, no
+ * run did, with the reason each job a run would start runs. One file: inline SVG and CSS, no
  * scripts, no network.
  */
 import type { Pipeline } from "../core/pipeline.ts";
 import type { FlowchartModel } from "../core/flowchart-plan.ts";
 import type { PlanOptions } from "../core/run-options.ts";
-import { resolveChecksumLevel } from "../core/prepare.ts";
+import { prepare, resolveChecksumLevel } from "../core/prepare.ts";
 import { rt } from "../core/runtime.ts";
 import { historyStats } from "../history/stats.ts";
 import { flowchartDot } from "./dot.ts";
-import { planJson } from "./plan-json.ts";
-import { dotToSvg } from "./render.ts";
+import { forecastJobs, type TaskForecast } from "./explain.ts";
+import { dotToSvg, withPictureSize } from "./render.ts";
 
 const MAX_JOBS_LISTED = 200;
 
@@ -26,55 +26,97 @@ function duration(ms: number): string {
   return `${(ms / 60_000).toFixed(1)} min`;
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Zoom steps of the flowchart (CSS only: radio buttons before the picture; "fit" fits the page width). */
+const ZOOMS = [["fit", 0], ["50%", 0.5], ["100%", 1], ["150%", 1.5], ["200%", 2]] as const;
+
 const CSS = `body{font-family:system-ui,sans-serif;margin:2em;color:#222}h1{font-size:1.5em}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
 th{background:#f4f4f4}td.n{text-align:right}.run{color:#0044A0;font-weight:bold}.uptodate{color:#006000}
-.failed{color:#c00;font-weight:bold}.flow svg{max-width:100%;height:auto}details{margin:.4em 0}code{font-size:.9em}
-li{margin:.2em 0}`;
+.inactive{color:#777}.failed{color:#c00;font-weight:bold}details{margin:.4em 0}code{font-size:.9em}li{margin:.2em 0}
+.zoom{margin:.5em 0}.zoom input{margin-left:.8em}
+.flow{overflow:auto;max-height:85vh;border:1px solid #ddd;background:#fff}
+.flow svg{display:block;width:var(--w);height:var(--h)}
+${ZOOMS.map(([name, f]) => `#zoom-${name.replace("%", "")}:checked~.flow svg{${f ? `width:calc(var(--w)*${f});height:calc(var(--h)*${f})` : "width:100%;height:auto"}}`).join("\n")}`;
+
+/** The state word of a task in the table, and its CSS class. */
+function stateOf(f: TaskForecast, forced: boolean): [string, string] {
+  if (!f.active) return ["inactive", "inactive"];
+  if (!f.inPlan) return ["up to date", "uptodate"];
+  if (f.jobsToRun.length || !f.jobCount) return [forced ? "forced" : "will run", "run"];
+  // In Ruffus's plan (after a task that runs), but none of its jobs' inputs will change.
+  return ["re-checked after the tasks before it run", "uptodate"];
+}
 
 /** Builds the report. */
 export async function htmlReport(pipeline: Pipeline, model: FlowchartModel, o: PlanOptions): Promise<string> {
-  const svg = await dotToSvg(flowchartDot(model));
-  const plan = await planJson(pipeline, o);
+  const { session, plan, history } = await prepare(pipeline, { ...o, forHistoryWrite: false });
+  let forecast: TaskForecast[];
+  try {
+    forecast = forecastJobs(session, plan);
+  } finally {
+    await history.close();
+  }
+  const anchor = new Map(forecast.map((f, i) => [f.task.displayName, `task-${i + 1}`]));
+  // Clicking a box in the flowchart goes to its task (unless graphviz() gave it a URL of its own).
+  // flowchartModel() makes the nodes afresh for each drawing; they are changed in place so that the
+  // model's sets and parent links, which hold them, stay valid.
+  for (const n of model.nodes) {
+    const id = anchor.get(model.tasks.get(n)?.displayName ?? "");
+    if (id && !("URL" in n.attributes)) Object.assign(n, { attributes: { ...n.attributes, URL: `"#${id}"` } });
+  }
+  const svg = (await dotToSvg(withPictureSize(flowchartDot(model)))).replace(/^<\?xml[^>]*>\s*/, "").replace(/<!DOCTYPE[^>]*>\s*/, "").replace(/<!--[\s\S]*?-->\s*/g, "");
+  const [, w = "0pt", h = "0pt"] = /<svg[^>]*\bwidth="([^"]+)"[^>]*\bheight="([^"]+)"/.exec(svg) ?? [];
   const stats = await historyStats(o.historyFile, resolveChecksumLevel(o.checksumLevel), rt().cwd());
   const rows: string[] = [];
   const details: string[] = [];
-  for (const t of plan.tasks) {
-    const s = stats.tasks.get(t.name);
-    const outOfDate = t.jobs.filter((j) => j.needsUpdate).length;
-    const state = !t.active ? "inactive" : t.state === "run" ? (t.forced ? "forced" : "will run") : "up to date";
-    const cls = t.state === "run" ? "run" : "uptodate";
-    const last = s ? `${s.lastRunOutputs} output${s.lastRunOutputs === 1 ? "" : "s"}${s.lastRunFailures ? `, <span class="failed">${s.lastRunFailures} failed</span>` : ""}` : "";
+  for (const f of forecast) {
+    const name = f.task.displayName;
+    const id = anchor.get(name) ?? "";
+    const s = stats.tasks.get(name);
+    const [state, cls] = stateOf(f, plan.forced.has(f.task));
+    const toRun = f.jobsToRun.length;
+    const last = s ? `${plural(s.lastRunOutputs, "output")}${s.lastRunFailures ? `, <span class="failed">${s.lastRunFailures} failed</span>` : ""}` : "";
     rows.push(
-      `<tr><td><a href="#task-${esc(t.name)}">${esc(t.name)}</a></td><td class="${cls}">${state}</td><td class="n">${t.jobCount}</td>` +
-        `<td class="n">${t.state === "run" ? outOfDate : 0}</td><td class="n">${s?.outputs ?? 0}</td><td class="n">${s ? duration(s.totalMs) : ""}</td><td>${last}</td></tr>`,
+      `<tr><td><a href="#${id}">${esc(name)}</a></td><td class="${cls}">${esc(state)}</td><td class="n">${f.jobCount}</td>` +
+        `<td class="n">${toRun}</td><td class="n">${s?.outputs ?? 0}</td><td class="n">${s ? duration(s.totalMs) : ""}</td><td>${last}</td></tr>`,
     );
-    const items = t.jobs
-      .filter((j) => j.needsUpdate)
-      .slice(0, MAX_JOBS_LISTED)
-      .map((j) => `<li><code>${esc(j.description)}</code><br>${esc(j.reason.message.replace(/\s+/g, " "))}</li>`);
-    const more = outOfDate > MAX_JOBS_LISTED ? `<li>… and ${outOfDate - MAX_JOBS_LISTED} more</li>` : "";
-    const failures = t.matchFailures.map((m) => `<li>input did not match: <code>${esc(m)}</code></li>`);
-    if (items.length || failures.length) {
-      details.push(`<details id="task-${esc(t.name)}"><summary>${esc(t.name)}: ${outOfDate} job${outOfDate === 1 ? "" : "s"} to run</summary><ul>${items.join("")}${more}${failures.join("")}</ul></details>`);
-    }
+    const items = f.jobsToRun.slice(0, MAX_JOBS_LISTED).map((j) => `<li><code>${esc(j.description)}</code><br>because ${esc(j.explanation)}</li>`);
+    if (toRun > MAX_JOBS_LISTED) items.push(`<li>… and ${toRun - MAX_JOBS_LISTED} more</li>`);
+    items.push(...f.matchFailures.map((m) => `<li>input did not match: <code>${esc(m)}</code></li>`));
+    const summary = !f.active
+      ? "inactive (activeIf), does not run"
+      : toRun
+        ? `${plural(toRun, "job")} of ${f.jobCount} to run`
+        : f.inPlan && f.jobCount
+          ? `no job to run: its jobs are up to date and none of their inputs is remade (checked again when the tasks before it have run)`
+          : `up to date (${plural(f.jobCount, "job")})`;
+    details.push(`<details id="${id}"${toRun ? " open" : ""}><summary>${esc(name)}: ${esc(summary)}</summary>${items.length ? `<ul>${items.join("")}</ul>` : ""}</details>`);
   }
   const lr = stats.lastRun;
   const lastRun = lr
     ? `<p>Last run: started ${esc(lr.started)}, ${lr.finished ? `took ${duration(lr.elapsedMs ?? 0)}, ${lr.jobsRun ?? 0} jobs ran, ${lr.failures ? `<span class="failed">${lr.failures} failed</span>` : "none failed"}` : "<span class=\"failed\">did not finish</span>"}.</p>`
     : "<p>No run recorded yet.</p>";
+  const total = forecast.reduce((n, f) => n + f.jobsToRun.length, 0);
+  const zoom = ZOOMS.map(([label]) => {
+    const id = `zoom-${label.replace("%", "")}`;
+    return `<input type="radio" name="zoom" id="${id}"${label === "100%" ? " checked" : ""}><label for="${id}">${label}</label>`;
+  });
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(pipeline.name)}: ruffus report</title><style>${CSS}</style></head>
 <body>
 <h1>Pipeline ${esc(pipeline.name)}</h1>
 <p>Report made ${esc(new Date().toISOString())}; history ${esc(stats.file ?? "in memory (checksum level 0)")}.</p>
 ${lastRun}
-<div class="flow">${svg.replace(/^<\?xml[^>]*>\s*/, "").replace(/<!DOCTYPE[^>]*>\s*/, "")}</div>
+<p>A run now would start ${plural(total, "job")}.</p>
+<span class="zoom">Flowchart zoom:</span>${zoom.join("")}
+<div class="flow" style="--w:${esc(w)};--h:${esc(h)}">${svg}</div>
 <h2>Tasks</h2>
 <table><thead><tr><th>task</th><th>state</th><th>jobs</th><th>to run</th><th>outputs recorded</th><th>recorded job time</th><th>last run</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
 <h2>Why jobs would run</h2>
-${details.join("\n") || "<p>Nothing to run: everything is up to date.</p>"}
+${total ? "" : "<p>Nothing to run: everything is up to date.</p>\n"}${details.join("\n")}
 </body></html>
 `;
 }

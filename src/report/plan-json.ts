@@ -11,6 +11,7 @@ import { prepare } from "../core/prepare.ts";
 import type { PlanOptions } from "../core/run-options.ts";
 import type { UptodateResult } from "../core/uptodate.ts";
 import { stringsIn } from "../patterns/flatten.ts";
+import { explain } from "./explain.ts";
 
 /** One job in the JSON plan. */
 export interface PlanJob {
@@ -20,43 +21,6 @@ export interface PlanJob {
   extras: unknown[];
   needsUpdate: boolean;
   reason: { kind: string; files: readonly string[]; message: string; ruffus: string };
-}
-
-/**
- * Why a job would run, in words, with the reason kinds the README lists (`missing-output`,
- * `missing-input`, `no-output`, `uncheckpointed`, `function-changed`, `params-changed`,
- * `older-than-input`, `directories-missing`, `custom`, `forced`, `no-check`; `uptodate` for a job that
- * would not run). `inputs` are the job's input files, to tell a missing input from a missing output.
- */
-export function explain(r: UptodateResult | undefined, inputs: string[], forced: boolean): { kind: string; files: readonly string[]; text: string } {
-  if (forced) return { kind: "forced", files: [], text: "the task is forced to run (--forced-tasks)" };
-  if (!r) return { kind: "no-check", files: [], text: "the task has no up-to-date check (parallel or follows-only); it always runs" };
-  const files = r.files ?? [];
-  const list = (fs: readonly string[]): string => fs.join(", ");
-  switch (r.kind) {
-    case "missing-files": {
-      const missingInputs = files.filter((f) => inputs.includes(f));
-      const missingOutputs = files.filter((f) => !inputs.includes(f));
-      if (missingOutputs.length) return { kind: "missing-output", files: missingOutputs, text: `output ${list(missingOutputs)} does not exist` };
-      return { kind: "missing-input", files: missingInputs, text: `input ${list(missingInputs)} does not exist (it should be made by an earlier task)` };
-    }
-    case "no-output":
-      return { kind: "no-output", files: [], text: "its output pattern matches no file yet" };
-    case "uncheckpointed":
-      return { kind: "uncheckpointed", files, text: `${list(files)} exists but is not recorded as completed in the history (left over from a failed or interrupted run?)` };
-    case "function-changed":
-      return { kind: "function-changed", files, text: `the task function changed since ${list(files)} was made` };
-    case "params-changed":
-      return { kind: "params-changed", files, text: `the job's extras changed since ${list(files)} was made` };
-    case "older-than-input":
-      return { kind: "older-than-input", files, text: `${files[1]} is not newer than its input ${files[0]}` };
-    case "directories-missing":
-      return { kind: "directories-missing", files, text: `directory ${list(files)} does not exist` };
-    case "custom":
-      return { kind: "custom", files, text: `checkIfUptodate says so${r.reason ? `: ${r.reason}` : ""}` };
-    default:
-      return { kind: r.needsUpdate ? "other" : "uptodate", files, text: r.needsUpdate ? r.reason.trim() : "up to date" };
-  }
 }
 
 /** "output x does not exist" → "Output x does not exist." */

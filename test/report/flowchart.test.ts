@@ -5,10 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Pipeline, suffix, pipelinePrintoutGraph } from "ruffus";
-import { inTempDir, age } from "../helpers.ts";
+import { Pipeline, RuffusError, graphColourDemoPrintout, mkdir, suffix, pipelinePrintoutGraph } from "ruffus";
+import { inTempDir, age, assertWellFormedXml, PNG_SIGNATURE } from "../helpers.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), "utf8");
@@ -43,7 +43,7 @@ test("DOT with a target, a forced task and a horizontal layout equals Ruffus's (
   });
 });
 
-test("DOT skipping up-to-date tasks, with a user colour scheme and a title, equals Ruffus's (compared with Ruffus 2.8.4)", async () => {
+test("DOT skipping the tasks that will not run, with a user colour scheme and a title: Ruffus's without its uncoloured leftovers (compared with Ruffus 2.8.4)", async () => {
   await inTempDir(async () => {
     const { p, second } = attributesPipeline();
     const dot = await p.printoutGraph({
@@ -53,7 +53,92 @@ test("DOT skipping up-to-date tasks, with a user colour scheme and a title, equa
       userColourScheme: { colour_scheme_index: 3, "Task to run": { fillcolor: '"#123456"' } },
       pipelineName: "My pipeline",
     });
-    assert.equal(dot, fixture("skip-uptodate-colour-scheme.dot"));
+    // Ruffus keeps third and fourth (after the target: they will not run) as plain boxes with no
+    // colour and no edges; we leave them out, as skip_uptodate_tasks says. The rest is Ruffus's, byte for byte.
+    const ruffus = fixture("skip-uptodate-colour-scheme.dot");
+    assert.match(ruffus, /^t2\[label="third", peripheries=2, shape=house\];\nt3\[height=1\.1, label="fourth", peripheries=2, shape=invhouse\];\n/m);
+    assert.equal(dot, ruffus.replace(/^t[23]\[.*\n/gm, ""));
+  });
+});
+
+/** Every edge of a DOT text joins two nodes the text declares (Graphviz would invent the others, as bare ellipses). */
+function assertEdgesBetweenDrawnNodes(dot: string): void {
+  const declared = new Set([...dot.matchAll(/^(\w+)\[/gm)].map((m) => m[1]));
+  for (const [, a, b] of dot.matchAll(/^(\w+) -> (\w+)\[/gm)) {
+    assert.ok(declared.has(a) && declared.has(b), `edge ${a} -> ${b} to an undrawn node in\n${dot}`);
+  }
+}
+
+/** start → middle → end, run, then the first input made newer: middle and end are out of date. */
+async function chainAfterTouch(): Promise<{ p: Pipeline; names: string[] }> {
+  const p = new Pipeline("main");
+  const start = p.originate({ task: function start(o: string) { writeFileSync(o, "s"); }, output: ["a.start", "b.start"] });
+  const middle = p.transform({ task: function middle(i: string, o: string) { writeFileSync(o, readFileSync(i, "utf8")); }, input: start, filter: suffix(".start"), output: ".middle" });
+  p.merge({ task: function end(_i: string[], o: string) { writeFileSync(o, ""); }, input: middle, output: "all.end" });
+  await p.run({ verbose: 0 });
+  age("a.middle", 10);
+  age("b.middle", 10);
+  age("all.end", 10);
+  age("a.start", 5);
+  return { p, names: ["start", "middle", "end"] };
+}
+
+test("ignoreUpstreamOfTarget draws the target and what follows, with no edge to the tasks left out", async () => {
+  await inTempDir(async () => {
+    const { p } = await chainAfterTouch();
+    const dot = String(await p.printoutGraph({ format: "dot", targetTasks: ["middle"], ignoreUpstreamOfTarget: true }));
+    assert.ok(!dot.includes('label="start"'), dot);
+    assert.ok(dot.includes('label="middle"') && dot.includes('label="end"'), dot);
+    assertEdgesBetweenDrawnNodes(dot);
+    const svg = String(await p.printoutGraph({ format: "svg", targetTasks: ["middle"], ignoreUpstreamOfTarget: true, noKeyLegend: true }));
+    assert.equal((svg.match(/<g id="node\d+" class="node">/g) ?? []).length, 2, "two boxes, no invented node");
+    const json = JSON.parse(String(await p.printoutGraph({ format: "json", targetTasks: ["middle"], ignoreUpstreamOfTarget: true }))) as { tasks: { name: string; parents: string[] }[] };
+    assert.deepEqual(json.tasks.map((t) => [t.name, t.parents.length]), [["middle", 0], ["end", 1]]);
+  });
+});
+
+test("skipUptodateTasks leaves the up-to-date tasks out, and the edges to them", async () => {
+  await inTempDir(async () => {
+    const { p } = await chainAfterTouch();
+    const full = String(await p.printoutGraph({ format: "dot" }));
+    assert.ok(full.includes('label="start"'), "start is drawn (up to date) without the option");
+    const dot = String(await p.printoutGraph({ format: "dot", skipUptodateTasks: true }));
+    assert.ok(!dot.includes('label="start"'), dot);
+    assert.match(dot, /label="middle"[\s\S]*label="end"/);
+    assertEdgesBetweenDrawnNodes(dot);
+    assert.equal((dot.match(/^t\d+ -> t\d+/gm) ?? []).length, 1, "middle -> end only");
+  });
+});
+
+test("a double quote in a task name is escaped in the DOT, so every picture format draws it", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("q");
+    p.originate({ name: 'say "hi" <b>', task: (_o: string) => {}, output: ["q.txt"] }).follows(mkdir("it's"));
+    const dot = String(await p.printoutGraph({ format: "dot" }));
+    // Ruffus writes label="mkdir("it's") \nbefore ...", which dot refuses.
+    assert.ok(dot.includes('label="mkdir(\\"it\'s\\") \\nbefore say \\"hi\\" <b> "'), dot);
+    assert.ok(dot.includes('label="say \\"hi\\" <b>"'), dot);
+    const svg = String(await p.printoutGraph({ format: "svg" }));
+    assert.ok(svg.includes(">say &quot;hi&quot; &lt;b&gt;</text>"), svg);
+    assert.ok(svg.includes(">mkdir(&quot;it&#39;s&quot;) </text>"), svg);
+    assertWellFormedXml(svg);
+    const png = (await p.printoutGraph({ format: "png" })) as Uint8Array;
+    assert.deepEqual([...png.slice(0, 8)], PNG_SIGNATURE);
+  });
+});
+
+test("a graphviz() attribute Graphviz cannot read gives a RuffusError naming the task and the format", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("e");
+    p.originate({ task: function fine(_o: string) {}, output: ["a.txt"] });
+    p.originate({ task: function badly(_o: string) {}, output: ["b.txt"] }).graphviz({ URL: 'a"b' });
+    for (const format of ["svg", "png", "html"]) {
+      await assert.rejects(p.printoutGraph({ format }), (e: Error) => {
+        assert.ok(e instanceof RuffusError, String(e));
+        assert.match(e.message, new RegExp(`^Cannot draw the flowchart as ${format} at task 'e::badly': Graphviz says "syntax error in line \\d+`));
+        return true;
+      });
+    }
   });
 });
 
@@ -124,5 +209,114 @@ test("formats other than svg/png/dot/json/html need Graphviz's dot, or give an e
     } finally {
       process.env.PATH = oldPath;
     }
+  });
+});
+
+/** A 40-wide fan-out with long names: far wider than Ruffus's size="8,11". */
+function wide(): Pipeline {
+  const p = new Pipeline("wide");
+  const start = p.originate({ name: "start", task: () => {}, output: ["s.0"] });
+  for (let i = 0; i < 40; i++) p.transform({ name: `a_task_with_a_long_name_${i}`, task: () => {}, input: start, filter: suffix(".0"), output: `.${i}` });
+  return p;
+}
+
+const svgSize = (svg: string): [number, number] => {
+  const m = /<svg width="([\d.]+)pt" height="([\d.]+)pt"/.exec(svg);
+  assert.ok(m, "an SVG sized in points");
+  return [Number(m[1]), Number(m[2])];
+};
+const pngSize = (png: Uint8Array): [number, number] => {
+  const v = new DataView(png.buffer, png.byteOffset);
+  return [v.getUint32(16), v.getUint32(20)];
+};
+
+test("pictures come at their natural size (as Ruffus's dot draws them), and within `size` when one is given", async () => {
+  await inTempDir(async () => {
+    const p = wide();
+    const [w, h] = svgSize(String(await p.printoutGraph({ format: "svg" })));
+    // 41 boxes side by side, each wider than 2 inches; Ruffus's size="8,11" would squeeze them into 576pt.
+    assert.ok(w > 40 * 144 && h > 100, `${w}x${h}`);
+    const [sw, sh] = svgSize(String(await p.printoutGraph({ format: "svg", size: [30, 40] })));
+    assert.ok(Math.abs(sw - 30 * 72) <= 1 && sh < h, `${sw}x${sh}`);
+    assert.deepEqual(svgSize(String(await p.printoutGraph({ format: "svg", size: "30,40" }))), [sw, sh]);
+    // The DOT text stays Ruffus's, whatever the size.
+    assert.match(String(await p.printoutGraph({ format: "dot", size: [30, 40] })), /^size="8,11";$/m);
+    await assert.rejects(p.printoutGraph({ format: "svg", size: "big" }), /size 'big' is not a size in inches/);
+  });
+});
+
+test("PNG pixels are the SVG's points times dpi/72", async () => {
+  await inTempDir(async () => {
+    const { p } = attributesPipeline();
+    const [w, h] = svgSize(String(await p.printoutGraph({ format: "svg" })));
+    for (const dpi of [72, 120, 300]) {
+      const [pw, ph] = pngSize((await p.printoutGraph({ format: "png", dpi })) as Uint8Array);
+      assert.ok(Math.abs(pw - (w * dpi) / 72) <= 1 && Math.abs(ph - (h * dpi) / 72) <= 1, `dpi ${dpi}: ${pw}x${ph} for ${w}x${h}pt`);
+    }
+    // A 1-inch size at 50 dpi: at most 50 pixels either way.
+    const [sw, sh] = pngSize((await p.printoutGraph({ format: "png", size: [1, 1], dpi: 50 })) as Uint8Array);
+    assert.ok(Math.max(sw, sh) <= 51 && Math.max(sw, sh) >= 49, `${sw}x${sh}`);
+  });
+});
+
+test("every SVG text gets the width Graphviz laid it out with (textLength), so it fits its box in any font", async () => {
+  await inTempDir(async () => {
+    const { p } = attributesPipeline();
+    const svg = String(await p.printoutGraph({ format: "svg", noKeyLegend: false }));
+    const texts = [...svg.matchAll(/<text [^>]*>[^<]*<\/text>/g)].map((m) => m[0]);
+    assert.ok(texts.length > 8, svg);
+    for (const t of texts) assert.match(t, / textLength="[\d.]+" lengthAdjust="spacingAndGlyphs">/, t);
+    // The HTML label's parts keep their spaces, inside the width Graphviz gave them: " What " then "is".
+    const what = texts.find((t) => t.endsWith("> What </text>"));
+    const is = texts.find((t) => t.endsWith(">is</text>"));
+    const num = (t: string | undefined, a: string): number => Number(new RegExp(` ${a}="([\\d.-]+)"`).exec(t ?? "")?.[1]);
+    assert.ok(what && is, texts.join("\n"));
+    assert.ok(Math.abs(num(what, "x") + num(what, "textLength") - num(is, "x")) < 0.02, `${what}\n${is}`);
+  });
+});
+
+test("the format comes from a file stream's path, as Ruffus takes it from stream.name", async () => {
+  await inTempDir(async () => {
+    const { p } = attributesPipeline();
+    const stream = createWriteStream("stream.svg");
+    await p.printoutGraph({ output: stream });
+    await new Promise<void>((resolve, reject) => stream.end(() => resolve()).on("error", reject));
+    assert.match(readFileSync("stream.svg", "utf8"), /^<\?xml[\s\S]*<\/svg>\s*$/);
+  });
+});
+
+test("a binary format to standard output ('-') is refused with a RuffusError, and nothing named '-' is written", async () => {
+  await inTempDir(async () => {
+    const { p } = attributesPipeline();
+    await assert.rejects(p.printoutGraph({ output: "-", format: "png" }), (e: Error) => e instanceof RuffusError && /A png flowchart is binary and is not printed to standard output \('-'\): give a file name, e\.g\. flowchart\.png\./.test(e.message));
+    assert.ok(!existsSync("-"));
+  });
+});
+
+test("graphColourDemoPrintout draws the key of all eight colour schemes, as Ruffus's graph_colour_demo_printout", async () => {
+  await inTempDir(async () => {
+    const dot = String(await graphColourDemoPrintout("schemes.dot"));
+    assert.equal(readFileSync("schemes.dot", "utf8"), dot);
+    for (let i = 0; i < 8; i++) assert.ok(dot.includes(`subgraph clusterkey${i}\n`) && dot.includes(`label = "Colour Scheme ${i}";`), `scheme ${i}`);
+    const svg = String(await graphColourDemoPrintout(undefined, "svg"));
+    assert.equal((svg.match(/<g id="clust\d+" class="cluster">/g) ?? []).length, 8);
+  });
+});
+
+test("pictures: job counts under graphviz() labels too, and inactive tasks dashed and grey; the DOT stays Ruffus's", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("main");
+    const start = p.originate({ task: function start(o: string) { writeFileSync(o, ""); }, output: ["a.s", "b.s", "c.s"] }).graphviz({ label: '"Begin"' });
+    p.transform({ task: function off(_i: string, o: string) { writeFileSync(o, ""); }, input: start, filter: suffix(".s"), output: ".o" }).activeIf(false);
+    p.transform({ task: function html(_i: string, o: string) { writeFileSync(o, ""); }, input: start, filter: suffix(".s"), output: ".h" }).graphviz({ label: "<An <B>html</B> label>" });
+    const svg = String(await p.printoutGraph({ format: "svg" }));
+    assert.ok(svg.includes(">Begin</text>") && svg.includes(">(3 jobs)</text>"), svg);
+    const off = /<title>t\d+<\/title>\n(?:<[^\n]*\n)*?<text[^>]*>off<\/text>\n<text[^>]*>\(inactive\)<\/text>/.exec(svg);
+    assert.ok(off, "the inactive task says so");
+    const offNode = svg.slice(svg.lastIndexOf("<g id=", off.index), off.index + off[0].length);
+    assert.match(offNode, /stroke="gray" stroke-dasharray/);
+    assert.ok((svg.match(/>\(3 jobs\)<\/text>/g) ?? []).length === 2, "the HTML label has its count too");
+    const dot = String(await p.printoutGraph({ format: "dot" }));
+    assert.ok(!dot.includes("inactive") && !dot.includes("jobs)") && !dot.includes("gray, fontcolor=gray"), dot);
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * The HTML report's numbers and reasons: which jobs a run would start and why — the reason
+ * `ruff why` gives for a job out of date now, "upstream task X runs (N jobs)" for a job whose input
+ * an earlier job remakes — and that every link in it goes somewhere.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { Pipeline, suffix } from "ruffus";
+import { age, inTempDir } from "../helpers.ts";
+
+/** start (2 jobs) → middle (2 jobs) → end (1 job) and a task after middle that reads b.start only; run; then a.start touched. */
+async function touchedChain(): Promise<Pipeline> {
+  const p = new Pipeline("rep");
+  const start = p.originate({ task: function start(o: string) { writeFileSync(o, "s"); }, output: ["a.start", "b.start"] });
+  const middle = p.transform({ task: function middle(i: string, o: string) { writeFileSync(o, readFileSync(i, "utf8")); }, input: start, filter: suffix(".start"), output: ".middle" });
+  p.merge({ task: function end(_i: string[], o: string) { writeFileSync(o, ""); }, input: middle, output: "all.end" });
+  p.transform({ task: function other(_i: string, o: string) { writeFileSync(o, ""); }, input: "b.start", filter: suffix(".start"), output: ".other" }).follows(middle);
+  await p.run({ verbose: 0 });
+  age("a.start", -5);
+  return p;
+}
+
+/** The report's task table: name → [state, jobs, to run]. */
+function table(html: string): Map<string, [string, number, number]> {
+  const rows = new Map<string, [string, number, number]>();
+  for (const [, name, state, jobs, toRun] of html.matchAll(/<tr><td><a href="#[^"]+">([^<]+)<\/a><\/td><td class="\w+">([^<]+)<\/td><td class="n">(\d+)<\/td><td class="n">(\d+)<\/td>/g)) {
+    rows.set(name, [state, Number(jobs), Number(toRun)]);
+  }
+  return rows;
+}
+
+test("the report counts the jobs a run would start: out of date now, or fed by a job that runs first", async () => {
+  await inTempDir(async () => {
+    const p = await touchedChain();
+    const html = String(await p.printoutGraph({ output: "report.html" }));
+    assert.deepEqual(
+      [...table(html)],
+      [
+        ["rep::start", ["up to date", 2, 0]],
+        ["rep::middle", ["will run", 2, 1]],
+        ["rep::end", ["will run", 1, 1]],
+        // After middle, so in Ruffus's plan, but b.start is not remade: nothing of it runs.
+        ["rep::other", ["re-checked after the tasks before it run", 1, 0]],
+      ],
+    );
+    assert.ok(html.includes("<p>A run now would start 2 jobs.</p>"), html);
+    // The reason ruff why gives, then the upstream one.
+    assert.match(html, /<summary>rep::middle: 1 job of 2 to run<\/summary><ul><li><code>Job  = \[a\.start -&gt; a\.middle\]<\/code><br>because a\.middle is not newer than its input a\.start<\/li><\/ul>/);
+    assert.match(html, /<summary>rep::end: 1 job of 1 to run<\/summary><ul><li><code>[^<]*<\/code><br>because upstream task 'rep::middle' runs \(1 job\)<\/li><\/ul>/);
+    // And that is what a run does.
+    assert.equal((await p.run({ verbose: 0 })).jobsRun, 2);
+  });
+});
+
+test("every link of the report goes to an anchor in it, one per task, and flowchart boxes link to their task", async () => {
+  await inTempDir(async () => {
+    const p = await touchedChain();
+    const html = String(await p.printoutGraph({ format: "html" }));
+    const ids = new Set([...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
+    const links = [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(links.length >= 8, "four table rows and four boxes");
+    for (const l of links) assert.ok(ids.has(l), `#${l} has an anchor`);
+    assert.equal((html.match(/<details id="task-\d+"/g) ?? []).length, 4, "an entry for every task, up to date or not");
+  });
+});
