@@ -8,6 +8,7 @@ import { RuffusError, TaskDeclarationError, TaskLookupError } from "./errors.ts"
 import { isMkdirFilterForm, mkdirDirectories, mkdirTaskName } from "./mkdir.ts";
 import { Task, numberNode, resetNodeNumbers, type GraphvizAttributes, type TaskFunction, type UptodateCheck } from "./task.ts";
 import { lookupTasks } from "./lookup.ts";
+import { AddInputsIndicator, InputsIndicator, OutputFromIndicator } from "./indicators.ts";
 import type { RunOptions, RunSummary } from "./run-options.ts";
 import type { PrintoutOptions } from "./run-options.ts";
 import { runPipeline } from "./run.ts";
@@ -511,9 +512,14 @@ export class Pipeline {
       copy.register(n);
       map.set(t, n);
     }
+    // Task objects anywhere a reference can be written (lists, outputFrom(), addInputs(), inputs())
+    // become the copies, so the clone's tasks read the clone's outputs, as in Ruffus.
     const remap = (v: unknown): unknown => {
       if (v instanceof Task) return map.get(v) ?? v;
       if (Array.isArray(v)) return v.map(remap);
+      if (v instanceof OutputFromIndicator) return new OutputFromIndicator(v.values.map(remap));
+      if (v instanceof AddInputsIndicator) return new AddInputsIndicator(v.values.map(remap));
+      if (v instanceof InputsIndicator) return new InputsIndicator(v.args.map(remap));
       return v;
     };
     for (const [t, n] of map) {
