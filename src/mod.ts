@@ -64,7 +64,7 @@ export {
 } from "./core/decorators.ts";
 export type { PrintoutGraphOptions } from "./core/printout-graph.ts";
 export type { FlowchartOptions } from "./core/flowchart-plan.ts";
-export type { Decorator } from "./core/decorators.ts";
+export type { Decorator, PipelineOption } from "./core/decorators.ts";
 export {
   RuffusError,
   TaskDeclarationError,

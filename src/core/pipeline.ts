@@ -8,6 +8,7 @@ import { RuffusError, TaskDeclarationError, TaskLookupError } from "./errors.ts"
 import { isMkdirFilterForm, mkdirDirectories, mkdirTaskName } from "./mkdir.ts";
 import { Task, numberNode, resetNodeNumbers, type GraphvizAttributes, type TaskFunction, type UptodateCheck } from "./task.ts";
 import { lookupTasks } from "./lookup.ts";
+import { checkOptionKeys } from "./option-keys.ts";
 import { AddInputsIndicator, InputsIndicator, OutputFromIndicator } from "./indicators.ts";
 import type { RunOptions, RunSummary } from "./run-options.ts";
 import type { PrintoutOptions } from "./run-options.ts";
@@ -412,15 +413,20 @@ export class Pipeline {
   }
 
   /**
-   * The one task named by a `Task`, function, name or `"pipeline::name"`.
+   * The one task named by a `Task`, function, name or `"pipeline::name"`, or a pipeline with one
+   * tail task (a pipeline stands for its tail tasks wherever tasks are named; for several, use
+   * {@link getTailTasks}).
    *
    * @example
    * p.getTask("align").jobsLimit(2);
+   * p.getTask("sub::align");
+   * p.getTask(sub); // sub's tail task
    */
-  getTask(ref: Task | TaskFunction | string): Task {
+  getTask(ref: Task | TaskFunction | Pipeline | string): Task {
     const found = lookupTasks(ref, this, { context: "lookup" });
     if (found.length !== 1) {
-      throw new TaskLookupError(`Pipeline '${this.name}': ${String(ref)} names ${found.length} tasks; name one task.`);
+      const fix = ref instanceof Pipeline ? ` Use ${ref.name}.getTailTasks() for all of them, or name one task.` : " Name one task.";
+      throw new TaskLookupError(`Pipeline '${this.name}': ${String(ref)} names ${found.length} tasks (${found.map((t) => `'${t.displayName}'`).join(", ")}).${fix}`);
     }
     return found[0];
   }
@@ -554,7 +560,8 @@ export class Pipeline {
    * const summary = await p.run({ multithread: 4, verbose: 3 });
    * console.log(summary.jobsRun, "jobs ran");
    */
-  run(options: RunOptions = {}): Promise<RunSummary> {
+  async run(options: RunOptions = {}): Promise<RunSummary> {
+    checkOptionKeys("run()", options);
     return runPipeline(this, options);
   }
 
@@ -565,7 +572,8 @@ export class Pipeline {
    * @example
    * console.log(await p.printout({ verbose: 3 }));
    */
-  printout(options: PrintoutOptions = {}): Promise<string> {
+  async printout(options: PrintoutOptions = {}): Promise<string> {
+    checkOptionKeys("printout()", options);
     return printoutPipeline(this, options);
   }
 
@@ -577,7 +585,8 @@ export class Pipeline {
    * @example
    * await p.printoutGraph({ output: "flowchart.svg", noKeyLegend: false });
    */
-  printoutGraph(options: PrintoutGraphOptions = {}): Promise<string | Uint8Array> {
+  async printoutGraph(options: PrintoutGraphOptions = {}): Promise<string | Uint8Array> {
+    checkOptionKeys("printoutGraph()", options);
     return printoutGraph(this, options);
   }
 

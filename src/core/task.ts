@@ -76,6 +76,8 @@ export class Task {
   mkdirFor: Task | undefined;
   /** @internal The module that declared this task (imported again by worker processes). */
   sourceModule: string | undefined;
+  /** @internal Made for a plain function named in follows() or an input (see lookup.ts). */
+  implicit = false;
   /** @internal Name of the task this one was cloned from. */
   originalName: string | undefined;
   /** A one-line description shown at verbosity 2 (Ruffus shows the docstring). */

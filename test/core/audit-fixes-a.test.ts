@@ -6,8 +6,21 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Pipeline, addInputs, inputs, outputFrom, suffix } from "ruffus";
-import { inTempDir } from "../helpers.ts";
+import {
+  Pipeline,
+  addInputs,
+  follows,
+  inputs,
+  merge,
+  originate,
+  outputFrom,
+  pipelineGetTaskNames,
+  pipelinePrintout,
+  pipelinePrintoutGraph,
+  pipelineRun,
+  suffix,
+} from "ruffus";
+import { exists, inTempDir, write } from "../helpers.ts";
 import { Recorder } from "./fixtures-kinds.ts";
 
 const run0 = { verbose: 0 } as const;
@@ -33,6 +46,138 @@ describe("clone()", () => {
         ["m", [[["q.start"]], "m.out"]],
         ["rep", [["q.start"], "q.rep"]],
       ]);
+    });
+  });
+});
+
+describe("a plain function named in follows() or an input becomes a task of 'main'", () => {
+  test("decorator style: listed, run before its follower, and every time (compared with Ruffus 2.8.4)", async () => {
+    await inTempDir(async () => {
+      const calls: string[] = [];
+      function helper(): void {
+        calls.push("helper");
+      }
+      follows(helper)(originate(["b.1"])(async function b(o: string) {
+        calls.push("b");
+        write(o);
+      }));
+      assert.deepEqual(pipelineGetTaskNames(), ["b", "helper"]);
+      const text = await pipelinePrintout({ verbose: 3 });
+      assert.ok(text.includes("Task = 'helper'\nTask = 'b'\n"), text);
+      await pipelineRun(run0);
+      await pipelineRun(run0);
+      assert.deepEqual(calls, ["helper", "b", "helper"]);
+    });
+  });
+
+  test("Task.follows() in another pipeline: the task goes to 'main', px keeps its own (compared with Ruffus 2.8.4)", async () => {
+    await inTempDir(async () => {
+      const calls: string[] = [];
+      function helper(): void {
+        calls.push("helper");
+      }
+      const px = new Pipeline("px");
+      px.follows({ task: function b() { calls.push("b"); }, parents: [helper] });
+      await px.run(run0);
+      assert.deepEqual(calls, ["helper", "b"]);
+      assert.deepEqual(px.getTaskNames(), ["b"]);
+      assert.deepEqual(Pipeline.main.getTaskNames(), ["helper"]);
+      assert.ok((await px.printout({ verbose: 3 })).includes("Task = 'helper'\nTask = 'px::b'\n"));
+      // The function now names that task.
+      assert.equal(px.getTask(helper), Pipeline.main.getTask("helper"));
+    });
+  });
+
+  test("in an input it is a task without outputs (compared with Ruffus 2.8.4)", async () => {
+    await inTempDir(async () => {
+      const rec = new Recorder();
+      const calls: string[] = [];
+      function helper(): void {
+        calls.push("helper");
+      }
+      merge(helper, "m.out")(rec.fn("m"));
+      await pipelineRun(run0);
+      assert.deepEqual(calls, ["helper"]);
+      assert.deepEqual(rec.calls, [["m", [[], "m.out"]]]);
+      assert.deepEqual(pipelineGetTaskNames(), ["m", "helper"]);
+    });
+  });
+});
+
+describe("module functions act on every pipeline", () => {
+  const declare = (calls: string[]): Pipeline => {
+    originate(["m.1"])(async function m(o: string) {
+      calls.push("m");
+      write(o);
+    });
+    const px = new Pipeline("px");
+    const a = px.originate({ task: async function a(o: string) { calls.push("a"); write(o); }, output: ["a.1"] });
+    px.transform({ task: async function b(_i: string, o: string) { calls.push("b"); write(o); }, input: a, filter: suffix(".1"), output: ".2" });
+    return px;
+  };
+
+  test("pipelineGetTaskNames() and pipelineRun() see 'main' and px; pipeline: 'px' only px (compared with Ruffus 2.8.4)", async () => {
+    await inTempDir(async () => {
+      const calls: string[] = [];
+      declare(calls);
+      assert.deepEqual(pipelineGetTaskNames(), ["m", "a", "b"]);
+      assert.deepEqual(pipelineGetTaskNames({ pipeline: "px" }), ["a", "b"]);
+      const s = await pipelineRun(run0);
+      assert.deepEqual([...calls].sort(), ["a", "b", "m"]);
+      assert.deepEqual(new Set(s.tasksRun), new Set(["m", "px::a", "px::b"]));
+    });
+    await inTempDir(async () => {
+      const calls: string[] = [];
+      declare(calls);
+      await pipelineRun({ pipeline: "px", verbose: 0 });
+      assert.deepEqual(calls, ["a", "b"]);
+    });
+    await inTempDir(async () => {
+      const calls: string[] = [];
+      declare(calls);
+      await pipelineRun({ targetTasks: ["b"], verbose: 0 });
+      assert.deepEqual(calls, ["a", "b"]);
+    });
+  });
+
+  test("pipelinePrintout() and pipelinePrintoutGraph() cover every pipeline; Pipeline.main.run() still only main", async () => {
+    await inTempDir(async () => {
+      const calls: string[] = [];
+      const px = declare(calls);
+      const text = await pipelinePrintout({ verbose: 3 });
+      for (const t of ["'m'", "'px::a'", "'px::b'"]) assert.ok(text.includes(`Task = ${t}`), text);
+      assert.ok(!(await pipelinePrintout({ verbose: 3, pipeline: px })).includes("Task = 'm'"));
+      const dot = String(await pipelinePrintoutGraph({ format: "dot" }));
+      for (const t of ["m", "a", "b"]) assert.ok(dot.includes(`label="${t}"`), dot);
+      await Pipeline.main.run(run0);
+      assert.deepEqual(calls, ["m"]);
+    });
+  });
+
+  test("an unknown pipeline is refused (compared with Ruffus 2.8.4: 'nope does not name a pipeline.')", async () => {
+    await inTempDir(async () => {
+      declare([]);
+      await assert.rejects(pipelineRun({ pipeline: "nope", verbose: 0 }), {
+        message: "pipelineRun(): pipeline 'nope' does not name a pipeline. Pipelines: 'main', 'px'.",
+      });
+    });
+  });
+});
+
+describe("unknown option names", () => {
+  test("run(), printout(), printoutGraph() and the module functions name the key and the closest valid one", async () => {
+    await inTempDir(async () => {
+      const p = new Pipeline("p");
+      p.originate({ task: async function a(o: string) { write(o); }, output: ["a.1"] });
+      const bad = (o: object): never => o as never;
+      await assert.rejects(p.run(bad({ multiThread: 2 })), (e: Error) => e.message.startsWith("run() has no option 'multiThread'. Did you mean 'multithread'? Its options are: targetTasks, "));
+      await assert.rejects(p.run(bad({ target_tasks: ["a"] })), (e: Error) => e.message.startsWith("run() has no option 'target_tasks'. Did you mean 'targetTasks'?"));
+      await assert.rejects(p.printout(bad({ verbos: 3 })), (e: Error) => e.message.startsWith("printout() has no option 'verbos'. Did you mean 'verbose'?"));
+      await assert.rejects(p.printout(bad({ multithread: 3 })), (e: Error) => e.message.startsWith("printout() has no option 'multithread'. Its options are:"));
+      await assert.rejects(p.printoutGraph(bad({ drawVerticaly: true })), (e: Error) => e.message.startsWith("printoutGraph() has no option 'drawVerticaly'. Did you mean 'drawVertically'?"));
+      await assert.rejects(pipelineRun(bad({ multi_process: 2 })), (e: Error) => e.message.startsWith("pipelineRun() has no option 'multi_process'. Did you mean 'multiprocess'?"));
+      await assert.rejects(pipelinePrintout(bad({ pipline: "p" })), (e: Error) => e.message.startsWith("pipelinePrintout() has no option 'pipline'. Did you mean 'pipeline'?"));
+      assert.ok(!exists("a.1"), "nothing ran");
     });
   });
 });
