@@ -10,6 +10,7 @@ import {
   Pipeline,
   addInputs,
   follows,
+  formatter,
   inputs,
   merge,
   originate,
@@ -18,9 +19,10 @@ import {
   pipelinePrintout,
   pipelinePrintoutGraph,
   pipelineRun,
+  regex,
   suffix,
 } from "ruffus";
-import { exists, inTempDir, write } from "../helpers.ts";
+import { exists, inTempDir, memoryLogger, write } from "../helpers.ts";
 import { Recorder } from "./fixtures-kinds.ts";
 
 const run0 = { verbose: 0 } as const;
@@ -178,6 +180,68 @@ describe("unknown option names", () => {
       await assert.rejects(pipelineRun(bad({ multi_process: 2 })), (e: Error) => e.message.startsWith("pipelineRun() has no option 'multi_process'. Did you mean 'multiprocess'?"));
       await assert.rejects(pipelinePrintout(bad({ pipline: "p" })), (e: Error) => e.message.startsWith("pipelinePrintout() has no option 'pipline'. Did you mean 'pipeline'?"));
       assert.ok(!exists("a.1"), "nothing ran");
+    });
+  });
+});
+
+describe("combinatorics with no jobs", () => {
+  const warningsOf = (log: ReturnType<typeof memoryLogger>): string[] => log.lines.filter((l) => l.startsWith("WARNING"));
+  const head = "        No jobs were run because no file names matched.\n        Please make sure that the regular expression is correctly specified.\n";
+
+  test("tupleSize 0, tupleSize above the input count: no jobs and Ruffus's warning; an empty input: neither (compared with Ruffus 2.8.4)", async () => {
+    await inTempDir(async () => {
+      write("a.x");
+      write("b.x");
+      const rec = new Recorder();
+      const p = new Pipeline("c");
+      p.combinations({ task: rec.fn("c0"), input: ["a.x", "b.x"], filter: formatter(), tupleSize: 0, output: "k0" });
+      p.combinationsWithReplacement({ task: rec.fn("w0"), input: ["a.x"], filter: formatter(), tupleSize: 0, output: "w0" });
+      p.permutations({ task: rec.fn("p3"), input: ["a.x", "b.x"], filter: formatter(), tupleSize: 3, output: "{basename[0][0]}.p" });
+      p.permutations({ task: rec.fn("pe"), input: [], filter: formatter(), tupleSize: 2, output: "{basename[0][0]}.e" });
+      p.product({ task: rec.fn("pr"), input: ["a.x"], filter: formatter(), input2: [], filter2: formatter(), output: "{basename[0][0]}.q" });
+      const log = memoryLogger();
+      const s = await p.run({ verbose: 1, logger: log });
+      assert.equal(s.jobsRun, 0);
+      assert.deepEqual(rec.calls, []);
+      assert.deepEqual(warningsOf(log), [
+        `WARNING:     In Task 'c::c0':\n${head}        tupleSize 0 makes tuples of no inputs, and so no jobs. `,
+        `WARNING:     In Task 'c::w0':\n${head}        tupleSize 0 makes tuples of no inputs, and so no jobs. `,
+        `WARNING:     In Task 'c::p3':\n${head}        tupleSize 3 is more than the 2 inputs ('a.x', 'b.x'): they make no tuples. `,
+      ]);
+    });
+  });
+
+  test("a formatter matching no tuple names the pattern and the inputs", async () => {
+    await inTempDir(async () => {
+      for (const f of ["a.x", "b.x", "c.y"]) write(f);
+      const p = new Pipeline("c");
+      p.combinations({ task: () => {}, name: "nomatch", input: ["a.x", "b.x"], filter: formatter(String.raw`\.zz$`), tupleSize: 2, output: "{basename[0][0]}.o" });
+      p.product({ task: () => {}, name: "prod", input: ["a.x", "b.x"], filter: formatter(), input2: ["c.y"], filter2: formatter("nope"), output: "{basename[1][0]}.o2" });
+      const log = memoryLogger();
+      await p.run({ verbose: 1, logger: log });
+      assert.deepEqual(warningsOf(log), [
+        `WARNING:     In Task 'c::nomatch':\n${head}        formatter('\\.zz$') matched none of the 2 inputs: 'a.x', 'b.x'. `,
+        `WARNING:     In Task 'c::prod':\n${head}        No combination of the inputs matched: input 'a.x', 'b.x' with formatter(); input2 'c.y' with formatter('nope'). `,
+      ]);
+    });
+  });
+});
+
+describe("a regex matching no input", () => {
+  test("the default-verbosity warning names the pattern and a few of the names it was tried on (Ruffus prints only its two lines)", async () => {
+    await inTempDir(async () => {
+      const names = ["s1.fastq", "s2.fastq", "s3.fastq", "s4.fastq", "s5.fastq"];
+      for (const f of names) write(f);
+      const p = new Pipeline("r");
+      p.transform({ task: () => {}, name: "align", input: "*.fastq", filter: regex(String.raw`(.+)\.fq$`), output: String.raw`\1.bam` });
+      const log = memoryLogger();
+      await p.run({ verbose: 1, logger: log });
+      assert.deepEqual(log.lines.filter((l) => l.startsWith("WARNING")), [
+        "WARNING:     In Task 'r::align':\n" +
+          "        No jobs were run because no file names matched.\n" +
+          "        Please make sure that the regular expression is correctly specified.\n" +
+          String.raw`        regex('(.+)\.fq$') matched none of the 5 inputs: 's1.fastq', 's2.fastq', 's3.fastq' and 2 more. `,
+      ]);
     });
   });
 });

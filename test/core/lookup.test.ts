@@ -307,7 +307,9 @@ test("a regex matching no input: the run warns in a WARNING block naming the tas
       "WARNING: " +
         "    In Task 'conv':\n" +
         "        No jobs were run because no file names matched.\n" +
-        "        Please make sure that the regular expression is correctly specified. ",
+        "        Please make sure that the regular expression is correctly specified.\n" +
+        // Our line after Ruffus's: the pattern and the names it was tried on.
+        String.raw`        regex('(.+)\.csv$') matched none of the 2 inputs: 'a.txt', 'b.txt'. `,
     ]);
     assert.ok(!exists("a.out") && !exists("b.out"));
   });
@@ -331,6 +333,8 @@ test("a regex matching no input: at verbose 4 the warning lists each substitutio
         "    In Task 'conv':\n" +
         "        No jobs were run because no file names matched.\n" +
         "        Please make sure that the regular expression is correctly specified.\n" +
+        String.raw`        regex('(.+)\.csv$') matched none of the 2 inputs: 'a.txt', 'b.txt'.` +
+        "\n" +
         "        Job Warning: Input substitution failed:\n" +
         String.raw`          File 'a.txt' does not match regex('(.+)\.csv$') and pattern '\1.out'` +
         "\n" +
