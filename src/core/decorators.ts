@@ -15,7 +15,7 @@ import { regex } from "../patterns/indicators.ts";
 import { callerModule } from "./source-module.ts";
 import type { RunOptions, RunSummary, PrintoutOptions } from "./run-options.ts";
 import type { PrintoutGraphOptions } from "./printout-graph.ts";
-import type { GraphvizAttributes, PosttaskAction, Task, TaskFunction, UptodateCheck } from "./task.ts";
+import { checkGraphvizAttributes, type GraphvizAttributes, type PosttaskAction, type Task, type TaskFunction, type UptodateCheck } from "./task.ts";
 
 /** Applied to a task function, registers it; returns the function unchanged. */
 export type Decorator = <F extends TaskFunction>(func: F) => F;
@@ -232,7 +232,11 @@ export const checkIfUptodate = (check: UptodateCheck): Decorator => modifier((t)
  * @example
  * graphviz({ fillcolor: '"#FFCCCC"' })(transform(...)(async function align(i, o) { ... }));
  */
-export const graphviz = (attributes: GraphvizAttributes): Decorator => modifier((t) => t.graphviz(attributes));
+export const graphviz = (attributes: GraphvizAttributes, ...unexpected: never[]): Decorator => {
+  // Refused when written, before any function is given, as Ruffus's decorator raises its TypeError.
+  checkGraphvizAttributes(attributes, unexpected, (m) => new TypeError(m));
+  return modifier((t) => t.graphviz(attributes));
+};
 
 /**
  * Ruffus's `pipeline=` argument of the module functions: the pipeline (or its name) to act on.

@@ -402,8 +402,8 @@ export class Pipeline {
    * @example
    * p.graphviz(align, { fillcolor: '"#FFCCCC"' });
    */
-  graphviz(taskOrFunc: Task | TaskFunction | string, attributes: GraphvizAttributes): Task {
-    return this.taskOrNew(taskOrFunc).graphviz(attributes);
+  graphviz(taskOrFunc: Task | TaskFunction | string, attributes: GraphvizAttributes, ...unexpected: never[]): Task {
+    return this.taskOrNew(taskOrFunc).graphviz(attributes, ...unexpected);
   }
 
   /** The task of a name or task, or of a function, declaring one (as a follows-only task) if this pipeline has none for it, as Ruffus does. */

@@ -11,6 +11,7 @@ import {
   addInputs,
   follows,
   formatter,
+  graphviz,
   inputs,
   merge,
   originate,
@@ -21,6 +22,7 @@ import {
   pipelineRun,
   regex,
   suffix,
+  touchFile,
 } from "ruffus";
 import { exists, inTempDir, memoryLogger, write } from "../helpers.ts";
 import { Recorder } from "./fixtures-kinds.ts";
@@ -243,5 +245,76 @@ describe("a regex matching no input", () => {
           String.raw`        regex('(.+)\.fq$') matched none of the 5 inputs: 's1.fastq', 's2.fastq', 's3.fastq' and 2 more. `,
       ]);
     });
+  });
+});
+
+describe("error texts", () => {
+  test("a misspelt 'pipeline::name' of the home pipeline gets a suggestion", async () => {
+    await inTempDir(async () => {
+      const p = new Pipeline("p");
+      p.originate({ task: async function summarise(o: string) { write(o); }, output: ["s"] });
+      await assert.rejects(p.printout({ targetTasks: "p::sumarise" }), {
+        name: "TaskLookupError",
+        message: "Target task 'p::sumarise' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'p::summarise'?",
+      });
+    });
+  });
+
+  test("an unknown name in follows() names the task that wrote it", async () => {
+    await inTempDir(async () => {
+      const p = new Pipeline("p");
+      p.originate({ task: async function alignReads(o: string) { write(o); }, output: ["a.bam"] });
+      p.follows({ task: function callVariants() {}, parents: ["alignRead"] });
+      await assert.rejects(p.run(run0), {
+        name: "TaskLookupError",
+        message: "Task 'p::callVariants': follows() task 'alignRead' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'alignReads'?",
+      });
+    });
+  });
+
+  test("product() with input3/filter3 but no input2 says the sets are numbered without gaps", () => {
+    Pipeline.clearAll();
+    const p = new Pipeline("p");
+    assert.throws(
+      () => p.product({ task: function prod() {}, input: ["a.x"], filter: formatter(), input3: ["b.y"], filter3: formatter(), output: "{basename[0][0]}.o" }),
+      {
+        name: "TaskDeclarationError",
+        message:
+          "Task 'p::prod', argument 'input2': product() numbers its further input sets input2/filter2, input3/filter3, ... with none missing: got input3, filter3, but no input2/filter2.",
+      },
+    );
+    Pipeline.clearAll();
+  });
+
+  test("touchFile(3) and graphviz('a', 'b') are refused when declared (Ruffus: TypeError 'Only named arguments expected')", () => {
+    Pipeline.clearAll();
+    const p = new Pipeline("p");
+    const t = p.originate({ task: function make() {}, output: ["a"] });
+    assert.throws(() => t.posttask(touchFile(3 as unknown as string)), {
+      name: "TaskDeclarationError",
+      message: `Task 'p::make', argument 'posttask': touchFile() takes file names (strings), e.g. touchFile("done.flag"), not 3.`,
+    });
+    const untyped = graphviz as unknown as (...a: unknown[]) => unknown;
+    assert.throws(() => untyped("a", "b"), {
+      name: "TypeError",
+      message: `graphviz() takes one object of attributes, e.g. graphviz({ fillcolor: '"#FFCCCC"', shape: "box" }), not ("a", "b"). (Ruffus: "Only named arguments expected".)`,
+    });
+    assert.throws(() => t.graphviz("box" as never), { name: "TaskDeclarationError" });
+    Pipeline.clearAll();
+  });
+
+  test("getTask() takes a pipeline with one tail task", () => {
+    Pipeline.clearAll();
+    const sub = new Pipeline("sub");
+    const a = sub.originate({ task: function a() {}, output: ["a"] });
+    const b = sub.originate({ task: function b() {}, output: ["b"] });
+    const p = new Pipeline("p");
+    sub.setTailTasks([a]);
+    assert.equal(p.getTask(sub), a);
+    sub.setTailTasks([a, b]);
+    assert.throws(() => p.getTask(sub), {
+      message: "Pipeline 'p': Pipeline(sub) names 2 tasks ('sub::a', 'sub::b'). Use sub.getTailTasks() for all of them, or name one task.",
+    });
+    Pipeline.clearAll();
   });
 });
