@@ -318,3 +318,19 @@ describe("error texts", () => {
     Pipeline.clearAll();
   });
 });
+
+describe("Python 3.11 regex constructs in a filter", () => {
+  test("scoped (?i:...), an atomic group and a possessive quantifier (compared with Python 3.11 re)", async () => {
+    await inTempDir(async () => {
+      for (const f of ["a.FASTQ", "b.fastq", "c.FastQ.gz"]) write(f);
+      const rec = new Recorder();
+      const p = new Pipeline("re");
+      // Python re.subn gives a.FASTQ.bam, b.fastq.bam and no match for c.FastQ.gz; then c.uFastQ.gz.
+      p.transform({ task: rec.fn("t"), input: "*", filter: regex(String.raw`^(?>[^.]+)\.(?i:fastq)$`), output: String.raw`\g<0>.bam` });
+      p.transform({ task: rec.fn("u"), input: "*.gz", filter: regex(String.raw`^(\w++)\.`), output: String.raw`\1.u` });
+      await p.run(run0);
+      assert.deepEqual(rec.of("t"), [["a.FASTQ", "a.FASTQ.bam"], ["b.fastq", "b.fastq.bam"]]);
+      assert.deepEqual(rec.of("u"), [["c.FastQ.gz", "c.uFastQ.gz"]]);
+    });
+  });
+});
