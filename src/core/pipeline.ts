@@ -122,17 +122,34 @@ let unnamedCount = 0;
  * await p.run({ multithread: 4 });
  */
 export class Pipeline {
-  /** The pipeline decorator-style functions register into. */
+  /**
+   * The pipeline decorator-style functions register into (made on first use).
+   *
+   * @example
+   * transform("*.txt", suffix(".txt"), ".csv")(async function convert(i, o) { ... });
+   * Pipeline.main.getTaskNames(); // ["convert"]
+   */
   static get main(): Pipeline {
     return pipelines.get("main") ?? new Pipeline("main");
   }
 
-  /** A pipeline by name, or undefined. */
+  /**
+   * A pipeline by name, or undefined.
+   *
+   * @example
+   * new Pipeline("sub");
+   * Pipeline.lookup("sub")?.getTaskNames();
+   */
   static lookup(name: string): Pipeline | undefined {
     return pipelines.get(name);
   }
 
-  /** Forget every pipeline and jobs-limit name (for tests that declare pipelines repeatedly). */
+  /**
+   * Forget every pipeline and jobs-limit name (for tests that declare pipelines repeatedly).
+   *
+   * @example
+   * beforeEach(() => Pipeline.clearAll());
+   */
   static clearAll(): void {
     pipelines.clear();
     resetNodeNumbers();
@@ -465,12 +482,22 @@ export class Pipeline {
     return this;
   }
 
-  /** The head tasks (see {@link setHeadTasks}). */
+  /**
+   * The head tasks (see {@link setHeadTasks}).
+   *
+   * @example
+   * for (const t of sub.getHeadTasks()) console.log(t.displayName);
+   */
   getHeadTasks(): Task[] {
     return [...this.headTasks];
   }
 
-  /** The tail tasks (see {@link setTailTasks}); empty until set. */
+  /**
+   * The tail tasks (see {@link setTailTasks}); empty until set.
+   *
+   * @example
+   * p.merge({ task: gather, input: sub.getTailTasks(), output: "all.txt" });
+   */
   getTailTasks(): Task[] {
     return this.tailTasks ? [...this.tailTasks] : [];
   }

@@ -81,7 +81,12 @@ export class Task {
   implicit = false;
   /** @internal Name of the task this one was cloned from. */
   originalName: string | undefined;
-  /** A one-line description shown at verbosity 2 (Ruffus shows the docstring). */
+  /**
+   * A one-line description shown at verbosity 2 (Ruffus shows the docstring).
+   *
+   * @example
+   * p.getTask("align").description = "Align reads to the reference";
+   */
   description: string;
 
   constructor(
@@ -96,7 +101,12 @@ export class Task {
     this.description = description ?? (func ? docstringOf(func) : "");
   }
 
-  /** The name as printed: `name` in the main pipeline, `pipeline::name` elsewhere. */
+  /**
+   * The name as printed: `name` in the main pipeline, `pipeline::name` elsewhere.
+   *
+   * @example
+   * new Pipeline("sub").originate({ task: function make() {}, output: ["a"] }).displayName; // "sub::make"
+   */
   get displayName(): string {
     return this.pipeline.name === "main" ? this.name : `${this.pipeline.name}::${this.name}`;
   }
