@@ -334,3 +334,21 @@ describe("Python 3.11 regex constructs in a filter", () => {
     });
   });
 });
+
+describe("Python glob semantics in inputs", () => {
+  test("[!a]*.txt, [x].txt and a name holding only ']' (compared with Ruffus 2.8.4 / Python glob)", async () => {
+    await inTempDir(async () => {
+      for (const f of ["a.txt", "b.txt", "[x].txt", "x.txt", "a]b.txt"]) write(f);
+      const rec = new Recorder();
+      const p = new Pipeline("g");
+      p.merge({ task: rec.fn("notA"), input: "[!a]*.txt", output: "notA.out" });
+      p.merge({ task: rec.fn("set"), input: "[x].txt", output: "set.out" });
+      p.merge({ task: rec.fn("bracket"), input: ["a]b.txt", "missing]x.txt"], output: "bracket.out" });
+      await p.run(run0);
+      assert.deepEqual(rec.of("notA"), [[["[x].txt", "b.txt", "x.txt"], "notA.out"]]);
+      assert.deepEqual(rec.of("set"), [[["x.txt"], "set.out"]]);
+      // Ruffus's is_glob counts ']', and glob.glob of a path without magic gives it when it exists.
+      assert.deepEqual(rec.of("bracket"), [[["a]b.txt"], "bracket.out"]]);
+    });
+  });
+});
