@@ -65,7 +65,7 @@ export {
 export type { PrintoutGraphOptions } from "./core/printout-graph.ts";
 export { graphColourDemoPrintout, type FlowchartOutput } from "./core/printout-graph.ts";
 export type { FlowchartOptions } from "./core/flowchart-plan.ts";
-export type { Decorator } from "./core/decorators.ts";
+export type { Decorator, PipelineOption } from "./core/decorators.ts";
 export {
   RuffusError,
   TaskDeclarationError,

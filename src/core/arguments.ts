@@ -217,6 +217,20 @@ function parseProductSets(r: ArgumentReader, spec: TaskSpec): void {
     inputs.push(r.positional.shift());
     filters.push(r.positional.shift() as FileFilter);
   }
+  // Named sets must be numbered on from the positional ones without a gap (input2, input3, ...);
+  // otherwise the leftover input3 would be reported as unrecognised, with a hint to rename it "input".
+  const numbered = [...r.named.keys()].map((k) => /^(?:input|filter)(\d+)$/.exec(k)).filter((m) => m !== null);
+  const highest = Math.max(0, ...numbered.map((m) => Number(m[1])));
+  for (let n = inputs.length + 1; n <= highest; n++) {
+    if (!r.named.has(`filter${n}`) && !r.named.has(`input${n}`)) {
+      const given = numbered.map((m) => m[0]).join(", ");
+      r.fail(
+        `input${n}`,
+        `product() numbers its further input sets input${inputs.length + 1}/filter${inputs.length + 1}, input${inputs.length + 2}/filter${inputs.length + 2}, ... ` +
+          `with none missing: got ${given}, but no input${n}/filter${n}.`,
+      );
+    }
+  }
   for (let n = inputs.length + 1; r.named.has(`filter${n}`) || r.named.has(`input${n}`); n++) {
     const f = r.takeNamed(`filter${n}`);
     if (!isFileFilter(f) || f.kind !== "formatter") {

@@ -7,13 +7,15 @@
 import type { TaskKind } from "./arguments.ts";
 import { setMkdirDecorator } from "./mkdir.ts";
 import { Pipeline } from "./pipeline.ts";
-import { TaskDeclarationError } from "./errors.ts";
+import { RuffusError, TaskDeclarationError } from "./errors.ts";
+import { checkOptionKeys, type OptionsOf } from "./option-keys.ts";
+import { wirePipelines } from "./wiring.ts";
 import { InputsIndicator, inputs } from "./indicators.ts";
 import { regex } from "../patterns/indicators.ts";
 import { callerModule } from "./source-module.ts";
 import type { RunOptions, RunSummary, PrintoutOptions } from "./run-options.ts";
 import type { PrintoutGraphOptions } from "./printout-graph.ts";
-import type { GraphvizAttributes, PosttaskAction, Task, TaskFunction, UptodateCheck } from "./task.ts";
+import { checkGraphvizAttributes, type GraphvizAttributes, type PosttaskAction, type Task, type TaskFunction, type UptodateCheck } from "./task.ts";
 
 /** Applied to a task function, registers it; returns the function unchanged. */
 export type Decorator = <F extends TaskFunction>(func: F) => F;
@@ -230,46 +232,106 @@ export const checkIfUptodate = (check: UptodateCheck): Decorator => modifier((t)
  * @example
  * graphviz({ fillcolor: '"#FFCCCC"' })(transform(...)(async function align(i, o) { ... }));
  */
-export const graphviz = (attributes: GraphvizAttributes): Decorator => modifier((t) => t.graphviz(attributes));
+export const graphviz = (attributes: GraphvizAttributes, ...unexpected: never[]): Decorator => {
+  // Refused when written, before any function is given, as Ruffus's decorator raises its TypeError.
+  checkGraphvizAttributes(attributes, unexpected, (m) => new TypeError(m));
+  return modifier((t) => t.graphviz(attributes));
+};
 
 /**
- * Runs the main pipeline (where decorator-style tasks live).
- *
- * @example
- * await pipelineRun({ multithread: 4, verbose: 3 });
+ * Ruffus's `pipeline=` argument of the module functions: the pipeline (or its name) to act on.
+ * Without it they act on every pipeline, as Ruffus's do.
  */
-export function pipelineRun(options: RunOptions = {}): Promise<RunSummary> {
-  return Pipeline.main.run(options);
+export interface PipelineOption {
+  /** The pipeline, or its name; default: the tasks of every pipeline, names looked up from "main" first. */
+  pipeline?: Pipeline | string;
+}
+
+/** Ruffus's `lookup_pipeline`. */
+function lookupPipeline(ref: Pipeline | string, call: string): Pipeline {
+  if (ref instanceof Pipeline) return ref;
+  const found = typeof ref === "string" ? Pipeline.lookup(ref) : undefined;
+  if (found) return found;
+  const names = [...Pipeline.all()].map((p) => `'${p.name}'`).join(", ") || "none";
+  throw new RuffusError(`${call}: pipeline ${typeof ref === "string" ? `'${ref}'` : String(ref)} does not name a pipeline. Pipelines: ${names}.`);
+}
+
+/** Every task of every pipeline, in the order they were declared (as Ruffus lists its task nodes). */
+function everyTask(): Task[] {
+  const all = [...Pipeline.all()].flatMap((p) => p.tasks);
+  const numbered = all.filter((t) => t.nodeNumber !== undefined).sort((a, b) => (a.nodeNumber as number) - (b.nodeNumber as number));
+  return [...numbered, ...all.filter((t) => t.nodeNumber === undefined)];
 }
 
 /**
- * Printout of the main pipeline.
+ * The pipeline a module function runs on, and its options: with `pipeline`, that one; without, "main"
+ * as the home of task names and, when no targets are given, every task of every pipeline as targets
+ * (Ruffus's `_pipeline_prepare_to_run`). mkdir tasks made by follows(mkdir()) are left out there, as
+ * a pipeline's own default targets leave them out.
+ */
+function moduleCall<O extends { targetTasks?: unknown }>(call: string, kind: OptionsOf, options: O & PipelineOption): [Pipeline, O] {
+  checkOptionKeys(kind, options, ["pipeline"], call);
+  const { pipeline, ...rest } = options;
+  if (pipeline !== undefined) return [lookupPipeline(pipeline, call), rest as unknown as O];
+  const targets = rest.targetTasks;
+  if (targets !== undefined && !(Array.isArray(targets) && targets.length === 0)) return [Pipeline.main, rest as unknown as O];
+  const all = everyTask().filter((t) => !t.deferredMkdir);
+  return [Pipeline.main, (all.length ? { ...rest, targetTasks: all } : rest) as unknown as O];
+}
+
+/**
+ * Ruffus's `pipeline_run`: runs every pipeline's tasks (decorator-style tasks live in "main"), or
+ * the targets, or with `pipeline` that pipeline's.
+ *
+ * @example
+ * await pipelineRun({ multithread: 4, verbose: 3 });
+ * await pipelineRun({ pipeline: "sub", targetTasks: ["align"] });
+ */
+export async function pipelineRun(options: RunOptions & PipelineOption = {}): Promise<RunSummary> {
+  const [p, o] = moduleCall("pipelineRun()", "run()", options);
+  return p.run(o);
+}
+
+/**
+ * Ruffus's `pipeline_printout`: what {@link pipelineRun} with the same options would do.
  *
  * @example
  * console.log(await pipelinePrintout({ verbose: 3 }));
  */
-export function pipelinePrintout(options: PrintoutOptions = {}): Promise<string> {
-  return Pipeline.main.printout(options);
+export async function pipelinePrintout(options: PrintoutOptions & PipelineOption = {}): Promise<string> {
+  const [p, o] = moduleCall("pipelinePrintout()", "printout()", options);
+  return p.printout(o);
 }
 
 /**
- * Flowchart of the main pipeline (see `Pipeline.printoutGraph`).
+ * Ruffus's `pipeline_printout_graph`: the flowchart of every pipeline, or of `pipeline` (see `Pipeline.printoutGraph`).
  *
  * @example
  * await pipelinePrintoutGraph({ output: "flowchart.svg" });
  */
-export function pipelinePrintoutGraph(options: PrintoutGraphOptions = {}): Promise<string | Uint8Array> {
-  return Pipeline.main.printoutGraph(options);
+export async function pipelinePrintoutGraph(options: PrintoutGraphOptions & PipelineOption = {}): Promise<string | Uint8Array> {
+  const [p, o] = moduleCall("pipelinePrintoutGraph()", "printoutGraph()", options);
+  return p.printoutGraph(o);
 }
 
 /**
- * Task names of the main pipeline.
+ * Ruffus's `pipeline_get_task_names`: the names of every pipeline's tasks, in declaration order
+ * (bare names, as Ruffus gives them: `"align"`, not `"sub::align"`), once references are resolved
+ * (so a plain function named in `follows()` is listed as the task it becomes). With `pipeline`,
+ * that pipeline's task names.
  *
  * @example
- * console.log(pipelineGetTaskNames());
+ * console.log(pipelineGetTaskNames());                  // ["makeStart", "toMiddle", "align", ...]
+ * console.log(pipelineGetTaskNames({ pipeline: "sub" })); // ["align", ...]
  */
-export function pipelineGetTaskNames(): string[] {
-  return Pipeline.main.getTaskNames();
+export function pipelineGetTaskNames(options: PipelineOption = {}): string[] {
+  if (typeof options !== "object" || options === null) throw new RuffusError("pipelineGetTaskNames() takes one options object, e.g. { pipeline: \"sub\" }.");
+  for (const key of Object.keys(options)) {
+    if (key !== "pipeline") throw new RuffusError(`pipelineGetTaskNames() has no option '${key}'. Its only option is: pipeline.`);
+  }
+  if (options.pipeline !== undefined) return lookupPipeline(options.pipeline, "pipelineGetTaskNames()").getTaskNames();
+  wirePipelines([...Pipeline.all()]);
+  return everyTask().map((t) => t.name);
 }
 
 function isFilter(v: unknown, kind: string): boolean {

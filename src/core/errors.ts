@@ -4,7 +4,12 @@
  */
 import { pyStringRepr } from "./describe.ts";
 
-/** Base class of every error ruffus raises on purpose. */
+/**
+ * Base class of every error ruffus raises on purpose.
+ *
+ * @example
+ * try { await p.run(); } catch (e) { if (e instanceof RuffusError) console.error(e.message); else throw e; }
+ */
 export class RuffusError extends Error {
   override name = "RuffusError";
 }
@@ -30,12 +35,23 @@ export class TaskDeclarationError extends RuffusError {
   }
 }
 
-/** A task named in `follows`, an input, a target or a forced task does not exist or is ambiguous. */
+/**
+ * A task named in `follows`, an input, a target or a forced task does not exist or is ambiguous.
+ *
+ * @example
+ * try { await p.run({ targetTasks: ["algn"] }); }
+ * catch (e) { if (e instanceof TaskLookupError) console.error(e.message); } // ... Did you mean 'align'?
+ */
 export class TaskLookupError extends RuffusError {
   override name = "TaskLookupError";
 }
 
-/** The tasks form a cycle. `tasks` lists the display names of the tasks in the cycle. */
+/**
+ * The tasks form a cycle. `tasks` lists the display names of the tasks in the cycle.
+ *
+ * @example
+ * try { await p.run(); } catch (e) { if (e instanceof CircularDependencyError) console.error(e.tasks.join(" -> ")); }
+ */
 export class CircularDependencyError extends RuffusError {
   override name = "CircularDependencyError";
   constructor(readonly tasks: string[]) {
@@ -43,12 +59,23 @@ export class CircularDependencyError extends RuffusError {
   }
 }
 
-/** `runtimeParameter("x")` was used but `runtimeData` has no `x`. */
+/**
+ * `runtimeParameter("x")` was used but `runtimeData` has no `x` (it reaches the caller inside a
+ * {@link RethrownJobError}, as Ruffus's parameter errors do).
+ *
+ * @example
+ * catch (e) { if (e instanceof RethrownJobError && e.failures.some((f) => (f.error as ParameterGenerationError).cause instanceof MissingRuntimeParameterError)) ... }
+ */
 export class MissingRuntimeParameterError extends RuffusError {
   override name = "MissingRuntimeParameterError";
 }
 
-/** A job would run but one of its input files does not exist. */
+/**
+ * A job would run but one of its input files does not exist.
+ *
+ * @example
+ * catch (e) { if (e instanceof RethrownJobError && e.failures.some((f) => f.error instanceof MissingInputFileError)) console.error("an input is missing"); }
+ */
 export class MissingInputFileError extends RuffusError {
   override name = "MissingInputFileError";
 }
@@ -96,6 +123,12 @@ function errorText(e: unknown): { kind: string; message: string; stack: string }
  */
 export class RethrownJobError extends RuffusError {
   override name = "RethrownJobError";
+  /**
+   * Every failure: task, job description and the error the job threw.
+   *
+   * @example
+   * for (const f of e.failures) console.error(f.task, f.job, f.error);
+   */
   readonly failures: JobFailure[];
   /** What went wrong and for which tasks, when the failures have one cause (Ruffus's heading). */
   declare readonly about?: { readonly message: string; readonly tasks: readonly string[] };
@@ -110,11 +143,21 @@ export class RethrownJobError extends RuffusError {
     if (about) Object.defineProperty(this, "about", { value: about, enumerable: true });
     this.message = this.describe();
   }
-  /** Number of failures. */
+  /**
+   * Number of failures.
+   *
+   * @example
+   * console.error(`${e.length} job(s) failed`);
+   */
   get length(): number {
     return this.failures.length;
   }
-  /** The text of failure `n` (0-based) in Ruffus's layout. */
+  /**
+   * The text of failure `n` (0-based) in Ruffus's layout (`Exception #1`, the error, task, job, stack).
+   *
+   * @example
+   * console.error(e.nthFailureText(0));
+   */
   nthFailureText(n: number): string {
     const f = this.failures[n];
     const { kind, message, stack } = errorText(f.error);
@@ -152,7 +195,13 @@ export class NotADirectoryError extends RuffusError {
   override name = "NotADirectoryError";
 }
 
-/** A task's jobs could not be generated (a bad pattern group, a missing runtime parameter...). */
+/**
+ * A task's jobs could not be generated (a bad pattern group, a missing runtime parameter...);
+ * `cause` is the error underneath. Reaches the caller inside a {@link RethrownJobError}.
+ *
+ * @example
+ * catch (e) { if (e instanceof RethrownJobError) for (const f of e.failures) if (f.error instanceof ParameterGenerationError) console.error(f.error.task.displayName, f.error.cause); }
+ */
 export class ParameterGenerationError extends RuffusError {
   override name = "ParameterGenerationError";
   constructor(

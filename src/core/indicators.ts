@@ -16,7 +16,12 @@ export class InputsIndicator {
     /** Every argument given; exactly one is allowed, which the task declaration checks (and names the task). */
     readonly args: readonly unknown[],
   ) {}
-  /** The one value. */
+  /**
+   * The one value.
+   *
+   * @example
+   * inputs(String.raw`\1.h`).value; // "\\1.h"
+   */
   get value(): unknown {
     return this.args[0];
   }
@@ -24,26 +29,48 @@ export class InputsIndicator {
 
 /**
  * Adds the (substituted) values to each job's input — Ruffus's `add_inputs()`.
- * The job input becomes `[originalInput, ...values]`.
+ * The job input becomes `[originalInput, ...values]`. Made by {@link addInputs}.
+ *
+ * @example
+ * const extra = addInputs(String.raw`\1.h`, "universal.h");
+ * extra instanceof AddInputsIndicator; // true; extra.values: ["\\1.h", "universal.h"]
  */
 export class AddInputsIndicator {
   readonly kind = "addInputs";
   constructor(readonly values: readonly unknown[]) {}
 }
 
-/** Names tasks whose outputs are used as input — Ruffus's `output_from()`. */
+/**
+ * Names tasks whose outputs are used as input — Ruffus's `output_from()`. Made by {@link outputFrom}.
+ *
+ * @example
+ * const from = outputFrom("align", "sub::call");
+ * from.values; // ["align", "sub::call"]
+ */
 export class OutputFromIndicator {
   readonly kind = "outputFrom";
   constructor(readonly values: readonly unknown[]) {}
 }
 
-/** A placeholder for `runtimeData[name]`, resolved when jobs are generated. */
+/**
+ * A placeholder for `runtimeData[name]`, resolved when jobs are generated. Made by {@link runtimeParameter}.
+ *
+ * @example
+ * const samples = runtimeParameter("samples");
+ * samples.name; // "samples"
+ */
 export class RuntimeParameter {
   readonly kind = "runtimeParameter";
   constructor(readonly name: string) {}
 }
 
-/** A `posttask` action that creates or touches files when the task completes. */
+/**
+ * A `posttask` action that creates or touches files when the task completes. Made by {@link touchFile}.
+ *
+ * @example
+ * const flag = touchFile("done.flag");
+ * flag.files; // ["done.flag"]
+ */
 export class TouchFileIndicator {
   readonly kind = "touchFile";
   constructor(readonly files: readonly string[]) {}

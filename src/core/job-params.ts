@@ -6,6 +6,7 @@
  */
 import { NoMatchError } from "../patterns/errors.ts";
 import { stringsIn } from "../patterns/flatten.ts";
+import type { FileFilter } from "../patterns/types.ts";
 import { compileFilter, jobSubstituter, nestedSubstituter, type CompiledFilter, type JobSubstituter } from "../patterns/substitute.ts";
 import { pyRepr, sortByPyStr } from "./describe.ts";
 import { MissingRuntimeParameterError, RuffusError } from "./errors.ts";
@@ -44,6 +45,47 @@ export interface JobSource {
 /** Ruffus's warning when a task ends up with no jobs because nothing matched. */
 export const NO_MATCH_WARNING =
   "No jobs were run because no file names matched.\nPlease make sure that the regular expression is correctly specified.";
+/** How many candidate file names a "no file names matched" warning shows. */
+const CANDIDATES_SHOWN = 3;
+
+/** `'a.fq', 'b.fq', 'c.fq' and 7 more` (quoted as the substitution failures quote them). */
+function someNames(names: readonly string[]): string {
+  const shown = names.slice(0, CANDIDATES_SHOWN).map((n) => `'${n}'`).join(", ");
+  return names.length > CANDIDATES_SHOWN ? `${shown} and ${names.length - CANDIDATES_SHOWN} more` : shown;
+}
+
+/** The first file name of each input (the one `regex()` and `suffix()` look at), in order. */
+function firstNames(elements: readonly unknown[]): string[] {
+  const out: string[] = [];
+  for (const e of elements) {
+    const n = stringsIn(e);
+    if (n.length) out.push(n[0]);
+  }
+  return out;
+}
+
+/**
+ * Ruffus's "no file names matched" lines, then ours: which pattern, and some of the names it was
+ * tried on, so the mistake can be seen without raising the verbosity.
+ */
+/** A filter as written, the way Ruffus's substitution failures show it: `regex('(.+)\.csv$')`. */
+function filterText(f: FileFilter): string {
+  if (f.kind === "formatter") return `formatter(${f.patterns.map((p) => (p === null ? "None" : `'${p}'`)).join(", ")})`;
+  return `${f.kind}('${f.pattern}')`;
+}
+
+function noMatchWarning(detail: string): string {
+  return `${NO_MATCH_WARNING}\n${detail}`;
+}
+
+/** "regex('x') matched none of the 3 inputs: 'a', 'b', 'c'." (our line after Ruffus's two) */
+function unmatched(pattern: string, elements: readonly unknown[]): string {
+  const names = firstNames(elements);
+  if (elements.length === 1) return names.length ? `${pattern} did not match the input ${someNames(names)}.` : `The input holds no file name for ${pattern} to match.`;
+  if (!names.length) return `None of the ${elements.length} inputs holds a file name for ${pattern} to match.`;
+  return `${pattern} matched none of the ${elements.length} inputs: ${someNames(names)}.`;
+}
+
 /** Ruffus's warning for `files([])`. */
 export const EMPTY_FILES_WARNING = "@files() was empty, i.e. no files were specified.\nPlease make sure this is by design.";
 
@@ -182,7 +224,7 @@ function perInputJobs(task: Task, w: TaskWiring, src: JobSource, out: TaskJobs):
     const sub = jobSubstituter(filter, names, { cwd: src.cwd, outputDir: spec.outputDir });
     if (makeJob(task, w, src, out, element, sub)) matched = true;
   }
-  if (!matched && elements.length) out.warnings.push(NO_MATCH_WARNING);
+  if (!matched && elements.length) out.warnings.push(noMatchWarning(unmatched(filterText(spec.filter!), elements)));
 }
 
 /** Substitutes one job's inputs, extras and output; false when the input did not match. */
@@ -246,6 +288,8 @@ function combinatoricJobs(task: Task, w: TaskWiring, src: JobSource, out: TaskJo
   const spec = task.spec;
   let tuples: unknown[][];
   let filters: CompiledFilter[];
+  // What the warning adds when no job results; made only then.
+  let why: () => string;
   if (task.kind === "product") {
     const sets = (w.inputSets ?? [w.input]).map((s) => {
       const v = expandInput(s, src);
@@ -253,7 +297,9 @@ function combinatoricJobs(task: Task, w: TaskWiring, src: JobSource, out: TaskJo
     });
     if (!sets.length || sets.some((s) => !s.length)) return;
     tuples = cartesian(sets);
-    filters = (spec.filterSets ?? [spec.filter!]).map(compiledFilter);
+    const filterSets = spec.filterSets ?? [spec.filter!];
+    filters = filterSets.map(compiledFilter);
+    why = () => `No combination of the inputs matched: ${sets.map((set, i) => `input${i ? i + 1 : ""} ${someNames(firstNames(set))} with ${filterText(filterSets[i])}`).join("; ")}.`;
   } else {
     const v = expandInput(w.input, src);
     const items = typeof v === "string" ? [v] : asInputList(v);
@@ -262,14 +308,20 @@ function combinatoricJobs(task: Task, w: TaskWiring, src: JobSource, out: TaskJo
     tuples =
       task.kind === "permutations" ? permutations(items, k) : combinations(items, k, task.kind === "combinationsWithReplacement");
     filters = Array.from({ length: k }, () => compiledFilter(spec.filter!));
+    if (k === 0) why = () => "tupleSize 0 makes tuples of no inputs, and so no jobs.";
+    else if (!tuples.length) why = () => `tupleSize ${k} is more than the ${items.length} inputs (${someNames(firstNames(items))}): they make no tuples.`;
+    else why = () => unmatched(filterText(spec.filter!), items);
   }
+  // As Ruffus's yield_io_params_per_job: an empty tuple (tupleSize 0) makes no job, and a non-empty
+  // input that gives no job at all (no tuple, or none matching) is warned about.
   let matched = false;
   for (const tuple of tuples) {
+    if (!tuple.length) continue;
     const names = tuple.map((t) => stringsIn(t));
     const sub = nestedSubstituter(filters, names, { cwd: src.cwd });
     if (makeJob(task, w, src, out, tuple, sub)) matched = true;
   }
-  if (!matched && tuples.length) out.warnings.push(NO_MATCH_WARNING);
+  if (!matched) out.warnings.push(noMatchWarning(why()));
 }
 
 function filesJobs(task: Task, w: TaskWiring, src: JobSource, out: TaskJobs): TaskJobs {

@@ -13,6 +13,12 @@ export { editDistance };
 /** Where a lookup happens; targets treat a pipeline name as all of its tasks, inputs as its tail tasks. */
 export interface LookupOptions {
   readonly context: "input" | "follows" | "target" | "forced" | "lookup";
+  /** The task whose input or follows() holds the reference, named in errors. */
+  readonly from?: Task;
+}
+
+function fail(options: LookupOptions, message: string): never {
+  throw new TaskLookupError(options.from ? `Task '${options.from.displayName}': ${message}` : message);
 }
 
 function contextLabel(o: LookupOptions): string {
@@ -39,11 +45,9 @@ export function lookupTasks(ref: unknown, home: Pipeline, options: LookupOptions
   if (typeof ref === "string") {
     const found = lookupName(ref, home, allTasks);
     if (found.length) return found;
-    throw new TaskLookupError(
-      `${contextLabel(options)} '${ref}' is not a pipelined task in ruffus. Is it spelt correctly?${suggestion(ref, home)}`,
-    );
+    fail(options, `${contextLabel(options)} '${ref}' is not a pipelined task in ruffus. Is it spelt correctly?${suggestion(ref, home)}`);
   }
-  throw new TaskLookupError(`${contextLabel(options)} ${String(ref)} is not a task, a task function, a task name or a pipeline.`);
+  return fail(options, `${contextLabel(options)} ${String(ref)} is not a task, a task function, a task name or a pipeline.`);
 }
 
 function pipelineTasks(p: Pipeline, allTasks: boolean): Task[] {
@@ -73,14 +77,32 @@ function lookupFunction(fn: TaskFunction, home: Pipeline, options: LookupOptions
   }
   if (found.length === 1) return found[0];
   if (found.length > 1) {
-    throw new TaskLookupError(
+    fail(
+      options,
       `Function ${fn.name || "(anonymous)"}(...) is used by multiple tasks (${found.map((t) => `'${t.displayName}'`).join(", ")}). ` +
         `Which one do you mean? Refer to the Task object or its name instead.`,
     );
   }
-  throw new TaskLookupError(
+  if (options.context === "follows" || options.context === "input") return implicitTask(fn);
+  return fail(
+    options,
     `${contextLabel(options)}: function ${fn.name || "(anonymous)"}(...) is not a ruffus task. Declare it with a Pipeline method or a decorator-style function first.`,
   );
+}
+
+/**
+ * A plain function named in follows() or in an input becomes a task of its own, as Ruffus's
+ * `_connect_parents` makes it: in the "main" pipeline whichever pipeline named it, with no
+ * parameters, so it runs (called with no arguments) every time its follower is brought up to date.
+ * Later lookups of the function find this task.
+ */
+function implicitTask(fn: TaskFunction): Task {
+  const main = Pipeline.main;
+  const task = main.register(main.newTask(fn, undefined, "follows"));
+  task.kind = "follows";
+  task.implicit = true;
+  main.byDecoratedFunction.set(fn, task);
+  return task;
 }
 
 /** Tasks of one pipeline matching a task name or function name (ambiguous function names match nothing). */
@@ -117,26 +139,25 @@ function lookupName(name: string, home: Pipeline, allTasks: boolean): Task[] {
   return found[0] ?? [];
 }
 
-/** " Did you mean 'x'?" for the closest task name, when one is close. */
+/**
+ * " Did you mean 'x'?" for the closest task name, when one is close. A bare name is compared with
+ * bare task names; a "pipeline::name" with the qualified names of every pipeline, the home one too.
+ */
 function suggestion(name: string, home: Pipeline): string {
-  const candidates = new Set<string>();
+  const qualified = name.includes("::");
+  let best: string | undefined;
+  let bestDistance = Infinity;
   for (const p of [home, ...Pipeline.all()]) {
     for (const t of p.tasks) {
       if (t.mkdirFor) continue;
-      candidates.add(p === home ? t.name : `${p.name}::${t.name}`);
-    }
-  }
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const bare = c.includes("::") && !name.includes("::") ? c.slice(c.indexOf("::") + 2) : c;
-    const d = editDistance(name.toLowerCase(), bare.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = c;
+      const full = `${p.name}::${t.name}`;
+      const d = editDistance(name.toLowerCase(), (qualified ? full : t.name).toLowerCase());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = qualified || p !== home ? full : t.name;
+      }
     }
   }
   if (best === undefined || bestDistance > Math.max(2, Math.floor(name.length / 3))) return "";
   return ` Did you mean '${best}'?`;
 }
-

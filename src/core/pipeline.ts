@@ -8,6 +8,8 @@ import { RuffusError, TaskDeclarationError, TaskLookupError } from "./errors.ts"
 import { isMkdirFilterForm, mkdirDirectories, mkdirTaskName } from "./mkdir.ts";
 import { Task, numberNode, resetNodeNumbers, type GraphvizAttributes, type TaskFunction, type UptodateCheck } from "./task.ts";
 import { lookupTasks } from "./lookup.ts";
+import { checkOptionKeys } from "./option-keys.ts";
+import { AddInputsIndicator, InputsIndicator, OutputFromIndicator } from "./indicators.ts";
 import type { RunOptions, RunSummary } from "./run-options.ts";
 import type { PrintoutOptions } from "./run-options.ts";
 import { runPipeline } from "./run.ts";
@@ -120,17 +122,34 @@ let unnamedCount = 0;
  * await p.run({ multithread: 4 });
  */
 export class Pipeline {
-  /** The pipeline decorator-style functions register into. */
+  /**
+   * The pipeline decorator-style functions register into (made on first use).
+   *
+   * @example
+   * transform("*.txt", suffix(".txt"), ".csv")(async function convert(i, o) { ... });
+   * Pipeline.main.getTaskNames(); // ["convert"]
+   */
   static get main(): Pipeline {
     return pipelines.get("main") ?? new Pipeline("main");
   }
 
-  /** A pipeline by name, or undefined. */
+  /**
+   * A pipeline by name, or undefined.
+   *
+   * @example
+   * new Pipeline("sub");
+   * Pipeline.lookup("sub")?.getTaskNames();
+   */
   static lookup(name: string): Pipeline | undefined {
     return pipelines.get(name);
   }
 
-  /** Forget every pipeline and jobs-limit name (for tests that declare pipelines repeatedly). */
+  /**
+   * Forget every pipeline and jobs-limit name (for tests that declare pipelines repeatedly).
+   *
+   * @example
+   * beforeEach(() => Pipeline.clearAll());
+   */
   static clearAll(): void {
     pipelines.clear();
     resetNodeNumbers();
@@ -400,8 +419,8 @@ export class Pipeline {
    * @example
    * p.graphviz(align, { fillcolor: '"#FFCCCC"' });
    */
-  graphviz(taskOrFunc: Task | TaskFunction | string, attributes: GraphvizAttributes): Task {
-    return this.taskOrNew(taskOrFunc).graphviz(attributes);
+  graphviz(taskOrFunc: Task | TaskFunction | string, attributes: GraphvizAttributes, ...unexpected: never[]): Task {
+    return this.taskOrNew(taskOrFunc).graphviz(attributes, ...unexpected);
   }
 
   /** The task of a name or task, or of a function, declaring one (as a follows-only task) if this pipeline has none for it, as Ruffus does. */
@@ -411,15 +430,20 @@ export class Pipeline {
   }
 
   /**
-   * The one task named by a `Task`, function, name or `"pipeline::name"`.
+   * The one task named by a `Task`, function, name or `"pipeline::name"`, or a pipeline with one
+   * tail task (a pipeline stands for its tail tasks wherever tasks are named; for several, use
+   * {@link getTailTasks}).
    *
    * @example
    * p.getTask("align").jobsLimit(2);
+   * p.getTask("sub::align");
+   * p.getTask(sub); // sub's tail task
    */
-  getTask(ref: Task | TaskFunction | string): Task {
+  getTask(ref: Task | TaskFunction | Pipeline | string): Task {
     const found = lookupTasks(ref, this, { context: "lookup" });
     if (found.length !== 1) {
-      throw new TaskLookupError(`Pipeline '${this.name}': ${String(ref)} names ${found.length} tasks; name one task.`);
+      const fix = ref instanceof Pipeline ? ` Use ${ref.name}.getTailTasks() for all of them, or name one task.` : " Name one task.";
+      throw new TaskLookupError(`Pipeline '${this.name}': ${String(ref)} names ${found.length} tasks (${found.map((t) => `'${t.displayName}'`).join(", ")}).${fix}`);
     }
     return found[0];
   }
@@ -458,12 +482,22 @@ export class Pipeline {
     return this;
   }
 
-  /** The head tasks (see {@link setHeadTasks}). */
+  /**
+   * The head tasks (see {@link setHeadTasks}).
+   *
+   * @example
+   * for (const t of sub.getHeadTasks()) console.log(t.displayName);
+   */
   getHeadTasks(): Task[] {
     return [...this.headTasks];
   }
 
-  /** The tail tasks (see {@link setTailTasks}); empty until set. */
+  /**
+   * The tail tasks (see {@link setTailTasks}); empty until set.
+   *
+   * @example
+   * p.merge({ task: gather, input: sub.getTailTasks(), output: "all.txt" });
+   */
   getTailTasks(): Task[] {
     return this.tailTasks ? [...this.tailTasks] : [];
   }
@@ -511,9 +545,14 @@ export class Pipeline {
       copy.register(n);
       map.set(t, n);
     }
+    // Task objects anywhere a reference can be written (lists, outputFrom(), addInputs(), inputs())
+    // become the copies, so the clone's tasks read the clone's outputs, as in Ruffus.
     const remap = (v: unknown): unknown => {
       if (v instanceof Task) return map.get(v) ?? v;
       if (Array.isArray(v)) return v.map(remap);
+      if (v instanceof OutputFromIndicator) return new OutputFromIndicator(v.values.map(remap));
+      if (v instanceof AddInputsIndicator) return new AddInputsIndicator(v.values.map(remap));
+      if (v instanceof InputsIndicator) return new InputsIndicator(v.args.map(remap));
       return v;
     };
     for (const [t, n] of map) {
@@ -548,7 +587,8 @@ export class Pipeline {
    * const summary = await p.run({ multithread: 4, verbose: 3 });
    * console.log(summary.jobsRun, "jobs ran");
    */
-  run(options: RunOptions = {}): Promise<RunSummary> {
+  async run(options: RunOptions = {}): Promise<RunSummary> {
+    checkOptionKeys("run()", options);
     return runPipeline(this, options);
   }
 
@@ -559,7 +599,8 @@ export class Pipeline {
    * @example
    * console.log(await p.printout({ verbose: 3 }));
    */
-  printout(options: PrintoutOptions = {}): Promise<string> {
+  async printout(options: PrintoutOptions = {}): Promise<string> {
+    checkOptionKeys("printout()", options);
     return printoutPipeline(this, options);
   }
 
@@ -571,7 +612,8 @@ export class Pipeline {
    * @example
    * await p.printoutGraph({ output: "flowchart.svg", noKeyLegend: false });
    */
-  printoutGraph(options: PrintoutGraphOptions = {}): Promise<string | Uint8Array> {
+  async printoutGraph(options: PrintoutGraphOptions = {}): Promise<string | Uint8Array> {
+    checkOptionKeys("printoutGraph()", options);
     return printoutGraph(this, options);
   }
 

@@ -10,10 +10,40 @@ import type { SlurmOptions } from "../exec/slurm-executor.ts";
 
 /** Anything with Ruffus's logger methods: `console` works, so does `stderrLogger`. */
 export interface Logger {
+  /**
+   * Task and job lines (`Task enters queue = 'x'`).
+   *
+   * @example
+   * const logger: Logger = { info: (m) => lines.push(m), debug: () => {}, error: (m) => console.error(m) };
+   */
   info(message: string): void;
+  /**
+   * Lines of the highest verbosities.
+   *
+   * @example
+   * const logger: Logger = { ...console, debug: () => {} }; // drop debug lines
+   */
   debug(message: string): void;
+  /**
+   * Warnings ("No jobs were run because no file names matched"); `warn` is used when absent.
+   *
+   * @example
+   * const logger: Logger = { ...console, warning: (m) => console.error("WARNING", m) };
+   */
   warning?(message: string): void;
+  /**
+   * `console`'s name for {@link warning}.
+   *
+   * @example
+   * await p.run({ logger: console }); // warnings go to console.warn
+   */
   warn?(message: string): void;
+  /**
+   * Job failures, with `logExceptions`.
+   *
+   * @example
+   * const logger: Logger = { ...console, error: (m) => errors.push(m) };
+   */
   error(message: string): void;
 }
 
@@ -44,7 +74,10 @@ export interface PlanOptions {
 export interface RunOptions extends PlanOptions {
   /** Jobs run concurrently in the main thread (right for shell and cluster jobs). */
   multithread?: number;
-  /** Jobs run in this many worker processes (currently: concurrently in the main thread). */
+  /**
+   * Jobs run in this many worker threads, each importing the module that declared the task (like
+   * Ruffus's process pool; see "Parallel jobs" in the README). `multithread` wins when both are set.
+   */
   multiprocess?: number;
   /** Where log lines go: `stderrLogger` (default), `blackHoleLogger`, `console`, or your own. */
   logger?: Logger;

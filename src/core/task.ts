@@ -7,6 +7,7 @@ import type { FileFilter } from "../patterns/types.ts";
 import type { TaskKind, TaskSpec } from "./arguments.ts";
 import { RuffusError, TaskDeclarationError } from "./errors.ts";
 import { TouchFileIndicator } from "./indicators.ts";
+import { describeValue } from "./describe.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { MkdirIndicator } from "./mkdir.ts";
 import type { Resources } from "../exec/executor.ts";
@@ -76,9 +77,16 @@ export class Task {
   mkdirFor: Task | undefined;
   /** @internal The module that declared this task (imported again by worker processes). */
   sourceModule: string | undefined;
+  /** @internal Made for a plain function named in follows() or an input (see lookup.ts). */
+  implicit = false;
   /** @internal Name of the task this one was cloned from. */
   originalName: string | undefined;
-  /** A one-line description shown at verbosity 2 (Ruffus shows the docstring). */
+  /**
+   * A one-line description shown at verbosity 2 (Ruffus shows the docstring).
+   *
+   * @example
+   * p.getTask("align").description = "Align reads to the reference";
+   */
   description: string;
 
   constructor(
@@ -93,7 +101,12 @@ export class Task {
     this.description = description ?? (func ? docstringOf(func) : "");
   }
 
-  /** The name as printed: `name` in the main pipeline, `pipeline::name` elsewhere. */
+  /**
+   * The name as printed: `name` in the main pipeline, `pipeline::name` elsewhere.
+   *
+   * @example
+   * new Pipeline("sub").originate({ task: function make() {}, output: ["a"] }).displayName; // "sub::make"
+   */
   get displayName(): string {
     return this.pipeline.name === "main" ? this.name : `${this.pipeline.name}::${this.name}`;
   }
@@ -212,6 +225,12 @@ export class Task {
       if (typeof a !== "function" && !(a instanceof TouchFileIndicator)) {
         throw new TaskDeclarationError(this.displayName, "posttask", "Expecting simple functions or touchFile() in posttask().");
       }
+      // Checked here, not when the posttask runs (where a number would fail deep inside the file system calls).
+      const bad = a instanceof TouchFileIndicator ? a.files.findIndex((f) => typeof f !== "string" || f === "") : -1;
+      if (bad !== -1) {
+        const value = (a as TouchFileIndicator).files[bad];
+        throw new TaskDeclarationError(this.displayName, "posttask", `touchFile() takes file names (strings), e.g. touchFile("done.flag"), not ${describeValue(value)}.`);
+      }
       this.posttasks.push(a);
     }
     return this;
@@ -254,7 +273,8 @@ export class Task {
    * @example
    * task.graphviz({ fillcolor: '"#FFCCCC"', shape: "component", label_suffix: " (slow)" });
    */
-  graphviz(attributes: GraphvizAttributes): this {
+  graphviz(attributes: GraphvizAttributes, ...unexpected: never[]): this {
+    checkGraphvizAttributes(attributes, unexpected, (m) => new TaskDeclarationError(this.displayName, "graphviz", m));
     Object.assign(this.graphvizAttributes, attributes);
     return this;
   }
@@ -309,6 +329,21 @@ export class Task {
 
   toString(): string {
     return `Task(${this.displayName})`;
+  }
+}
+
+/**
+ * @internal Ruffus's graphviz() takes only named arguments (`TypeError: Only named arguments
+ * expected`): here one object of attribute values.
+ */
+export function checkGraphvizAttributes(attributes: unknown, unexpected: readonly unknown[], error: (message: string) => Error): void {
+  const plain = typeof attributes === "object" && attributes !== null && !Array.isArray(attributes);
+  if (!plain || unexpected.length) {
+    const given = [attributes, ...unexpected].map(describeValue).join(", ");
+    throw error(`graphviz() takes one object of attributes, e.g. graphviz({ fillcolor: '"#FFCCCC"', shape: "box" }), not (${given}). (Ruffus: "Only named arguments expected".)`);
+  }
+  for (const [k, v] of Object.entries(attributes)) {
+    if (!["string", "number", "boolean"].includes(typeof v)) throw error(`graphviz() attribute '${k}' should be a string, number or boolean, not ${describeValue(v)}.`);
   }
 }
 

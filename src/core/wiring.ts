@@ -39,18 +39,18 @@ export class Graph {
 }
 
 /** Resolves references in an input value; collects the tasks met. */
-function resolveRefs(value: unknown, home: Pipeline, found: Task[], inOutputFrom = false): unknown {
+function resolveRefs(value: unknown, home: Pipeline, found: Task[], from: Task, inOutputFrom = false): unknown {
   if (value instanceof Task) {
     found.push(value);
     return value;
   }
   if (value instanceof Pipeline || typeof value === "function" || (inOutputFrom && typeof value === "string")) {
-    const tasks = lookupTasks(value, home, { context: "input" });
+    const tasks = lookupTasks(value, home, { context: "input", from });
     found.push(...tasks);
     return tasks.length === 1 ? tasks[0] : tasks;
   }
   if (value instanceof OutputFromIndicator) {
-    const items = value.values.map((v) => resolveRefs(v, home, found, true));
+    const items = value.values.map((v) => resolveRefs(v, home, found, from, true));
     return items.length === 1 ? items[0] : items;
   }
   if (Array.isArray(value)) {
@@ -58,9 +58,9 @@ function resolveRefs(value: unknown, home: Pipeline, found: Task[], inOutputFrom
     for (const v of value) {
       // Several outputFrom() arguments inside a list are spliced in-line, as Ruffus does.
       if (v instanceof OutputFromIndicator && v.values.length !== 1) {
-        out.push(...v.values.map((x) => resolveRefs(x, home, found, true)));
+        out.push(...v.values.map((x) => resolveRefs(x, home, found, from, true)));
       } else {
-        const r = resolveRefs(v, home, found, inOutputFrom);
+        const r = resolveRefs(v, home, found, from, inOutputFrom);
         // A pipeline (or name) standing for several tail tasks is spliced like tasks written in the list.
         if (Array.isArray(r) && r.length && r.every((x) => x instanceof Task) && !Array.isArray(v)) out.push(...r);
         else out.push(r);
@@ -81,15 +81,15 @@ export function wirePipelines(start: Iterable<Pipeline>): Graph {
   const wireTask = (task: Task): TaskWiring => {
     const parents: Task[] = [];
     const home = task.pipeline;
-    for (const f of task.followSpecs) parents.push(...lookupTasks(f, home, { context: "follows" }));
+    for (const f of task.followSpecs) parents.push(...lookupTasks(f, home, { context: "follows", from: task }));
     const spec = task.spec;
     const inputTasks: Task[] = [];
-    const input = resolveRefs(spec.input, home, inputTasks);
-    const inputSets = spec.inputSets?.map((s) => resolveRefs(s, home, inputTasks));
-    const modifyValue = spec.modifyInputs ? resolveRefs(spec.modifyInputs.value, home, inputTasks) : undefined;
+    const input = resolveRefs(spec.input, home, inputTasks, task);
+    const inputSets = spec.inputSets?.map((s) => resolveRefs(s, home, inputTasks, task));
+    const modifyValue = spec.modifyInputs ? resolveRefs(spec.modifyInputs.value, home, inputTasks, task) : undefined;
     const jobListTasks: Task[] = [];
     if (Array.isArray(spec.jobList) && (task.kind === "files")) {
-      for (const j of spec.jobList) resolveRefs(j[0], home, jobListTasks);
+      for (const j of spec.jobList) resolveRefs(j[0], home, jobListTasks, task);
     }
     parents.push(...inputTasks, ...jobListTasks);
     const unique = [...new Set(parents)];

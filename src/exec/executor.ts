@@ -52,15 +52,42 @@ export interface CommandResult {
   readonly jobId?: string;
 }
 
-/** Runs commands somewhere. */
+/**
+ * Runs commands somewhere. Pass your own to `run({ executor })` for another scheduler.
+ *
+ * @example
+ * const logging: Executor = {
+ *   name: "logging",
+ *   run: (spec) => { console.log(spec.cmd); return local.run(spec); },
+ *   cancelAll: () => local.cancelAll(),
+ * };
+ * await p.run({ executor: logging });
+ */
 export interface Executor {
   readonly name: string;
+  /**
+   * Runs one command and resolves to how it ended (a non-zero exit is a result, not a rejection;
+   * `sh`/`runJob` turn it into a {@link CommandError}).
+   *
+   * @example
+   * const r = await new LocalExecutor().run({ cmd: "echo hi" }); // r.code === 0, r.stdout === "hi\n"
+   */
   run(spec: CommandSpec): Promise<CommandResult>;
-  /** Stops everything it started (Ctrl-C): kills process groups, cancels cluster jobs. */
+  /**
+   * Stops everything it started (Ctrl-C): kills process groups, cancels cluster jobs.
+   *
+   * @example
+   * process.on("SIGINT", () => void executor.cancelAll());
+   */
   cancelAll(): Promise<void>;
   /** True once cancelAll() was called: new commands are refused and failed ones not retried. */
   readonly stopping?: boolean;
-  /** Releases pollers and timers at the end of a run. */
+  /**
+   * Releases pollers and timers at the end of a run.
+   *
+   * @example
+   * try { await executor.run({ cmd: "true" }); } finally { await executor.close?.(); }
+   */
   close?(): Promise<void>;
 }
 
@@ -81,12 +108,30 @@ export class CommandError extends RuffusError {
   ) {
     super(describeFailure(command, result));
   }
+  /**
+   * The command's exit status; null when a signal or the scheduler ended it.
+   *
+   * @example
+   * catch (e) { if (e instanceof CommandError && e.exitCode === 2) console.error("usage error"); }
+   */
   get exitCode(): number | null {
     return this.result.code;
   }
+  /**
+   * Everything the command wrote to standard output.
+   *
+   * @example
+   * catch (e) { if (e instanceof CommandError) console.log(e.stdout); }
+   */
   get stdout(): string {
     return this.result.stdout;
   }
+  /**
+   * Everything the command wrote to standard error (the message shows its last lines).
+   *
+   * @example
+   * catch (e) { if (e instanceof CommandError) await writeFile("failed.log", e.stderr); }
+   */
   get stderr(): string {
     return this.result.stderr;
   }

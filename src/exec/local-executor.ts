@@ -6,11 +6,23 @@ import { rt } from "../core/runtime.ts";
 import type { ChildProcessHandle } from "../runtime/types.ts";
 import type { CommandResult, CommandSpec, Executor } from "./executor.ts";
 
-/** See the module comment. */
+/**
+ * Commands as local child processes (the default executor), each in a process group of its own.
+ *
+ * @example
+ * await p.run({ executor: new LocalExecutor() }); // the same as executor: "local"
+ */
 export class LocalExecutor implements Executor {
   readonly name = "local";
   private readonly running = new Set<ChildProcessHandle>();
 
+  /**
+   * Runs `spec.cmd` (through `/bin/sh -c` unless it is plain words) and resolves to its exit code,
+   * signal and output; exit 126 when `spec.cwd` does not exist.
+   *
+   * @example
+   * const r = await new LocalExecutor().run({ cmd: "ls", cwd: "data" });
+   */
   async run(spec: CommandSpec): Promise<CommandResult> {
     if (this.stopped) throw new Error(`The run was stopped before this command started: ${spec.cmd}`);
     if (spec.cwd !== undefined && !rt().stat(spec.cwd)?.isDirectory) {
@@ -35,11 +47,24 @@ export class LocalExecutor implements Executor {
   }
 
   private stopped = false;
+  /**
+   * True once {@link cancelAll} was called.
+   *
+   * @example
+   * if (!executor.stopping) await executor.run({ cmd: "make" });
+   */
   get stopping(): boolean {
     return this.stopped;
   }
 
-  /** SIGTERM to every process group, SIGKILL two seconds later to what is left. */
+  /**
+   * SIGTERM to every process group, SIGKILL two seconds later to what is left.
+   *
+   * @example
+   * const local = new LocalExecutor();
+   * const job = local.run({ cmd: "sleep 60" });
+   * await local.cancelAll(); // job resolves with signal "SIGTERM"
+   */
   async cancelAll(): Promise<void> {
     this.stopped = true;
     const all = [...this.running];

@@ -66,7 +66,13 @@ interface InFlight {
 
 let scriptCounter = 0;
 
-/** See the module comment. */
+/**
+ * Commands as SLURM batch jobs (see the module comment): what `executor: "slurm"` and
+ * `ruff --executor slurm` use.
+ *
+ * @example
+ * await p.run({ multithread: 200, executor: new SlurmExecutor({ partition: "short", maxQueued: 500 }) });
+ */
 export class SlurmExecutor implements Executor {
   readonly name = "slurm";
   private readonly inFlight = new Map<string, InFlight>();
@@ -78,13 +84,25 @@ export class SlurmExecutor implements Executor {
   private submitting = 0;
   private closed = false;
   private cancelled = false;
-  /** Submissions and polls made (for tests and the benchmark: one poll call covers many jobs). */
+  /**
+   * Submissions and polls made (for tests and the benchmark: one poll call covers many jobs).
+   *
+   * @example
+   * console.log(`${slurm.stats.sbatch} sbatch calls, ${slurm.stats.squeue} squeue polls`);
+   */
   readonly stats = { sbatch: 0, squeue: 0, scontrol: 0, scancel: 0, arrays: 0 };
 
   constructor(private readonly o: SlurmOptions = {}) {
     this.pollInterval = o.pollMs ?? 500;
   }
 
+  /**
+   * Submits the command as a batch job (grouped into a job array with others of the same
+   * resources) and resolves when it ended, with its exit status and output files' text.
+   *
+   * @example
+   * const r = await new SlurmExecutor().run({ cmd: "bwa mem ref.fa a.fq > a.sam", resources: { cpus: 4, memMb: 8000 } });
+   */
   run(spec: CommandSpec): Promise<CommandResult> {
     // As the local executor: a missing working directory fails the command (sbatch would make it).
     if (spec.cwd !== undefined && !rt().stat(abspath(spec.cwd, rt().cwd()))?.isDirectory) {
@@ -283,11 +301,22 @@ export class SlurmExecutor implements Executor {
     return Number(m[2]) ? 128 + Number(m[2]) : Number(m[1]);
   }
 
+  /**
+   * True once {@link cancelAll} was called.
+   *
+   * @example
+   * if (slurm.stopping) console.error("cancelled");
+   */
   get stopping(): boolean {
     return this.cancelled;
   }
 
-  /** scancel every job in flight (one call). */
+  /**
+   * scancel every job in flight (one call).
+   *
+   * @example
+   * process.on("SIGTERM", () => void slurm.cancelAll());
+   */
   async cancelAll(): Promise<void> {
     this.cancelled = true;
     this.waitingForRoom.splice(0).forEach((w) => w());
@@ -305,6 +334,12 @@ export class SlurmExecutor implements Executor {
     this.inFlight.clear();
   }
 
+  /**
+   * Stops polling (the end of a run).
+   *
+   * @example
+   * try { await slurm.run({ cmd: "hostname" }); } finally { await slurm.close(); }
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.pollTimer) clearTimeout(this.pollTimer);

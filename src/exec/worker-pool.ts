@@ -46,7 +46,7 @@ export class WorkerPoolRunner implements JobRunner {
   }
 
   async run(task: Task, job: Job, touchMode: TouchMode): Promise<void> {
-    if (task.kind === "mkdir" || !task.func || (touchMode && hasFileParams(task))) return this.inProcess.run(task, job, touchMode);
+    if (task.kind === "mkdir" || !task.func || task.implicit || (touchMode && hasFileParams(task))) return this.inProcess.run(task, job, touchMode);
     const slot = this.freeSlot();
     const id = ++this.nextId;
     const message: ToWorker = {

@@ -5,14 +5,23 @@
  * scheduler reacts differently to each, so they are separate classes rather than codes.
  */
 
-/** A `suffix()`, `regex()` or `formatter()` indicator is malformed (raised at declaration time). */
+/**
+ * A `suffix()`, `regex()` or `formatter()` indicator is malformed (raised at declaration time).
+ *
+ * @example
+ * try { regex("(unclosed"); } catch (e) { if (e instanceof PatternSyntaxError) console.error(e.message); } // ... missing ), unterminated subpattern ...
+ */
 export class PatternSyntaxError extends Error {
   override name = "PatternSyntaxError";
 }
 
 /**
  * Ruffus `error_input_file_does_not_match`: the input file name does not fit the pattern.
- * The job is skipped with a warning; the message is Ruffus's text.
+ * The job is skipped with a warning; the message is Ruffus's text. It never reaches the caller of
+ * `run()`; its texts are the `matchFailures` of `ruff -n --json` and the verbose-4 warnings.
+ *
+ * @example
+ * new NoMatchError("File 'a.txt' does not match regex('(.+)\\.csv$') and pattern '\\1.out'").name; // "NoMatchError"
  */
 export class NoMatchError extends Error {
   override name = "NoMatchError";
@@ -22,10 +31,18 @@ export class NoMatchError extends Error {
  * Ruffus `fatal_error_input_file_does_not_match` and `error_unescaped_regular_expression_forms`:
  * the substitution pattern itself is wrong (bad group reference, unescaped `\1`), so generating
  * parameters aborts.
+ *
+ * @example
+ * catch (e) { if (e instanceof FatalMatchError) console.error(`task ${e.taskName}: ${e.message}`); }
  */
 export class FatalMatchError extends Error {
   override name = "FatalMatchError";
-  /** The task whose jobs were being made, when known (set where the error leaves the library). */
+  /**
+   * The task whose jobs were being made, when known (set where the error leaves the library).
+   *
+   * @example
+   * if (e instanceof FatalMatchError && e.taskName) console.error(`in task ${e.taskName}`);
+   */
   taskName?: string;
 }
 

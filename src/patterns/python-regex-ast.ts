@@ -12,15 +12,19 @@ export type SetItem =
   /** A JavaScript `\p{...}`/`\P{...}` escape, kept verbatim. */
   | { readonly t: "prop"; readonly text: string };
 
+/** `ci`: in a case-insensitive scope (only looked at when the pattern mixes scopes). */
 export type Node =
-  | { readonly t: "lit"; readonly cp: number }
+  | { readonly t: "lit"; readonly cp: number; readonly ci: boolean }
   | { readonly t: "any"; readonly dotall: boolean }
-  | { readonly t: "set"; readonly negate: boolean; readonly items: readonly SetItem[]; readonly ascii: boolean }
+  | { readonly t: "set"; readonly negate: boolean; readonly items: readonly SetItem[]; readonly ascii: boolean; readonly ci: boolean }
   | { readonly t: "at"; readonly kind: "bos" | "eos" | "bol" | "eol" | "eolm" | "boundary" | "nonboundary"; readonly ascii: boolean }
   | { readonly t: "group"; readonly index: number | null; readonly name: string | null; readonly body: Alternation }
+  /** `(?>...)`: once matched, never backtracked into. */
+  | { readonly t: "atomic"; readonly body: Alternation }
   | { readonly t: "look"; readonly behind: boolean; readonly negate: boolean; readonly body: Alternation }
   | { readonly t: "backref"; readonly index: number }
-  | { readonly t: "repeat"; readonly min: number; readonly max: number; readonly lazy: boolean; readonly body: Node };
+  /** `possessive`: `a*+`, `a++`, `a?+`, `a{m,n}+` (an atomic repeat). */
+  | { readonly t: "repeat"; readonly min: number; readonly max: number; readonly lazy: boolean; readonly possessive: boolean; readonly body: Node };
 
 /** Branches of an alternation, each a sequence. */
 export type Alternation = readonly (readonly Node[])[];
@@ -76,6 +80,7 @@ function nodeWidth(node: Node, groupWidth: GroupWidth): Width {
     case "look":
       return [0, 0];
     case "group":
+    case "atomic":
       return altWidth(node.body, groupWidth);
     case "backref":
       return groupWidth(node.index);

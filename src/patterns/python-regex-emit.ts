@@ -6,6 +6,7 @@
  * `^`/`$` under MULTILINE only look at `\n`; `\w`, `\d`, `\s`, `\b` are Unicode-aware unless ASCII.
  */
 
+import { caseVariants, casedClasses } from "./case-fold.ts";
 import type { Alternation, Category, Node, SetItem } from "./python-regex-parser.ts";
 
 // Python's str.isspace() code points (CPython 3.11, Unicode 14).
@@ -123,39 +124,93 @@ function quantifier(min: number, max: number): string {
   return min === max ? `{${min}}` : `{${min},${max}}`;
 }
 
-/** Emission options: `named` keeps group names (JavaScript may reject a name Python accepts). */
+/**
+ * Emission options: `named` keeps group names (JavaScript may reject a name Python accepts);
+ * `expandCase` writes the case-insensitive (`ci`) nodes out as classes (a pattern mixing scopes).
+ */
 export interface EmitOptions {
   readonly named: boolean;
+  readonly expandCase?: boolean;
 }
 
-function emitNode(node: Node, opts: EmitOptions): string {
-  switch (node.t) {
-    case "lit":
-      return literal(node.cp);
-    case "any":
-      return node.dotall ? "[\\s\\S]" : "[^\\n]";
-    case "set":
-      return emitSet(node.negate, node.items, node.ascii);
-    case "at":
-      return emitAt(node.kind, node.ascii);
-    case "group": {
-      const body = emitAlternation(node.body, opts);
-      if (node.index === null) return `(?:${body})`;
-      return node.name !== null && opts.named ? `(?<${node.name}>${body})` : `(${body})`;
-    }
-    case "look":
-      return `(?${node.behind ? "<" : ""}${node.negate ? "!" : "="}${emitAlternation(node.body, opts)})`;
-    case "backref":
-      return `(?:\\${node.index})`;
-    case "repeat": {
-      const body = emitNode(node.body, opts);
-      const atomic = node.body.t === "lit" || node.body.t === "group" || node.body.t === "any" || (node.body.t === "set" && body.startsWith("["));
-      return `${atomic ? body : `(?:${body})`}${quantifier(node.min, node.max)}${node.lazy ? "?" : ""}`;
+/** The JavaScript source, and where each Python group is in it (helper groups shift the numbers). */
+export interface Emitted {
+  readonly source: string;
+  /** `jsGroup[n]` is the JavaScript number of Python group n (`jsGroup[0]` = 0). */
+  readonly jsGroup: readonly number[];
+}
+
+/** A class of `cp` and its case variants, or the literal when it has none. */
+function caseLiteral(cp: number): string {
+  const variants = caseVariants(cp);
+  return variants.length === 1 ? literal(cp) : `[${variants.map(classChar).join("")}]`;
+}
+
+/** Set items widened by every case variant of their characters (ranges by whole case classes). */
+function caseItems(items: readonly SetItem[]): SetItem[] {
+  const out: SetItem[] = [...items];
+  const inItems = (cp: number): boolean => items.some((it) => (it.t === "lit" ? it.cp === cp : it.t === "range" ? cp >= it.lo && cp <= it.hi : false));
+  for (const it of items) if (it.t === "lit") for (const v of caseVariants(it.cp)) if (v !== it.cp) out.push({ t: "lit", cp: v });
+  if (items.some((it) => it.t === "range")) {
+    for (const cls of casedClasses()) if (cls.some(inItems)) for (const v of cls) if (!inItems(v)) out.push({ t: "lit", cp: v });
+  }
+  return out;
+}
+
+class Emitter {
+  private groups = 0;
+  readonly jsGroup: number[] = [0];
+  constructor(private readonly opts: EmitOptions) {}
+
+  alternation(alt: Alternation): string {
+    return alt.map((seq) => seq.map((n) => this.node(n)).join("")).join("|");
+  }
+
+  /** `(?=(body))\k`: a look-ahead is never backtracked into, so this is an atomic group. */
+  private atomic(body: () => string): string {
+    const k = ++this.groups;
+    return `(?=(${body()}))(?:\\${k})`;
+  }
+
+  private node(node: Node): string {
+    const expand = this.opts.expandCase === true;
+    switch (node.t) {
+      case "lit":
+        return expand && node.ci ? caseLiteral(node.cp) : literal(node.cp);
+      case "any":
+        return node.dotall ? "[\\s\\S]" : "[^\\n]";
+      case "set":
+        return emitSet(node.negate, expand && node.ci ? caseItems(node.items) : node.items, node.ascii);
+      case "at":
+        return emitAt(node.kind, node.ascii);
+      case "group": {
+        if (node.index === null) return `(?:${this.alternation(node.body)})`;
+        // Numbered in the order their parentheses open, as JavaScript numbers them.
+        this.jsGroup[node.index] = ++this.groups;
+        const body = this.alternation(node.body);
+        return node.name !== null && this.opts.named ? `(?<${node.name}>${body})` : `(${body})`;
+      }
+      case "atomic":
+        return this.atomic(() => this.alternation(node.body));
+      case "look":
+        return `(?${node.behind ? "<" : ""}${node.negate ? "!" : "="}${this.alternation(node.body)})`;
+      case "backref":
+        return `(?:\\${this.jsGroup[node.index]})`;
+      case "repeat": {
+        const repeat = (): string => {
+          const body = this.node(node.body);
+          const single = node.body.t === "lit" || node.body.t === "group" || node.body.t === "any" || (node.body.t === "set" && body.startsWith("["));
+          return `${single ? body : `(?:${body})`}${quantifier(node.min, node.max)}${node.lazy ? "?" : ""}`;
+        };
+        return node.possessive ? this.atomic(repeat) : repeat();
+      }
     }
   }
 }
 
-/** JavaScript source for a parsed Python alternation. */
-export function emitAlternation(alt: Alternation, opts: EmitOptions): string {
-  return alt.map((seq) => seq.map((n) => emitNode(n, opts)).join("")).join("|");
+/** JavaScript source for a parsed Python alternation, with the numbers of its groups. */
+export function emitAlternation(alt: Alternation, opts: EmitOptions): Emitted {
+  const e = new Emitter(opts);
+  const source = e.alternation(alt);
+  return { source, jsGroup: e.jsGroup };
 }

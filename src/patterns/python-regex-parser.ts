@@ -22,6 +22,8 @@ export interface ParsedPattern {
   readonly flags: Flags;
   /** Whether the JavaScript `i` flag is needed: the one case mode every case-relevant node shares. */
   readonly ignoreCase: boolean;
+  /** Case-insensitive and case-sensitive parts both: the `ci` nodes are written out as classes. */
+  readonly mixedCase: boolean;
   /** Number of capturing groups (not counting group 0). */
   readonly groups: number;
   /** Group name → number, in order of definition (Python `groupindex`). */
@@ -61,10 +63,17 @@ class Parser {
   readonly closeRank: number[] = [0];
   private closed = 0;
   private lookbehindGroups: number | null = null;
-  /** Case sensitivity of every case-relevant node, to detect scoped (?i:...) which JS cannot do. */
+  /** Case sensitivity of every case-relevant node, to detect scoped (?i:...), which JS's flag cannot scope. */
   readonly caseScopes = new Set<boolean>();
+  /** Case-insensitive nodes that cannot be written out as classes (back-references, \p{...}). */
+  readonly caseUnexpandable: string[] = [];
   /** Python checks look-behind widths when compiling, i.e. after every parse error. */
   readonly lookbehinds: Alternation[] = [];
+  /**
+   * An atomic group or possessive quantifier in a look-behind: emulated with a back-reference,
+   * which a look-behind reads in the wrong order. Reported after Python's own width check.
+   */
+  lookbehindUnsupported: UnsupportedRegexError | undefined;
 
   constructor(pattern: string, flags: Flags) {
     this.src = new Tokenizer(pattern);
@@ -162,7 +171,7 @@ class Parser {
 
   private literal(cp: number, flags: Flags): Node {
     if (isCased(cp)) this.caseScopes.add(flags.i);
-    return { t: "lit", cp };
+    return { t: "lit", cp, ci: flags.i };
   }
 
   private parseRepeat(c: string, seq: Node[], flags: Flags): void {
@@ -202,9 +211,14 @@ class Parser {
     if (item === null || item.t === "at") throw src.error("nothing to repeat", src.tell() - here + 1);
     if (item.t === "repeat") throw src.error("multiple repeat", src.tell() - here + 1);
     let lazy = false;
+    let possessive = false;
     if (src.match("?")) lazy = true;
-    else if (src.next === "+") throw src.unsupported("possessive quantifier");
-    seq[seq.length - 1] = { t: "repeat", min, max: max === MAXREPEAT ? Infinity : max, lazy, body: item };
+    else if (src.match("+")) {
+      // Emulated with a look-ahead and a back-reference, which a look-behind reads in the wrong order.
+      if (this.lookbehindGroups !== null) this.lookbehindUnsupported ??= src.unsupported("a possessive quantifier inside a look-behind", 1);
+      possessive = true;
+    }
+    seq[seq.length - 1] = { t: "repeat", min, max: max === MAXREPEAT ? Infinity : max, lazy, possessive, body: item };
   }
 
   /** Returns the node, `null` for a comment, or "global-flags" after `(?i)`-style flags. */
@@ -260,7 +274,10 @@ class Parser {
       } else if (ch === "(") {
         throw src.unsupported("conditional group (?(...)...)", 2);
       } else if (ch === ">") {
-        throw src.unsupported("atomic group (?>...)", 2);
+        if (this.lookbehindGroups !== null) this.lookbehindUnsupported ??= src.unsupported("an atomic group (?>...) inside a look-behind", 2);
+        const body = this.parseSub(flags, verbose, nested + 1);
+        if (!src.match(")")) throw src.error("missing ), unterminated subpattern", src.tell() - start);
+        return { t: "atomic", body };
       } else if (FLAG_CHARS.includes(ch) || ch === "-") {
         const scoped = this.parseFlags(ch);
         if (scoped === null) {
@@ -295,13 +312,19 @@ class Parser {
     return { t: "group", index: group, name, body };
   }
 
+  /** A node whose case-insensitive matching only the `i` flag can do: fine unless the pattern mixes scopes. */
+  private caseSensitiveRef(flags: Flags, what: string): void {
+    this.caseScopes.add(flags.i);
+    if (flags.i) this.caseUnexpandable.push(what);
+  }
+
   private namedBackref(name: string, flags: Flags): Node {
     const gid = this.groupIndex.get(name);
     const offset = cpLen(name) + 1;
     if (gid === undefined) throw this.src.error(`unknown group name ${pyStrRepr(name)}`, offset);
     if (!this.checkGroup(gid)) throw this.src.error("cannot refer to an open group", offset);
     this.checkLookbehindGroup(gid);
-    this.caseScopes.add(flags.i);
+    this.caseSensitiveRef(flags, "a back-reference");
     return { t: "backref", index: gid };
   }
 
@@ -379,7 +402,8 @@ class Parser {
       }
     }
     if (items.some((it) => it.t === "range" || (it.t === "lit" && isCased(it.cp)))) this.caseScopes.add(flags.i);
-    return { t: "set", negate, items, ascii: flags.a };
+    if (flags.i) for (const it of items) if (it.t === "prop") this.caseSensitiveRef(flags, it.text);
+    return { t: "set", negate, items, ascii: flags.a, ci: flags.i };
   }
 
   /** Escapes shared by classes and the main pattern: \x \u \U \N. Returns null if not one of them. */
@@ -404,7 +428,7 @@ class Parser {
   }
 
   /** `\p{...}` / `\P{...}`: JavaScript Unicode property escapes, accepted for RegExp sources. */
-  private propertyEscape(escape: string): SetItem | null {
+  private propertyEscape(escape: string): Extract<SetItem, { t: "prop" }> | null {
     if (escape !== "\\p" && escape !== "\\P") return null;
     const valid = (name: string): boolean => {
       if (!/^[A-Za-z_=]+$/.test(name)) return false;
@@ -446,12 +470,12 @@ class Parser {
     if (c === "b") return { t: "at", kind: "boundary", ascii: flags.a };
     if (c === "B") return { t: "at", kind: "nonboundary", ascii: flags.a };
     if (CATEGORY_ESCAPES.includes(c)) {
-      return { t: "set", negate: false, items: [{ t: "cat", cat: c as Category }], ascii: flags.a };
+      return { t: "set", negate: false, items: [{ t: "cat", cat: c as Category }], ascii: flags.a, ci: flags.i };
     }
     const prop = this.propertyEscape(escape);
     if (prop !== null) {
-      this.caseScopes.add(flags.i);
-      return { t: "set", negate: false, items: [prop], ascii: flags.a };
+      this.caseSensitiveRef(flags, prop.text);
+      return { t: "set", negate: false, items: [prop], ascii: flags.a, ci: flags.i };
     }
     const lit = (cp: number): Node => this.literal(cp, flags);
     if (escape in ESCAPES) return lit(ESCAPES[escape]);
@@ -473,7 +497,7 @@ class Parser {
       if (group < this.groups) {
         if (!this.checkGroup(group)) throw src.error("cannot refer to an open group", full.length);
         this.checkLookbehindGroup(group);
-        this.caseScopes.add(flags.i);
+        this.caseSensitiveRef(flags, "a back-reference");
         return { t: "backref", index: group };
       }
       throw src.error(`invalid group reference ${group}`, full.length - 1);
@@ -511,11 +535,15 @@ export function parsePythonRegex(pattern: string, flagLetters = ""): ParsedPatte
     const [lo, hi] = altWidth(lb, parser.groupWidth);
     if (lo !== hi) throw new PythonError("re.error", "look-behind requires fixed-width pattern");
   }
+  if (parser.lookbehindUnsupported) throw parser.lookbehindUnsupported;
   if (!parser.global.a) parser.global.u = true;
-  if (parser.caseScopes.size > 1) {
-    throw new UnsupportedRegexError("a case-insensitivity flag scoped to part of the pattern ((?i:...) or (?-i:...)) is not supported in JavaScript");
+  const mixedCase = parser.caseScopes.size > 1;
+  if (mixedCase && parser.caseUnexpandable.length) {
+    throw new UnsupportedRegexError(
+      `${parser.caseUnexpandable[0]} in a case-insensitive part of a pattern that is case-sensitive elsewhere ((?i:...) or (?-i:...)) is not supported in JavaScript`,
+    );
   }
   const closeRank = [...parser.closeRank];
-  const ignoreCase = parser.caseScopes.size === 1 ? parser.caseScopes.has(true) : parser.global.i;
-  return { body, flags: parser.global, ignoreCase, groups: parser.groups - 1, groupIndex: parser.groupIndex, closeRank };
+  const ignoreCase = parser.caseScopes.size === 1 ? parser.caseScopes.has(true) : !mixedCase && parser.global.i;
+  return { body, flags: parser.global, ignoreCase, mixedCase, groups: parser.groups - 1, groupIndex: parser.groupIndex, closeRank };
 }

@@ -7,8 +7,10 @@
  * Python keeps an older capture); an iteration of a repeat that matches the empty string ends the
  * repeat in Python but is retried with another branch in JavaScript (`(|a)+`); a backreference to
  * a group that did not take part matches the empty string (Python fails); Unicode classes follow
- * the engine's Unicode version. Atomic groups, possessive quantifiers, conditional groups,
- * `\N{...}` and case-insensitivity scoped to part of a pattern are rejected with a clear error.
+ * the engine's Unicode version. Atomic groups and possessive quantifiers are emulated with a
+ * look-ahead and a back-reference (`(?=(...))\1`; not inside a look-behind), and case-insensitivity
+ * scoped to part of a pattern with character classes of case variants (not for back-references or
+ * `\p{...}` there). Conditional groups and `\N{...}` are rejected with a clear error.
  */
 
 import { PatternSyntaxError, PythonError } from "./errors.ts";
@@ -36,6 +38,8 @@ export interface PythonRegexInfo {
 interface Compiled {
   readonly re: RegExp;
   readonly info: PythonRegexInfo;
+  /** JavaScript group number of each Python group (atomic groups add helper groups). */
+  readonly jsGroup: readonly number[];
 }
 
 const COMPILED = new WeakMap<RegExp, Compiled>();
@@ -44,14 +48,17 @@ const GLOBAL_CLONES = new WeakMap<RegExp, RegExp>();
 const TEMPLATES = new WeakMap<RegExp, Map<string, readonly TemplatePart[]>>();
 const MAX_TEMPLATES_PER_PATTERN = 256;
 
-function buildRegExp(parsed: ParsedPattern): RegExp {
+function buildRegExp(parsed: ParsedPattern): { re: RegExp; jsGroup: readonly number[] } {
   const flags = parsed.ignoreCase ? "iu" : "u";
+  const expandCase = parsed.mixedCase;
+  const named = emitAlternation(parsed.body, { named: true, expandCase });
   try {
-    return new RegExp(emitAlternation(parsed.body, { named: true }), flags);
+    return { re: new RegExp(named.source, flags), jsGroup: named.jsGroup };
   } catch {
     // A group name valid in Python but not in JavaScript: numbers work just as well.
+    const numbered = emitAlternation(parsed.body, { named: false, expandCase });
     try {
-      return new RegExp(emitAlternation(parsed.body, { named: false }), flags);
+      return { re: new RegExp(numbered.source, flags), jsGroup: numbered.jsGroup };
     } catch (e) {
       throw new PatternSyntaxError(`SyntaxError: (${(e as Error).message})`);
     }
@@ -61,8 +68,9 @@ function buildRegExp(parsed: ParsedPattern): RegExp {
 /**
  * Compiles a Python-syntax regular expression (CPython 3.11 `re` rules) to a JavaScript `RegExp`
  * with Python's matching meaning. Accepts `(?P<name>...)`, `(?P=name)`, `\A`, `\Z`, leading inline
- * flags `(?imsxau)`, scoped flags `(?s:...)`, verbose mode, and the JavaScript spellings a
- * `RegExp` source may contain: `(?<name>...)`, `\k<name>`, `\u{...}`, `\p{...}`.
+ * flags `(?imsxau)`, scoped flags `(?s:...)` and `(?i:...)`, atomic groups `(?>...)`, possessive
+ * quantifiers `a++`, verbose mode, and the JavaScript spellings a `RegExp` source may contain:
+ * `(?<name>...)`, `\k<name>`, `\u{...}`, `\p{...}`.
  * `flags` holds Python flag letters (`i`, `m`, `s`, `x`, `a`, `u`).
  *
  * Throws `PatternSyntaxError` whose message is the bracketed part of Ruffus's message,
@@ -77,14 +85,14 @@ export function compilePythonRegex(pattern: string, flags = ""): RegExp {
     if (e instanceof UnsupportedRegexError) throw new PatternSyntaxError(`NotImplementedError: (${e.message})`);
     throw e;
   }
-  const re = buildRegExp(parsed);
+  const { re, jsGroup } = buildRegExp(parsed);
   const info: PythonRegexInfo = {
     pattern,
     groups: parsed.groups,
     groupIndex: parsed.groupIndex,
     closeRank: parsed.closeRank,
   };
-  COMPILED.set(re, { re, info });
+  COMPILED.set(re, { re, info, jsGroup });
   return re;
 }
 
@@ -115,15 +123,17 @@ export interface PythonMatch {
   readonly groupdict: ReadonlyMap<string, string | undefined>;
 }
 
-function toPythonMatch(m: RegExpExecArray, info: PythonRegexInfo): PythonMatch {
+function toPythonMatch(m: RegExpExecArray, c: Compiled): PythonMatch {
+  const { info, jsGroup } = c;
   const groups: (string | undefined)[] = [];
   let lastindex: number | null = null;
   for (let i = 0; i <= info.groups; i++) {
-    groups.push(m[i]);
-    if (i > 0 && m[i] !== undefined && (lastindex === null || info.closeRank[i] > info.closeRank[lastindex])) lastindex = i;
+    const g = m[jsGroup[i]];
+    groups.push(g);
+    if (i > 0 && g !== undefined && (lastindex === null || info.closeRank[i] > info.closeRank[lastindex])) lastindex = i;
   }
   const groupdict = new Map<string, string | undefined>();
-  for (const [name, index] of info.groupIndex) groupdict.set(name, m[index]);
+  for (const [name, index] of info.groupIndex) groupdict.set(name, m[jsGroup[index]]);
   return { start: m.index, end: m.index + m[0].length, groups, lastindex, groupdict };
 }
 
@@ -131,7 +141,7 @@ function toPythonMatch(m: RegExpExecArray, info: PythonRegexInfo): PythonMatch {
 export function pythonSearch(re: RegExp, text: string): PythonMatch | null {
   const c = compiledFor(re);
   const m = c.re.exec(text);
-  return m === null ? null : toPythonMatch(m, c.info);
+  return m === null ? null : toPythonMatch(m, c);
 }
 
 function globalClone(re: RegExp): RegExp {
@@ -222,7 +232,7 @@ export function pythonSubn(re: RegExp, template: string, text: string): { result
     const start = m.index;
     const end = start + m[0].length;
     result += text.slice(copied, start);
-    for (const part of parts) result += typeof part === "string" ? part : (m[part.group] ?? "");
+    for (const part of parts) result += typeof part === "string" ? part : (m[c.jsGroup[part.group]] ?? "");
     copied = end;
     count++;
     mustAdvance = end === start;

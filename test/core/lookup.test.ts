@@ -147,13 +147,13 @@ test("an unknown target name: not a pipelined task, with the closest name sugges
   });
 });
 
-test("an unknown name in follows() or outputFrom() is reported when the pipeline is run or printed", async () => {
+test("an unknown name in follows() or outputFrom() is reported when the pipeline is run or printed, naming the task that wrote it", async () => {
   await inTempDir(async () => {
     const { p, summary } = twoPipelines();
     summary.follows("make_strat");
     await lookupError(
       p.printout({ verbose: 1 }),
-      "follows() task 'make_strat' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'make_start'?",
+      "Task 'p::summarise': follows() task 'make_strat' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'make_start'?",
     );
     Pipeline.clearAll();
     const p2 = new Pipeline("p2");
@@ -161,7 +161,7 @@ test("an unknown name in follows() or outputFrom() is reported when the pipeline
     p2.merge({ task: async function gather(_i: string[], o: string) { await touch(o); }, input: outputFrom("make_starts"), output: "g" });
     await lookupError(
       p2.run({ verbose: 0 }),
-      "Input task 'make_starts' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'make_start'?",
+      "Task 'p2::gather': Input task 'make_starts' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'make_start'?",
     );
   });
 });
@@ -208,7 +208,7 @@ test("a function used by two tasks is ambiguous as target, as input and in getTa
     // By name each task is found.
     assert.deepEqual(listed(await p.printout({ verbose: 1, targetTasks: "second" })), ["p::second"]);
     p.merge({ task: async function gather(_i: string[], o: string) { await touch(o); }, input: shared, output: "g" });
-    await lookupError(p.run({ verbose: 0 }), msg);
+    await lookupError(p.run({ verbose: 0 }), `Task 'p::gather': ${msg}`);
     assert.ok(!exists("a.1") && !exists("b.1"), "nothing ran");
   });
 });
@@ -307,7 +307,9 @@ test("a regex matching no input: the run warns in a WARNING block naming the tas
       "WARNING: " +
         "    In Task 'conv':\n" +
         "        No jobs were run because no file names matched.\n" +
-        "        Please make sure that the regular expression is correctly specified. ",
+        "        Please make sure that the regular expression is correctly specified.\n" +
+        // Our line after Ruffus's: the pattern and the names it was tried on.
+        String.raw`        regex('(.+)\.csv$') matched none of the 2 inputs: 'a.txt', 'b.txt'. `,
     ]);
     assert.ok(!exists("a.out") && !exists("b.out"));
   });
@@ -331,6 +333,8 @@ test("a regex matching no input: at verbose 4 the warning lists each substitutio
         "    In Task 'conv':\n" +
         "        No jobs were run because no file names matched.\n" +
         "        Please make sure that the regular expression is correctly specified.\n" +
+        String.raw`        regex('(.+)\.csv$') matched none of the 2 inputs: 'a.txt', 'b.txt'.` +
+        "\n" +
         "        Job Warning: Input substitution failed:\n" +
         String.raw`          File 'a.txt' does not match regex('(.+)\.csv$') and pattern '\1.out'` +
         "\n" +

@@ -215,7 +215,8 @@ test("run log: a task with no jobs is warned about before the up-to-date list, a
       const warning =
         "WARNING:     In Task 'demo::nomatch':\n" +
         "        No jobs were run because no file names matched.\n" +
-        "        Please make sure that the regular expression is correctly specified. ";
+        "        Please make sure that the regular expression is correctly specified.\n" +
+        "        suffix('.zzz') did not match the input 'a.x'. ";
       if (verbose === 0) assert.deepEqual(log.lines, []);
       else {
         assert.equal(log.lines.filter((l) => l.startsWith("WARNING")).length, 1, log.text());

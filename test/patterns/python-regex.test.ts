@@ -214,6 +214,32 @@ const PYTHON_CASES: [string, string, string, string, Expect][] = [
   ["(?x) (?i)a", "", "A", "_", {"search": [[0, 1], [], null, {}], "subn": ["_", 1]}],
   ["(?#)(?i)a", "", "A", "_", {"search": [[0, 1], [], null, {}], "subn": ["_", 1]}],
   ["(?u)\\w", "", "é", "_", {"search": [[0, 1], [], null, {}], "subn": ["_", 1]}],
+  // Atomic groups, possessive quantifiers (Python 3.11) and case-insensitivity scoped to part of a pattern.
+  ["(?>a+)b", "", "aaab", "_", {"search": [[0, 4], [], null, {}], "subn": ["_", 1]}],
+  ["(?>a+)a", "", "aaaa", "_", {"search": null, "subn": ["aaaa", 0]}],
+  ["(?>a|ab)c", "", "abc", "_", {"search": null, "subn": ["abc", 0]}],
+  ["(?>(a)|(ab))c", "", "ac abc", "[\\1|\\2]", {"search": [[0, 2], ["a", null], 1, {}], "subn": ["[a|] abc", 1]}],
+  ["(x)(?>(y+))\\2", "", "xyyyy", "<\\1\\2>", {"search": null, "subn": ["xyyyy", 0]}],
+  ["a++b", "", "aaab", "_", {"search": [[0, 4], [], null, {}], "subn": ["_", 1]}],
+  ["a++a", "", "aaaa", "_", {"search": null, "subn": ["aaaa", 0]}],
+  ["a*+a", "", "aaa", "_", {"search": null, "subn": ["aaa", 0]}],
+  ["a?+a", "", "a", "_", {"search": null, "subn": ["a", 0]}],
+  ["a{1,2}+a", "", "aaa", "_", {"search": [[0, 3], [], null, {}], "subn": ["_", 1]}],
+  ["(\\w+)++\\.txt", "", "ab.txt", "\\1", {"search": [[0, 6], ["ab"], 1, {}], "subn": ["ab", 1]}],
+  ["x*+1", "", "xx1x10", "_", {"search": [[0, 3], [], null, {}], "subn": ["__0", 2]}],
+  ["(?:ab)*+c", "", "ababc", "_", {"search": [[0, 5], [], null, {}], "subn": ["_", 1]}],
+  ["(?i:a)b", "", "Ab AB ab aB", "_", {"search": [[0, 2], [], null, {}], "subn": ["_ AB _ aB", 2]}],
+  ["(?i:fastq)\\.gz$", "", "s1.FastQ.gz", "_", {"search": [[3, 11], [], null, {}], "subn": ["s1._", 1]}],
+  ["(?i)a(?-i:b)", "", "AB Ab ab aB", "_", {"search": [[3, 5], [], null, {}], "subn": ["AB _ _ aB", 2]}],
+  ["(?i:[a-c])x", "", "Bx bX Dx", "_", {"search": [[0, 2], [], null, {}], "subn": ["_ bX Dx", 1]}],
+  ["(?i:[^a])x", "", "Ax bx", "_", {"search": [[3, 5], [], null, {}], "subn": ["Ax _", 1]}],
+  ["(?i:k)", "", "k K K", "_", {"search": [[0, 1], [], null, {}], "subn": ["_ _ _", 3]}],
+  ["(?i:s)t", "", "ſt", "_", {"search": [[0, 2], [], null, {}], "subn": ["_", 1]}],
+  ["(?i:(sample))_(\\d+)", "", "SAMPLE_1.fq", "\\1-\\2", {"search": [[0, 8], ["SAMPLE", "1"], 2, {}], "subn": ["SAMPLE-1.fq", 1]}],
+  ["(?i:\\w+)X", "", "abX abx", "_", {"search": [[0, 3], [], null, {}], "subn": ["_ abx", 1]}],
+  ["(?i:é)", "", "É", "_", {"search": [[0, 1], [], null, {}], "subn": ["_", 1]}],
+  ["a(?i:[x-z]+)b", "", "aXyZb", "_", {"search": [[0, 5], [], null, {}], "subn": ["_", 1]}],
+  ["(?P<n>(?>a+))(?P=n)", "", "aaaa", "\\g<n>", {"search": null, "subn": ["aaaa", 0]}],
 ];
 
 // [pattern, flags, Ruffus's bracketed error text]: Python's own compile errors, message and position
@@ -296,6 +322,9 @@ const PYTHON_COMPILE_ERRORS: [string, string, string][] = [
   ["(?:(?i)a)", "", "re.error: (global flags not at the start of the expression at position 3)"],
   ["(?L)\\w", "", "re.error: (bad inline flags: cannot use 'L' flag with a str pattern at position 3)"],
   ["(?uL)\\w", "", "re.error: (bad inline flags: cannot use 'L' flag with a str pattern at position 4)"],
+  ["(?<=a++)b", "", "re.error: (look-behind requires fixed-width pattern)"],
+  ["a*++", "", "re.error: (multiple repeat at position 3)"],
+  ["(?>a", "", "re.error: (missing ), unterminated subpattern at position 0)"],
 ];
 
 function pythonErrorText(e: unknown): string {
@@ -375,11 +404,12 @@ describe("Python syntax becomes JavaScript", () => {
 
 describe("Python features JavaScript cannot express are refused clearly", () => {
   const cases: [string, string][] = [
-    ["(?>a)", "NotImplementedError: (atomic group (?>...) is not supported in JavaScript at position 1)"],
-    ["a*+", "NotImplementedError: (possessive quantifier is not supported in JavaScript at position 2)"],
     ["(a)(?(1)b|c)", "NotImplementedError: (conditional group (?(...)...) is not supported in JavaScript at position 4)"],
     ["\\N{EM DASH}", "NotImplementedError: (named character escape \\N{...} is not supported in JavaScript at position 0)"],
-    ["(?i:a)b", "NotImplementedError: (a case-insensitivity flag scoped to part of the pattern ((?i:...) or (?-i:...)) is not supported in JavaScript)"],
+    ["(?<=(?>a))b", "NotImplementedError: (an atomic group (?>...) inside a look-behind is not supported in JavaScript at position 5)"],
+    ["(?<=a{2}+)b", "NotImplementedError: (a possessive quantifier inside a look-behind is not supported in JavaScript at position 8)"],
+    ["(a)(?i:\\1)b", "NotImplementedError: (a back-reference in a case-insensitive part of a pattern that is case-sensitive elsewhere ((?i:...) or (?-i:...)) is not supported in JavaScript)"],
+    ["(?i:\\p{Lu})b", "NotImplementedError: (\\p{Lu} in a case-insensitive part of a pattern that is case-sensitive elsewhere ((?i:...) or (?-i:...)) is not supported in JavaScript)"],
   ];
   for (const [pattern, message] of cases) {
     test(pattern, () => assert.throws(() => compilePythonRegex(pattern), (e) => e instanceof PatternSyntaxError && e.message === message));

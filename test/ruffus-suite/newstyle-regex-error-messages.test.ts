@@ -198,7 +198,10 @@ describe("test_newstyle_regex_error_messages", () => {
         "Completed Task = 'test::generate_initial_files1' ",
         "Task enters queue = 'test::check_regex_unmatched_task' ",
         "Uptodate Task = 'test::check_regex_unmatched_task'",
-        "WARNING:     In Task 'test::check_regex_unmatched_task':\n        No jobs were run because no file names matched.\n        Please make sure that the regular expression is correctly specified. ",
+        "WARNING:     In Task 'test::check_regex_unmatched_task':\n        No jobs were run because no file names matched.\n        Please make sure that the regular expression is correctly specified.\n" +
+          // Our line after Ruffus's two: the pattern and some of the names it was tried on.
+          "        regex('(.*)/(?P<PREFIX>[abcd])(_name)(.xxx)') matched none of the 9 inputs: 'test_newstyle_regex_error_messages/a_name.tmp1', " +
+          "'test_newstyle_regex_error_messages/b_name.tmp1', 'test_newstyle_regex_error_messages/c_name.tmp1' and 6 more. ",
       ]);
     });
   });
@@ -266,7 +269,14 @@ describe("test_newstyle_regex_error_messages", () => {
       const summary = await b.test_pipeline.run({ targetTasks: [b.check_suffix_unmatched_task2], verbose: 1, multithread: parallelism, logger: log });
       assert.equal(summary.jobsRun, 9);
       assert.deepEqual(made(), PREFIXES.map((x) => `${x}_name.tmp1`));
-      assert.ok(log.lines.includes("WARNING:     In Task 'test::check_suffix_unmatched_task2':\n        No jobs were run because no file names matched.\n        Please make sure that the regular expression is correctly specified. "), log.text());
+      assert.ok(
+        log.lines.includes(
+          "WARNING:     In Task 'test::check_suffix_unmatched_task2':\n        No jobs were run because no file names matched.\n        Please make sure that the regular expression is correctly specified.\n" +
+            "        suffix('.tmp2') matched none of the 9 inputs: 'test_newstyle_regex_error_messages/a_name.tmp1', " +
+            "'test_newstyle_regex_error_messages/b_name.tmp1', 'test_newstyle_regex_error_messages/c_name.tmp1' and 6 more. ",
+        ),
+        log.text(),
+      );
     });
   });
 

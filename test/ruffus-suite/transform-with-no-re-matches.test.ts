@@ -35,12 +35,13 @@ class SaveToStrLogger implements Logger {
   }
 }
 
-/** Ruffus 2.8.4's warning for a task with no jobs because nothing matched (observed). */
+/** Ruffus 2.8.4's warning for a task with no jobs because nothing matched (observed), and our line naming the pattern and input. */
 function noMatchWarning(taskName: string): string {
   return (
     `    In Task '${taskName}':\n` +
     "        No jobs were run because no file names matched.\n" +
-    "        Please make sure that the regular expression is correctly specified. "
+    "        Please make sure that the regular expression is correctly specified.\n" +
+    "        regex('b') did not match the input 'nore/a'. "
   );
 }
 
