@@ -124,7 +124,7 @@ export class WorkerPoolRunner implements JobRunner {
       const b = slot.busy;
       if (slot.dead) return;
       this.retire(slot);
-      b?.reject(new Error(deathMessage(worker.id, code, signal, b.task, b.job)));
+      b?.reject(new Error(worker.ready ? deathMessage(worker.id, code, signal, b.task, b.job) : notStarted(worker.id, code, signal, b.task, b.job)));
     });
     this.slots.push(slot);
     return slot;
@@ -216,6 +216,14 @@ export function deathMessage(pid: number, code: number | null, signal: string | 
     ? `died (signal ${signal}${SIGNAL_HINTS[signal] ?? ""})`
     : `exited with code ${code ?? "unknown"} (process.exit() in the task function, an uncaught error, or out of memory?)`;
   return `Worker process ${pid} ${how} while running job ${jobText(task, job)}. The job did not complete; the pool starts a new worker for the next job.`;
+}
+
+/** @internal The failure of a job whose worker process stopped before it could take the job. */
+export function notStarted(pid: number, code: number | null, signal: string | null, task: Task, job: Job): string {
+  return (
+    `Worker process ${pid} for job ${jobText(task, job)} stopped before it was ready (${signal ? `signal ${signal}` : `exit code ${code ?? "unknown"}`}): ` +
+    `it could not start or load ruffus; its error, if it printed one, is above. The job did not complete.`
+  );
 }
 
 /** The name of job parameter `i`, as the task function receives it. */

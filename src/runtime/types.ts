@@ -44,6 +44,8 @@ export interface WorkerHandle {
   terminate(): Promise<void>;
   /** The worker's process id (unique among the live workers: "which worker ran this job"). */
   readonly id: number;
+  /** The worker has started and listens for messages. */
+  readonly ready: boolean;
 }
 
 /** How to start a job worker ({@link Runtime.createWorker}). */

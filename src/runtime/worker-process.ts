@@ -25,6 +25,7 @@ export const WORKER_ENV = "RUFFUS_WORKER";
  * `--import ./setup.mjs`) resolve as they did here; then they change to the run's directory.
  */
 const startDirectory = process.cwd();
+const isWindows = process.platform === "win32";
 /** True in a process started as a job worker (read before anything removes the variable). */
 export const startedAsWorker: boolean = process.env[WORKER_ENV] !== undefined;
 /** The worker's first message: it listens now (messages sent before might be lost on some runtimes). */
@@ -96,6 +97,7 @@ let exitHookInstalled = false;
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
+    if (isWindows) throw new Error("no process groups");
     process.kill(-child.pid, signal);
   } catch {
     try {
@@ -112,8 +114,10 @@ export function startWorkerProcess(start: WorkerStart, runtimeName: string): Wor
   const child = spawn(program, args, {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     serialization: "advanced",
-    detached: true,
-    cwd: startDirectory,
+    // A process group of its own (on Windows, detached would open a console window instead).
+    detached: !isWindows,
+    windowsHide: true,
+    cwd: existsSync(startDirectory) ? startDirectory : process.cwd(),
     env: { ...process.env, [WORKER_ENV]: JSON.stringify({ cwd: process.cwd(), data: start.data ?? null }) },
   });
   live.add(child);
@@ -159,6 +163,9 @@ export function startWorkerProcess(start: WorkerStart, runtimeName: string): Wor
   child.on("exit", (code, signal) => finish(code, signal));
   return {
     id: child.pid ?? -1,
+    get ready() {
+      return ready;
+    },
     postMessage(m) {
       if (!ready) {
         // Cloned now, as a direct send would: an unclonable value throws here, to the sender.

@@ -302,6 +302,22 @@ describe("multiprocess in the library", () => {
     });
   });
 
+  test("a worker that cannot start fails its job 'stopped before it was ready', not as a crash of the job", async () => {
+    await inDir(async (dir) => {
+      // Each runtime refuses to start with one of these (the test process started before they were set).
+      const broken = { NODE_OPTIONS: "--require /nonexistent/preload.cjs", BUN_OPTIONS: "--preload /nonexistent/preload.js", DENO_V8_FLAGS: "--no-such-flag" };
+      const e = await withEnv(broken, () => failing(fx.killed, { verbose: 0, multiprocess: 2 }));
+      assert.ok(e.failures.length >= 1);
+      for (const f of e.failures) {
+        assert.match(
+          messageOf(f.error),
+          /^Worker process \d+ for job \[None -> [abc]\.kill\] of task 'wk_killed::mayDie' stopped before it was ready \(exit code 1\): it could not start or load ruffus; its error, if it printed one, is above\. The job did not complete\.$/,
+        );
+      }
+      assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".kill")), []);
+    });
+  });
+
   test("a task declared inside a function the module does not call at load fails with 'not found in a worker process'", async () => {
     await inDir(async (dir) => {
       const e = await failing(fx.declareLate(), { verbose: 0, multiprocess: 2 });
