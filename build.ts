@@ -22,7 +22,8 @@ for (const target of targets) {
   const exe = target?.includes("windows") ? ".exe" : "";
   const outfile = `${dir}/ruff${exe}`;
   const result = await Bun.build({
-    entrypoints: ["src/cli/bin.ts", "src/cli/worker.ts"],
+    // Job workers are the binary itself started again (bin.ts imports worker.ts then).
+    entrypoints: ["src/cli/bin.ts"],
     compile: target ? { target: target as Bun.Build.CompileTarget, outfile } : { outfile },
     minify: true,
     bytecode: true,

@@ -4,10 +4,16 @@
  *   deno run -A examples/deno/pipeline.ts [work-dir]
  *
  * "ruffus" comes from this directory's deno.json import map (../../src/mod.ts; from JSR it would be
- * "jsr:@ruffus/ruffus"). The pipeline runs in work-dir (default: a new temporary directory) twice:
- * the second run finds everything up to date and runs nothing.
+ * "jsr:@ruffus/ruffus"). The pipeline runs in work-dir (default: a new temporary directory) twice,
+ * the first time with two worker processes (multiprocess: 2); the second run finds everything up
+ * to date and runs nothing.
+ *
+ * The layout matters with multiprocess: each worker process imports this file again to find the
+ * task functions by name. So the pipeline is declared at the top level, and everything that must
+ * happen once (making the directory, running, printing) is behind `if (!isWorker())`; without the
+ * guard every worker would make a temporary directory of its own.
  */
-import { Pipeline, formatter, suffix } from "ruffus";
+import { Pipeline, formatter, isWorker, suffix } from "ruffus";
 
 // The few Deno APIs used here, typed so that the repository's tsc (which knows Node's types, not Deno's) checks this file too.
 const { Deno } = globalThis as unknown as {
@@ -20,10 +26,6 @@ const { Deno } = globalThis as unknown as {
     writeTextFile(path: string, text: string): Promise<void>;
   };
 };
-
-const dir = Deno.args[0] ?? (await Deno.makeTempDir({ prefix: "ruffus-deno-" }));
-await Deno.mkdir(dir, { recursive: true });
-Deno.chdir(dir);
 
 const p = new Pipeline("deno_example");
 const samples = p.originate({
@@ -59,8 +61,13 @@ p.transform({
   output: "{stem[0]}.loud",
 }).follows("summarise");
 
-const first = await p.run({ verbose: 0 });
-const second = await p.run({ verbose: 0 });
-console.log(`first run: ${first.jobsRun} jobs (${first.tasksRun.join(", ")})`);
-console.log(`second run: ${second.jobsRun} jobs`);
-console.log((await Deno.readTextFile("summary.loud")).trimEnd());
+if (!isWorker()) {
+  const dir = Deno.args[0] ?? (await Deno.makeTempDir({ prefix: "ruffus-deno-" }));
+  await Deno.mkdir(dir, { recursive: true });
+  Deno.chdir(dir);
+  const first = await p.run({ verbose: 0, multiprocess: 2 });
+  const second = await p.run({ verbose: 0 });
+  console.log(`first run: ${first.jobsRun} jobs (${first.tasksRun.join(", ")})`);
+  console.log(`second run: ${second.jobsRun} jobs`);
+  console.log((await Deno.readTextFile("summary.loud")).trimEnd());
+}

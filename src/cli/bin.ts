@@ -13,10 +13,12 @@ import { setSqlWasm } from "../history/sqlite.ts";
 import { setDeclarationFiles } from "./types-bundle.ts";
 import { setRenderAssets } from "../report/render.ts";
 import { setWorkerEntry } from "../exec/worker-pool.ts";
+import { startedAsWorker } from "../runtime/worker-process.ts";
 
 setSqlWasm(() => new Uint8Array(readFileSync(wasmPath)));
 setDeclarationFiles(declarations as Record<string, string>);
 setRenderAssets({ resvgWasm: () => new Uint8Array(readFileSync(resvgWasmPath)), fonts: () => [fontPath, boldFontPath].map((f) => new Uint8Array(readFileSync(f))) });
-setWorkerEntry(new URL("./worker.ts", import.meta.url));
-// In a job worker, bin.ts is not the entry: worker.ts is, and main must not run there.
-await import("./main.ts");
+// Job workers are this binary started again, with the worker variable in their environment.
+setWorkerEntry(undefined);
+if (startedAsWorker) await import("./worker.ts");
+else await import("./main.ts");

@@ -1,5 +1,5 @@
 /**
- * The job worker as an entry point of the compiled binary. Bun resolves worker URLs inside the
- * binary relative to the entry file, so this file sits beside `bin.ts`.
+ * The job worker inside the compiled binary: `bin.ts` imports this instead of the command line
+ * when the binary was started as a worker (the pool re-executes the binary itself).
  */
 import "../exec/worker-entry.ts";

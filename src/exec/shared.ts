@@ -1,7 +1,7 @@
 /**
  * Sharing between jobs that may run in different workers (Ruffus FAQ "Sharing python objects
- * between Ruffus processes"): a logger, named locks and named counters. In the main thread they act
- * directly; inside a worker they ask the main thread, which owns the real thing — the TypeScript
+ * between Ruffus processes"): a logger, named locks and named counters. In the main process they act
+ * directly; inside a worker process they ask the main process, which owns the real thing — the TypeScript
  * answer to Ruffus's `proxy_logger` and multiprocessing managers.
  */
 import { rt } from "../core/runtime.ts";
@@ -21,8 +21,8 @@ const waiting = new Map<number, (value: number | undefined) => void>();
 let requestCount = 0;
 let listening = false;
 
-/** Inside a worker: sends a request to the main thread and waits for its answer. */
-function ask(msg: (request: number) => FromWorker): Promise<number | undefined> {
+/** Inside a worker: sends a request to the main process and waits for its answer. */
+function ask(msg: (request: number) => FromWorker, request = ++requestCount): Promise<number | undefined> {
   const port = rt().workerPort();
   if (!port) throw new Error("internal: ask() outside a worker");
   if (!listening) {
@@ -32,7 +32,6 @@ function ask(msg: (request: number) => FromWorker): Promise<number | undefined> 
       if (g.type === "granted") waiting.get(g.request)?.(g.value);
     });
   }
-  const request = ++requestCount;
   return new Promise((resolve) => {
     waiting.set(request, (v) => {
       waiting.delete(request);
@@ -46,7 +45,7 @@ function ask(msg: (request: number) => FromWorker): Promise<number | undefined> 
  * Ruffus's `cmdline.setup_logging`: a named logger usable from any job, in any worker. Info,
  * warning and error lines go to `file` (appended, with times); when `verbose`, lines also go to
  * stderr: every level without a file, every level but info with one (debug is for the screen,
- * info for the file). All writes happen in the main thread, so lines never interleave.
+ * info for the file). All writes happen in the main process, so lines never interleave.
  *
  * @example
  * const log = setupLogging("mypipeline", "pipeline.log", true);
@@ -83,7 +82,7 @@ export function setupLogging(name: string, file?: string, verbose?: boolean | nu
   return logger;
 }
 
-/** @internal Main thread: a log line from a worker. */
+/** @internal Main process: a log line from a worker. */
 export function writeLog(name: string, level: "info" | "debug" | "warning" | "error", message: string): void {
   const l = loggers.get(name);
   if (!l) {
@@ -95,7 +94,8 @@ export function writeLog(name: string, level: "info" | "debug" | "warning" | "er
 
 /**
  * A lock shared by every job of the run, in any worker: `await withLock("db", async () => ...)`
- * runs the function while no other job holds the lock of that name.
+ * runs the function while no other job holds the lock of that name. A worker process that dies
+ * (or is stopped) while it holds the lock, or waits for it, gives it up.
  *
  * @example
  * await withLock("summary.txt", async () => appendFile("summary.txt", line));
@@ -103,11 +103,12 @@ export function writeLog(name: string, level: "info" | "debug" | "warning" | "er
 export async function withLock<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
   const port = rt().workerPort();
   if (port) {
-    await ask((request) => ({ type: "lock", request, name }));
+    const request = ++requestCount;
+    await ask(() => ({ type: "lock", request, name }), request);
     try {
       return await fn();
     } finally {
-      port.postMessage({ type: "unlock", name } satisfies FromWorker);
+      port.postMessage({ type: "unlock", request, name } satisfies FromWorker);
     }
   }
   const release = await acquire(name);
@@ -118,7 +119,7 @@ export async function withLock<T>(name: string, fn: () => Promise<T> | T): Promi
   }
 }
 
-/** @internal Main thread: waits for the named lock; returns its release. */
+/** @internal Main process: waits for the named lock; returns its release. */
 export async function acquire(name: string): Promise<() => void> {
   const previous = locks.get(name) ?? Promise.resolve();
   let release!: () => void;
@@ -143,7 +144,7 @@ export async function addToCounter(name: string, n = 1): Promise<number> {
   return counterAdd(name, n);
 }
 
-/** @internal Main thread: the counter operation. */
+/** @internal Main process: the counter operation. */
 export function counterAdd(name: string, n: number): number {
   const v = (counters.get(name) ?? 0) + n;
   counters.set(name, v);
@@ -151,8 +152,8 @@ export function counterAdd(name: string, n: number): number {
 }
 
 /**
- * True inside a job worker. A module whose tasks run in workers (`multiprocess`) is imported again
- * by each worker; put side effects that must happen once behind `if (!isWorker())` (`run()` does
+ * True inside a job worker process. A module whose tasks run in workers (`multiprocess`) is
+ * imported again by each worker; put side effects that must happen once behind `if (!isWorker())` (`run()` does
  * nothing in a worker already).
  *
  * @example

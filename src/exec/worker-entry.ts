@@ -1,6 +1,6 @@
 /**
- * A job worker: imports the module that declared each task (or the pipeline file `ruff` loaded),
- * finds the task function by pipeline and task name, and runs jobs sent to it one at a time.
+ * A job worker process: imports the module that declared each task (or the pipeline file `ruff`
+ * loaded), finds the task function by pipeline and task name, and runs jobs sent to it one at a time.
  */
 import "../runtime/select.ts";
 import { rt } from "../core/runtime.ts";
@@ -12,7 +12,7 @@ import { loadModule, loadPipelineFile } from "../cli/load.ts";
 import type { Job } from "../core/job-params.ts";
 
 const port = rt().workerPort();
-if (!port) throw new Error("worker-entry.ts must run in a worker thread");
+if (!port) throw new Error("worker-entry.ts runs only as a job worker process, started by the worker pool (multiprocess)");
 const init = port.data as WorkerInit;
 const imported = new Map<string, Promise<unknown>>();
 
@@ -20,10 +20,29 @@ function importOnce(file: string): Promise<unknown> {
   let p = imported.get(file);
   if (!p) {
     // The pipeline file is loaded the way `ruff` loaded it (its default-export function runs too).
-    p = file === init.pipelineFile ? loadPipelineFile(file, [...init.pipelineArgs]) : loadModule(file, init.pipelineArgs);
+    p = (file === init.pipelineFile ? loadPipelineFile(file, [...init.pipelineArgs]) : loadModule(file, init.pipelineArgs)).catch((e: unknown) => {
+      throw importFailed(file, e);
+    });
     imported.set(file, p);
   }
   return p as Promise<unknown>;
+}
+
+/**
+ * An error thrown while a worker imports a module is not the job's own: say where it came from,
+ * and the usual cause (the module does something at load that only works once, or only in the
+ * main process). The original stack is kept.
+ */
+function importFailed(file: string, e: unknown): Error {
+  const original = e instanceof Error ? e : new Error(String(e));
+  const error = new Error(
+    `Importing ${file} in a worker process failed: ${original.message} — a module imported by workers (multiprocess) is ` +
+      `imported again in each worker, so what it does at load must work there too; guard one-off side effects with \`if (!isWorker())\`.`,
+  );
+  error.name = original.name === "Error" ? "Error" : original.name;
+  const frames = (original.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
+  error.stack = `${error.name}: ${error.message}\n${frames.join("\n")}`;
+  return error;
 }
 
 async function runJob(m: Extract<ToWorker, { type: "job" }>): Promise<void> {
@@ -39,14 +58,14 @@ async function runJob(m: Extract<ToWorker, { type: "job" }>): Promise<void> {
     );
   }
   const job: Job = { params: m.params, displayParams: m.params };
-  // Commands go to the main thread's executor, which owns every process and cluster job of the run.
+  // Commands go to the main process's executor, which owns every process and cluster job of the run.
   await jobContext().run({ task: task.displayName, resources: m.resources, executor: proxy }, () => callTaskFunction(task, job));
 }
 
 const commands = new Map<number, { resolve: (r: CommandResult) => void; reject: (e: unknown) => void }>();
 let commandCount = 0;
 const proxy: Executor = {
-  name: "main-thread",
+  name: "main-process",
   run(spec: CommandSpec): Promise<CommandResult> {
     const request = ++commandCount;
     return new Promise((resolve, reject) => {

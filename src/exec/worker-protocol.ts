@@ -1,11 +1,11 @@
 /**
- * Messages between the main thread and job workers. Everything crossing is structured-cloned:
- * job parameters go over, errors come back as plain fields (name, message, stack).
+ * Messages between the main process and its job worker processes. Everything crossing is
+ * structured-cloned: job parameters go over, errors come back as plain fields (name, message, stack).
  */
 
 import { CommandError, type CommandResult, type CommandSpec, type Resources } from "./executor.ts";
 
-/** What the main thread gives a new worker. */
+/** What the main process gives a new worker (as JSON, in its environment). */
 export interface WorkerInit {
   /** The pipeline file the `ruff` command loaded, if any (imported with the same "ruffus" resolution). */
   readonly pipelineFile: string | undefined;
@@ -28,14 +28,14 @@ export type ToWorker =
   | { readonly type: "granted"; readonly request: number; readonly value?: number }
   | { readonly type: "commandDone"; readonly request: number; readonly result?: CommandResult; readonly error?: ErrorData };
 
-/** An error as it crosses a thread boundary. */
+/** An error as it crosses the process boundary. */
 export interface ErrorData {
   readonly name: string;
   readonly message: string;
   readonly stack: string | undefined;
   /** Kept from CommandError: a failure of the machine or scheduler, worth retrying. */
   readonly retryable?: boolean;
-  /** Kept from CommandError, so that a worker's catch sees the same error as the main thread's. */
+  /** Kept from CommandError, so that a worker's catch sees the same error as the main process's. */
   readonly command?: string;
   readonly result?: CommandResult;
 }
@@ -46,7 +46,8 @@ export type FromWorker =
   | { readonly type: "failed"; readonly id: number; readonly error: ErrorData }
   | { readonly type: "log"; readonly logger: string; readonly level: "info" | "debug" | "warning" | "error"; readonly message: string }
   | { readonly type: "lock"; readonly request: number; readonly name: string }
-  | { readonly type: "unlock"; readonly name: string }
+  /** `request`: that of the lock message that took the lock. */
+  | { readonly type: "unlock"; readonly request: number; readonly name: string }
   | { readonly type: "counter"; readonly request: number; readonly name: string; readonly add: number }
   | { readonly type: "command"; readonly request: number; readonly spec: CommandSpec };
 
@@ -69,4 +70,69 @@ export function errorFromData(d: ErrorData): Error {
   if (d.stack) e.stack = d.stack;
   if (d.retryable) e.retryable = true;
   return e;
+}
+
+const TYPED_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array];
+/** Prototypes whose objects structured cloning rebuilds as they were. */
+const CLONED_AS_IS = new Set<unknown>([
+  null,
+  Object.prototype,
+  Array.prototype,
+  Date.prototype,
+  RegExp.prototype,
+  Map.prototype,
+  Set.prototype,
+  ArrayBuffer.prototype,
+  DataView.prototype,
+  Boolean.prototype,
+  Number.prototype,
+  String.prototype,
+  ...[Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError].map((c) => c.prototype),
+  ...TYPED_ARRAYS.map((c) => c.prototype),
+]);
+
+const member = (path: string, key: string): string => (/^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`);
+
+/**
+ * Where `v` would not arrive in a worker as it is: the path to the first such value (below `path`)
+ * and what it is — a function or symbol (not clonable), or an object whose class would be lost
+ * (structured cloning makes it a plain object). Undefined when all of it would.
+ */
+export function unsendable(v: unknown, path: string, seen: Set<object> = new Set()): { path: string; what: string } | undefined {
+  if (typeof v === "function") return { path, what: `a function (${v.name || "anonymous"})` };
+  if (typeof v === "symbol") return { path, what: "a symbol" };
+  if (v === null || typeof v !== "object" || seen.has(v)) return undefined;
+  seen.add(v);
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (!CLONED_AS_IS.has(proto)) {
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    return { path, what: typeof name === "string" && name ? `an instance of class ${name}` : "an object with a prototype of its own" };
+  }
+  if (v instanceof Map) {
+    for (const [k, x] of v) {
+      const bad = unsendable(k, `${path} (a key)`, seen) ?? unsendable(x, `${path}.get(${typeof k === "string" ? JSON.stringify(k) : String(k)})`, seen);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  if (v instanceof Set) {
+    for (const x of v) {
+      const bad = unsendable(x, `${path} (a member)`, seen);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const bad = unsendable(v[i], `${path}[${i}]`, seen);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  for (const k of Object.keys(v)) {
+    const bad = unsendable((v as Record<string, unknown>)[k], member(path, k), seen);
+    if (bad) return bad;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 /**
- * The Bun adapter: the Node adapter (Bun implements node:fs, worker_threads...), with Bun's own
+ * The Bun adapter: the Node adapter (Bun implements node:fs, node:child_process...), with Bun's own
  * process spawning, which skips node:child_process's compatibility layer (a third less time per
  * shell job).
  */

@@ -1,6 +1,6 @@
 /**
- * The Deno adapter: Deno runs the Node adapter through its node:* compatibility (fs, worker_threads,
- * child_process, async_hooks all behave as the engine needs; checked by the same test suite). Its
+ * The Deno adapter: Deno runs the Node adapter through its node:* compatibility (fs, child_process
+ * with IPC, async_hooks all behave as the engine needs; checked by the same test suite). Its
  * one difference lives here: Deno's child_process reports an exit status above 128 as the matching
  * signal, which the adapter turns back into an exit status.
  */

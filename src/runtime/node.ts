@@ -7,10 +7,10 @@ import * as fsp from "node:fs/promises";
 import * as os from "node:os";
 import { dirname, basename, join, delimiter } from "node:path";
 import { spawn } from "node:child_process";
-import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { ChildProcessHandle, FileStat, Runtime, SpawnOptions, WorkerHandle, WorkerPort } from "./types.ts";
+import type { ChildProcessHandle, FileStat, Runtime, SpawnOptions } from "./types.ts";
 import { pythonGlob } from "./python-glob.ts";
+import { startWorkerProcess, workerPortOfThisProcess } from "./worker-process.ts";
 
 function toStat(s: fs.Stats | undefined): FileStat | undefined {
   if (!s) return undefined;
@@ -27,34 +27,6 @@ function toStat(s: fs.Stats | undefined): FileStat | undefined {
 }
 
 let tmpCounter = 0;
-
-/**
- * Node cannot start a worker from a .ts file by itself; when running from sources (under tsx) the
- * worker first registers tsx, then imports the entry. Bun, Deno and compiled JS need none of that.
- */
-function startWorker(entry: URL, data: unknown, runtimeName: string): Worker {
-  if (runtimeName !== "node" || !entry.pathname.endsWith(".ts")) return new Worker(entry, { workerData: data });
-  // Both tsx hooks: a pipeline.ts outside a "type": "module" package is compiled to CommonJS.
-  const esm = JSON.stringify(import.meta.resolve("tsx/esm/api"));
-  const cjs = JSON.stringify(import.meta.resolve("tsx/cjs/api"));
-  const code =
-    `import(${esm}).then((m) => { m.register(); return import(${cjs}); })` +
-    `.then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(code, { eval: true, workerData: data });
-}
-
-function wrapWorker(w: Worker): WorkerHandle {
-  return {
-    id: w.threadId,
-    postMessage: (m) => w.postMessage(m),
-    onMessage: (h) => void w.on("message", h),
-    onError: (h) => void w.on("error", h),
-    onExit: (h) => void w.on("exit", h),
-    terminate: async () => {
-      await w.terminate();
-    },
-  };
-}
 
 function spawnGroup(program: string, args: readonly string[], o: SpawnOptions = {}): ChildProcessHandle {
   const child = spawn(program, [...args], { cwd: o.cwd, env: o.env ? { ...o.env } : process.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -93,11 +65,8 @@ function spawnGroup(program: string, args: readonly string[], o: SpawnOptions = 
   };
 }
 
-let port: WorkerPort | undefined;
-if (!isMainThread && parentPort) {
-  const p = parentPort;
-  port = { postMessage: (m) => p.postMessage(m), onMessage: (h) => void p.on("message", h), data: workerData };
-}
+// Read once, at start-up: the worker removes the variable from its environment.
+const port = workerPortOfThisProcess();
 
 /** Builds the Node adapter around the current process. */
 export function nodeRuntime(name = "node"): Runtime {
@@ -197,7 +166,7 @@ export function nodeRuntime(name = "node"): Runtime {
       }
     },
     mainScript: () => process.argv[1],
-    createWorker: (entry, data) => wrapWorker(startWorker(entry, data, name)),
+    createWorker: (start) => startWorkerProcess(start, name),
     spawnProcess: spawnGroup,
     environment: () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
     createAsyncContext<T>() {

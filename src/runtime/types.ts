@@ -39,23 +39,38 @@ export interface TextSink {
   write(text: string): void;
 }
 
-/** A worker thread as the engine sees it. */
+/** A job worker (a child process of its own) as the engine sees it. */
 export interface WorkerHandle {
+  /** Sends a message (structured-cloned); messages sent before the worker is listening wait for it. */
   postMessage(message: unknown): void;
   onMessage(handler: (message: unknown) => void): void;
+  /** The worker could not be started, or its channel failed. */
   onError(handler: (error: Error) => void): void;
-  /** Called once when the worker has stopped, with its exit code. */
-  onExit(handler: (code: number) => void): void;
+  /** Called once when the worker has stopped: its exit code, or the signal that killed it. */
+  onExit(handler: (code: number | null, signal: string | null) => void): void;
+  /** Stops the worker and everything it started (its process group); resolves once it is gone. */
   terminate(): Promise<void>;
-  /** An id unique within the process (for "which worker ran this job"). */
+  /** The worker's process id (unique among the live workers: "which worker ran this job"). */
   readonly id: number;
+  /** The worker has started and listens for messages. */
+  readonly ready: boolean;
 }
 
-/** The worker side of the channel: set inside a worker, undefined in the main thread. */
+/** How to start a job worker ({@link Runtime.createWorker}). */
+export interface WorkerStart {
+  /** The worker's entry module; undefined: this program itself (the compiled binary), which becomes a worker when it finds the worker variable in its environment. */
+  readonly entry: URL | undefined;
+  /** Handed to the worker, as {@link WorkerPort.data} (JSON). */
+  readonly data: unknown;
+  /** The worker will import TypeScript modules: on Node it is started with tsx. */
+  readonly typescript: boolean;
+}
+
+/** The worker side of the channel: set inside a worker, undefined in the main process. */
 export interface WorkerPort {
   postMessage(message: unknown): void;
   onMessage(handler: (message: unknown) => void): void;
-  /** What the main thread passed when it created the worker. */
+  /** What the main process passed when it created the worker. */
   readonly data: unknown;
 }
 
@@ -136,9 +151,12 @@ export interface Runtime {
   environment(): Record<string, string>;
   /** A new async-scoped context (which job is running, for `sh` and `runJob`). */
   createAsyncContext<T>(): AsyncContext<T>;
-  /** Starts a worker thread running the module at `entry`, which receives `data`. */
-  createWorker(entry: URL, data: unknown): WorkerHandle;
-  /** Inside a worker thread: its channel to the main thread. */
+  /**
+   * Starts a job worker: a child process of the same runtime, in a process group of its own, with
+   * a message channel to this process; its stdout and stderr are this process's.
+   */
+  createWorker(start: WorkerStart): WorkerHandle;
+  /** Inside a job worker: its channel to the main process. */
   workerPort(): WorkerPort | undefined;
   /** Calls `handler` on SIGINT/SIGTERM instead of dying; returns a function that removes it. */
   onSignal(signal: "SIGINT" | "SIGTERM", handler: () => void): () => void;

@@ -1,5 +1,5 @@
 /**
- * multiprocess: jobs in worker threads. The tasks live in fixture modules (test/exec/fixtures/),
+ * multiprocess: jobs in worker processes. The tasks live in fixture modules (test/exec/fixtures/),
  * never in this file: a worker imports the module that declared a task, and importing a test file
  * would run its tests inside the worker.
  *
@@ -13,15 +13,27 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { threadId } from "node:worker_threads";
 import { RethrownJobError, addToCounter, type Pipeline } from "ruffus";
 import * as fx from "./fixtures/pool.ts";
 import { CLIS, cliCommand, type Cli } from "../clis.ts";
 
 const POOL_MODULE = fileURLToPath(new URL("./fixtures/pool.ts", import.meta.url));
+const IMPORT_FAILS_MODULE = fileURLToPath(new URL("./fixtures/import-fails.ts", import.meta.url));
 const CLI_FIXTURE = fileURLToPath(new URL("./fixtures/cli-pool.ts", import.meta.url));
 const g = globalThis as { Bun?: unknown; Deno?: unknown };
 const ON_NODE = !g.Bun && !g.Deno;
+const ON_BUN = Boolean(g.Bun);
+/** The test process: no job may run here. */
+const MAIN = process.pid;
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const tempDirs: string[] = [];
 after(() => {
@@ -47,18 +59,18 @@ async function inDir<T>(fn: (dir: string) => Promise<T>, meet?: number): Promise
   }
 }
 
-/** Every file of `dir` that a job made (not thread records, rendezvous markers or the history), with its text. */
+/** Every file of `dir` that a job made (not process records, rendezvous markers or the history), with its text. */
 function madeFiles(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of readdirSync(dir).sort()) {
-    if (f.endsWith(".thread") || f.startsWith("started.") || f === "meet" || f.startsWith(".ruffus_history")) continue;
+    if (f.endsWith(".pid") || f.startsWith("started.") || f === "meet" || f.startsWith(".ruffus_history")) continue;
     out[f] = readFileSync(join(dir, f), "utf8");
   }
   return out;
 }
 
-/** The thread ids recorded by the jobs making `outputs`. */
-const threads = (dir: string, outputs: string[]): number[] => outputs.map((o) => Number(readFileSync(join(dir, `${o}.thread`), "utf8")));
+/** The process ids recorded by the jobs making `outputs`. */
+const pids = (dir: string, outputs: string[]): number[] => outputs.map((o) => Number(readFileSync(join(dir, `${o}.pid`), "utf8")));
 
 const STARTS = fx.NAMES.map((n) => `${n}.start`);
 const UPPERS = fx.NAMES.map((n) => `${n}.upper`);
@@ -82,26 +94,50 @@ async function failing(p: Pipeline, o: Parameters<Pipeline["run"]>[0]): Promise<
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/** Runs `fn` with these environment variables set (workers inherit them), then restores them. */
+async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.keys(vars).map((k) => [k, process.env[k]] as const);
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** The failure message of a job whose worker died, as the pool words it. */
+const died = (how: string, job: string, task: string): RegExp =>
+  new RegExp(
+    `^Worker process \\d+ ${how} while running job ${job.replace(/[[\]().]/g, "\\$&")} of task '${task}'\\. The job did not complete; the pool starts a new worker for the next job\\.$`,
+  );
+const EXITED = (code: number): string => `exited with code ${code} \\(process\\.exit\\(\\) in the task function, an uncaught error, or out of memory\\?\\)`;
+
 describe("multiprocess in the library", () => {
-  test("multiprocess: 4 runs jobs in 4 distinct worker threads and makes the same files as multithread: 4 and a sequential run", async () => {
+  // Compared with Ruffus 2.8.4's test_pool_manager: multiprocess=4 gives 4 distinct worker pids.
+  test("multiprocess: 4 runs jobs in 4 distinct worker processes, none left after the run, and makes the same files as multithread: 4 and a sequential run", async () => {
     const byProcess = await inDir(async (dir) => {
       const s = await fx.basic.run({ verbose: 0, multiprocess: 4 });
       assert.equal(s.jobsRun, 17);
-      const starts = threads(dir, STARTS);
-      assert.equal(new Set(starts).size, 4, `threads of the 8 first jobs: ${starts.join(" ")}`);
-      for (const t of [...starts, ...threads(dir, [...UPPERS, "all.summary"])]) assert.notEqual(t, threadId, "a job ran in the main thread");
+      const starts = pids(dir, STARTS);
+      assert.equal(new Set(starts).size, 4, `processes of the 8 first jobs: ${starts.join(" ")}`);
+      const all = [...starts, ...pids(dir, [...UPPERS, "all.summary"])];
+      for (const t of all) assert.notEqual(t, MAIN, "a job ran in the main process");
+      assert.deepEqual([...new Set(all)].filter(alive), [], "a worker process outlived the run");
       // The history the workers' jobs left is complete: a second run finds everything up to date.
       assert.equal((await fx.basic.run({ verbose: 0, multiprocess: 4 })).jobsRun, 0);
       return madeFiles(dir);
     }, 4);
     const byThreads = await inDir(async (dir) => {
       assert.equal((await fx.basic.run({ verbose: 0, multithread: 4 })).jobsRun, 17);
-      assert.deepEqual(new Set(threads(dir, [...STARTS, ...UPPERS, "all.summary"])), new Set([threadId]));
+      assert.deepEqual(new Set(pids(dir, [...STARTS, ...UPPERS, "all.summary"])), new Set([MAIN]));
       return madeFiles(dir);
     }, 4);
     const sequential = await inDir(async (dir) => {
       assert.equal((await fx.basic.run({ verbose: 0 })).jobsRun, 17);
-      assert.deepEqual(new Set(threads(dir, [...STARTS, ...UPPERS, "all.summary"])), new Set([threadId]));
+      assert.deepEqual(new Set(pids(dir, [...STARTS, ...UPPERS, "all.summary"])), new Set([MAIN]));
       return madeFiles(dir);
     }, 1);
     assert.deepEqual(byProcess, BASIC_FILES);
@@ -116,7 +152,7 @@ describe("multiprocess in the library", () => {
       assert.equal(Math.max(...seen.map(([most]) => most)), 2, JSON.stringify(seen));
       const workers = new Set(seen.map(([, t]) => t));
       assert.equal(workers.size, 2, JSON.stringify(seen));
-      assert.equal(workers.has(threadId), false);
+      assert.equal(workers.has(MAIN), false);
     }, 2);
   });
 
@@ -185,21 +221,100 @@ describe("multiprocess in the library", () => {
     }, 4);
   });
 
-  test("a job whose worker calls process.exit(3) fails naming the job and the exit code; the next run works", async () => {
+  test("a job whose worker calls process.exit(3) fails naming the worker, the exit code, the job and the task; the next run works", async () => {
     await inDir(async (dir) => {
       writeFileSync("crash", "");
       const e = await failing(fx.exiting, { verbose: 0, multiprocess: 2 });
       assert.equal(e.failures.length, 1);
       assert.equal(e.failures[0].task, "wk_exiting::mayExit");
       assert.equal(e.failures[0].job, "Job  = [None -> b.exit]");
-      assert.match(messageOf(e.failures[0].error), /^The worker process running this job stopped \(exit code 3\)/);
-      assert.ok(e.message.includes("exit code 3") && e.message.includes("Job  = [None -> b.exit]"), e.message);
+      assert.match(messageOf(e.failures[0].error), died(EXITED(3), "[None -> b.exit]", "wk_exiting::mayExit"));
+      assert.ok(e.message.includes("exited with code 3") && e.message.includes("Job  = [None -> b.exit]"), e.message);
       assert.equal(existsSync(join(dir, "b.exit")), false);
       const before = ["a.exit", "c.exit", "d.exit", "e.exit"].filter((f) => existsSync(join(dir, f)));
       rmSync("crash");
       const s = await fx.exiting.run({ verbose: 0, multiprocess: 2 });
       assert.equal(s.jobsRun, 5 - before.length);
-      for (const f of ["a.exit", "b.exit", "c.exit", "d.exit", "e.exit"]) assert.notEqual(Number(readFileSync(join(dir, f), "utf8")), threadId);
+      for (const f of ["a.exit", "b.exit", "c.exit", "d.exit", "e.exit"]) assert.notEqual(Number(readFileSync(join(dir, f), "utf8")), MAIN);
+    });
+  });
+
+  test("a worker killed with SIGKILL (as the kernel's OOM killer does) fails its job 'died (signal SIGKILL — out of memory?)'; the job that was running beside it completes", async () => {
+    await inDir(async (dir) => {
+      writeFileSync("crash", "");
+      const e = await failing(fx.killed, { verbose: 0, multiprocess: 2 });
+      assert.equal(e.failures.length, 1);
+      assert.equal(e.failures[0].job, "Job  = [None -> b.kill]");
+      assert.match(messageOf(e.failures[0].error), died("died \\(signal SIGKILL — out of memory\\?\\)", "[None -> b.kill]", "wk_killed::mayDie"));
+      // As in Ruffus, no job starts after a failure; "c.kill" may or may not have started before.
+      assert.ok(existsSync(join(dir, "a.kill")));
+      assert.equal(existsSync(join(dir, "b.kill")), false);
+      rmSync("crash");
+      const made = ["a.kill", "c.kill"].filter((f) => existsSync(join(dir, f))).length;
+      assert.equal((await fx.killed.run({ verbose: 0, multiprocess: 2 })).jobsRun, 3 - made);
+    });
+  });
+
+  test("the pool replaces a worker that died: the retry of its job runs in a new worker process", async () => {
+    await inDir(async (dir) => {
+      assert.equal((await fx.replaced.run({ verbose: 0, multiprocess: 2 })).jobsRun, 2);
+      const dead = Number(readFileSync(join(dir, "b.died-in"), "utf8"));
+      const retriedIn = Number(readFileSync(join(dir, "b.again"), "utf8"));
+      assert.notEqual(retriedIn, dead);
+      assert.notEqual(retriedIn, MAIN);
+      assert.equal(alive(dead), false);
+    });
+  });
+
+  test(
+    "a job that runs out of JavaScript heap in its worker fails with 'out of memory?'; the run and the other jobs go on",
+    { skip: ON_BUN && "Bun (JavaScriptCore) has no heap limit to set: an out-of-memory there is a RangeError the job fails with, or the kernel's SIGKILL (tested above)" },
+    async () => {
+      await inDir(async (dir) => {
+        writeFileSync("crash", "");
+        // Only the workers get the small heap: they are started with this environment.
+        const e = await withEnv({ NODE_OPTIONS: "--max-old-space-size=64", DENO_V8_FLAGS: "--max-old-space-size=64" }, () => failing(fx.hogging, { verbose: 0, multiprocess: 2 }));
+        assert.equal(e.failures.length, 1);
+        assert.equal(e.failures[0].job, "Job  = [None -> b.oom]");
+        // V8 aborts when the heap is full: SIGABRT on Node, SIGTRAP on Deno.
+        assert.match(messageOf(e.failures[0].error), died(`died \\(signal (SIGABRT|SIGTRAP) — out of memory\\? \\(the JavaScript heap limit, or a crash of the runtime\\)\\)`, "[None -> b.oom]", "wk_hogging::mayHog"));
+        assert.ok(existsSync(join(dir, "a.oom")));
+      assert.equal(existsSync(join(dir, "b.oom")), false);
+      });
+    },
+  );
+
+  test("workers that die holding a withLock lock or waiting for it give it up: the other jobs get the lock, one at a time, and the run ends", { timeout: 120000 }, async () => {
+    await inDir(async (dir) => {
+      const e = await failing(fx.lockDeaths, { verbose: 0, multiprocess: 4 });
+      assert.deepEqual(
+        e.failures.map((f) => [f.job, messageOf(f.error).replace(/^Worker process \d+ /, "")]).sort(),
+        [
+          ["Job  = [None -> a.ld]", "exited with code 5 (process.exit() in the task function, an uncaught error, or out of memory?) while running job [None -> a.ld] of task 'wk_lock_deaths::lockedOrDead'. The job did not complete; the pool starts a new worker for the next job."],
+          ["Job  = [None -> b.ld]", "exited with code 4 (process.exit() in the task function, an uncaught error, or out of memory?) while running job [None -> b.ld] of task 'wk_lock_deaths::lockedOrDead'. The job did not complete; the pool starts a new worker for the next job."],
+        ],
+      );
+      assert.equal(existsSync(join(dir, "b.got-lock")), false);
+      assert.deepEqual(["a.ld", "b.ld", "c.ld", "d.ld"].filter((f) => existsSync(join(dir, f))), ["c.ld", "d.ld"]);
+      const lines = readFileSync(join(dir, "ld.log"), "utf8").split("\n").filter(Boolean);
+      assert.equal(lines.length, 4);
+      for (let i = 0; i < 4; i += 2) assert.equal(lines[i + 1], lines[i].replace("enter", "leave"), lines.join("\n"));
+    });
+  });
+
+  test("a worker that cannot start fails its job 'stopped before it was ready', not as a crash of the job", async () => {
+    await inDir(async (dir) => {
+      // Each runtime refuses to start with one of these (the test process started before they were set).
+      const broken = { NODE_OPTIONS: "--require /nonexistent/preload.cjs", BUN_OPTIONS: "--preload /nonexistent/preload.js", DENO_V8_FLAGS: "--no-such-flag" };
+      const e = await withEnv(broken, () => failing(fx.killed, { verbose: 0, multiprocess: 2 }));
+      assert.ok(e.failures.length >= 1);
+      for (const f of e.failures) {
+        assert.match(
+          messageOf(f.error),
+          /^Worker process \d+ for job \[None -> [abc]\.kill\] of task 'wk_killed::mayDie' stopped before it was ready \(exit code 1\): it could not start or load ruffus; its error, if it printed one, is above\. The job did not complete\.$/,
+        );
+      }
+      assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".kill")), []);
     });
   });
 
@@ -218,29 +333,60 @@ describe("multiprocess in the library", () => {
     });
   });
 
-  test("job parameters that cannot be structured-cloned (a function in extras) fail with a clear message", async () => {
+  test("a function in extras fails before it is sent, naming the task and the parameter", async () => {
     await inDir(async (dir) => {
       const e = await failing(fx.unclonable, { verbose: 0, multiprocess: 2 });
       assert.equal(e.failures.length, 1);
       assert.equal(e.failures[0].task, "wk_unclonable::withFunction");
-      const m = messageOf(e.failures[0].error);
-      assert.ok(m.startsWith("The parameters of a job of task 'wk_unclonable::withFunction' cannot be sent to a worker process ("), m);
-      assert.ok(m.endsWith("Job parameters are structured-cloned: use plain data (strings, numbers, arrays, objects), or run with multithread."), m);
+      assert.equal(
+        messageOf(e.failures[0].error),
+        "The parameters of a job of task 'wk_unclonable::withFunction' cannot be sent to a worker process: extras[0] is a function (anonymous). " +
+          "Job parameters are structured-cloned, which keeps an object's own fields but not its class or methods, and cannot carry functions: " +
+          "use plain data (strings, numbers, arrays, plain objects) and rebuild the object in the task function, or run with multithread.",
+      );
       assert.equal(existsSync(join(dir, "f.out")), false);
       // The same pipeline runs with multithread, where nothing is cloned.
       assert.equal((await fx.unclonable.run({ verbose: 0, multithread: 2 })).jobsRun, 1);
       assert.equal(readFileSync(join(dir, "f.out"), "utf8"), "1");
     });
   });
+
+  test("a class instance in extras (it would lose its methods) fails before it is sent, naming the class and where it is", async () => {
+    await inDir(async (dir) => {
+      const e = await failing(fx.withInstance, { verbose: 0, multiprocess: 2 });
+      assert.equal(e.failures.length, 1);
+      const m = messageOf(e.failures[0].error);
+      assert.ok(m.startsWith("The parameters of a job of task 'wk_instance::useInstance' cannot be sent to a worker process: extras[0].threshold is an instance of class Threshold. "), m);
+      assert.equal(existsSync(join(dir, "i.out")), false);
+      assert.equal((await fx.withInstance.run({ verbose: 0, multithread: 2 })).jobsRun, 1);
+      assert.equal(readFileSync(join(dir, "i.out"), "utf8"), "true");
+    });
+  });
+
+  test("an error while a worker imports the module is reported as such, with the advice to guard side effects with isWorker()", async () => {
+    const { importFails } = await import("./fixtures/import-fails.ts");
+    await inDir(async (dir) => {
+      const e = await failing(importFails, { verbose: 0, multiprocess: 2 });
+      assert.equal(e.failures.length, 1);
+      assert.equal(
+        messageOf(e.failures[0].error),
+        `Importing ${IMPORT_FAILS_MODULE} in a worker process failed: the set-up at load ran again in a worker — a module imported by workers (multiprocess) ` +
+          "is imported again in each worker, so what it does at load must work there too; guard one-off side effects with `if (!isWorker())`.",
+      );
+      assert.equal(existsSync(join(dir, "m.out")), false);
+    });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
-// The command line: `ruff -j 4` (worker threads) against --use-threads and -j 1, on every runtime
+// The command line: `ruff -j 4` (worker processes) against --use-threads and -j 1, on every runtime
 // that is here. The processes are the same whichever runner runs this file, so only Node's does.
 
-
+const CLI_DEATHS = fileURLToPath(new URL("./fixtures/cli-deaths.ts", import.meta.url));
 
 interface CliResult {
+  /** The process id of `ruff` (the main process). */
+  pid: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -260,7 +406,7 @@ function ruff(cli: Cli, args: string[], cwd: string): Promise<CliResult> {
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ pid: child.pid ?? -1, code, stdout, stderr });
     });
   });
 }
@@ -288,24 +434,28 @@ for (const n of fx.NAMES) {
 CLI_FILES["all.summary"] = fx.NAMES.map((n) => `${n.toUpperCase()}.START\n`).join("");
 
 
-describe("ruff -j 4 runs jobs in worker threads", { skip: !ON_NODE && "spawns the CLI under every runtime itself: run once, by the Node test run", concurrency: CLIS.length }, () => {
+describe("ruff -j 4 runs jobs in worker processes", { skip: !ON_NODE && "spawns the CLI under every runtime itself: run once, by the Node test run", concurrency: CLIS.length }, () => {
   for (const cli of CLIS) {
-    test(`${cli}: -j 4 uses 4 workers and makes the files --use-threads -j 4 and -j 1 make; a worker's process.exit(3) fails its job, the next run works`, async () => {
+    test(`${cli}: -j 4 uses 4 worker processes, gone when ruff exits, and makes the files --use-threads -j 4 and -j 1 make; a worker's process.exit(3) fails its job, the next run works`, async () => {
       const pool = cliDir(4);
+      const first = await ruff(cli, ["-j", "4", "cli-pool.ts"], pool);
+      assertExit(first, 0);
+      const workers = pids(pool, STARTS);
+      assert.equal(new Set(workers).size, 4, workers.join(" "));
+      assert.equal(workers.includes(first.pid), false, "a job ran in the main process");
+      assert.deepEqual([...new Set(workers)].filter(alive), [], "a worker process outlived ruff");
       assertExit(await ruff(cli, ["-j", "4", "cli-pool.ts"], pool), 0);
-      const poolThreads = threads(pool, STARTS);
-      assert.equal(new Set(poolThreads).size, 4, poolThreads.join(" "));
-      assert.equal(poolThreads.includes(0), false, "a job ran in the main thread");
-      assertExit(await ruff(cli, ["-j", "4", "cli-pool.ts"], pool), 0);
-      assert.deepEqual(threads(pool, STARTS), poolThreads, "the second run ran jobs again");
+      assert.deepEqual(pids(pool, STARTS), workers, "the second run ran jobs again");
 
       const threaded = cliDir(4);
-      assertExit(await ruff(cli, ["--use-threads", "-j", "4", "cli-pool.ts"], threaded), 0);
-      assert.deepEqual(new Set(threads(threaded, STARTS)), new Set([0]));
+      const inThreads = await ruff(cli, ["--use-threads", "-j", "4", "cli-pool.ts"], threaded);
+      assertExit(inThreads, 0);
+      assert.deepEqual(new Set(pids(threaded, STARTS)), new Set([inThreads.pid]));
 
       const sequential = cliDir(1);
-      assertExit(await ruff(cli, ["-j", "1", "cli-pool.ts"], sequential), 0);
-      assert.deepEqual(new Set(threads(sequential, STARTS)), new Set([0]));
+      const oneByOne = await ruff(cli, ["-j", "1", "cli-pool.ts"], sequential);
+      assertExit(oneByOne, 0);
+      assert.deepEqual(new Set(pids(sequential, STARTS)), new Set([oneByOne.pid]));
 
       assert.deepEqual(madeFiles(pool), CLI_FILES);
       assert.deepEqual(madeFiles(threaded), CLI_FILES);
@@ -315,7 +465,7 @@ describe("ruff -j 4 runs jobs in worker threads", { skip: !ON_NODE && "spawns th
       writeFileSync(join(crash, "crash"), "");
       const failed = await ruff(cli, ["-j", "4", "cli-pool.ts"], crash);
       assertExit(failed, 1);
-      assert.ok(failed.stderr.includes("The worker process running this job stopped (exit code 3)"), failed.stderr);
+      assert.match(failed.stderr, /Worker process \d+ exited with code 3 \(process\.exit\(\) in the task function, an uncaught error, or out of memory\?\) while running job \[None -> b\.start\] of task 'cli_pool::makeStart'/);
       assert.ok(failed.stderr.includes("Task = cli_pool::makeStart"), failed.stderr);
       assert.ok(failed.stderr.includes("Job  = [None -> b.start]"), failed.stderr);
       assert.equal(existsSync(join(crash, "b.start")), false);
@@ -324,11 +474,27 @@ describe("ruff -j 4 runs jobs in worker threads", { skip: !ON_NODE && "spawns th
       assert.deepEqual(madeFiles(crash), CLI_FILES);
     });
 
+    test(`${cli}: workers dying in and waiting for withLock do not hang the run; a worker killed with SIGKILL fails its job 'out of memory?'`, async () => {
+      const dir = newDir();
+      const locks = await ruff(cli, ["-j", "4", CLI_DEATHS], dir);
+      assertExit(locks, 1);
+      assert.match(locks.stderr, /Worker process \d+ exited with code 5 .* while running job \[None -> a\.ld\]/);
+      assert.match(locks.stderr, /Worker process \d+ exited with code 4 .* while running job \[None -> b\.ld\]/);
+      assert.deepEqual(["a.ld", "b.ld", "c.ld", "d.ld"].filter((f) => existsSync(join(dir, f))), ["c.ld", "d.ld"]);
+
+      writeFileSync(join(dir, "crash"), "");
+      const killed = await ruff(cli, ["-j", "2", CLI_DEATHS, "--", "killed"], dir);
+      assertExit(killed, 1);
+      assert.match(killed.stderr, /Worker process \d+ died \(signal SIGKILL — out of memory\?\) while running job \[None -> b\.kill\] of task 'wk_killed::mayDie'/);
+      assert.ok(existsSync(join(dir, "a.kill")));
+      assert.equal(existsSync(join(dir, "b.kill")), false);
+    });
+
     // Without "type": "module", tsx loads a pipeline.ts as CommonJS: workers must register its CommonJS hooks too.
     test(`${cli}: -j 2 on a pipeline.ts with no package.json`, async () => {
       const dir = cliDir(2, true);
       assertExit(await ruff(cli, ["-j", "2", "cli-pool.ts"], dir), 0);
-      assert.equal(new Set(threads(dir, STARTS)).size, 2);
+      assert.equal(new Set(pids(dir, STARTS)).size, 2);
       const { "package.json": _, ...expected } = CLI_FILES;
       assert.deepEqual(madeFiles(dir), expected);
     });

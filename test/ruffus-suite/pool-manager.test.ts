@@ -3,8 +3,8 @@
  * transforms that run a shell command locally through runJob (Ruffus's drmaa_wrapper.run_job with
  * run_locally=True), one of them with jobsLimit(2), run at verbosity 5 with multiprocess: 4 and
  * with multithread: 4. As in the original: every sample's .txt and .mean file is made; with
- * multiprocess: 4 the computing jobs ran in exactly 4 distinct workers (Ruffus: 4 process ids;
- * ours are worker threads of one process, told apart by thread id), none in the main thread; with
+ * multiprocess: 4 the computing jobs ran in exactly 4 distinct worker processes (4 process ids, as
+ * in Ruffus), none in the main process; with
  * multithread: 4 they all ran in the main thread of this process.
  *
  * Not ported (Python-specific): the gevent pool manager and the ValueError for an unknown

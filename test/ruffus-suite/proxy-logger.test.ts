@@ -8,7 +8,7 @@
  * its lines also go to stderr, indented by four spaces, except info lines when there is a log file
  * (Ruffus: "logger.info -> file only, logger.debug -> screen only, warnings and errors -> both").
  * Compared with Ruffus 2.8.4's setup_logging. Logged from the main thread, from a job in a worker
- * thread (multiprocess) and from a job run with multithread.
+ * process (multiprocess) and from a job run with multithread.
  *
  * Not ported (Python's logging module): the rotating file handler and its sizes, level numbers,
  * `critical()` and `log(level, ...)`, which our Logger does not have, and the line layout (Ruffus's
@@ -25,7 +25,6 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "nod
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { threadId } from "node:worker_threads";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { withLock, type RunOptions } from "ruffus";
 import { NODE } from "../helpers.ts";
@@ -76,8 +75,8 @@ async function logFromJob(o: RunOptions): Promise<void> {
     const summary = await pipeline.run({ ...o, verbose: 0 });
     assert.equal(summary.jobsRun, 1);
     const ranIn = Number(readFileSync(join(dir, "logged.out"), "utf8"));
-    if (o.multiprocess) assert.notEqual(ranIn, threadId, "the job ran in the main thread");
-    else assert.equal(ranIn, threadId);
+    if (o.multiprocess) assert.notEqual(ranIn, process.pid, "the job ran in the main process");
+    else assert.equal(ranIn, process.pid);
     // run() resolves once the lines are in the file.
     assert.deepEqual(loggedMessages(LOG_FILE), FILE_MESSAGES);
   });
@@ -118,7 +117,7 @@ describe("test_proxy_logger", () => {
     });
   });
 
-  test("from a job in a worker thread (multiprocess: 2): the same lines reach the main thread's file", async () => {
+  test("from a job in a worker process (multiprocess: 2): the same lines reach the main process's file", async () => {
     await logFromJob({ multiprocess: 2 });
   });
 

@@ -36,10 +36,10 @@ describe("JSR (deno publish)", { skip: !ON_NODE && "runs the deno CLI on the rep
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /Success Dry run complete/);
     const files = [...r.out.matchAll(/^\s+file:\/\/(\S+) \(/gm)].map((m) => m[1].slice(REPO.length));
-    for (const f of ["README.md", "deno.json", "src/mod.ts", "src/core/pipeline.ts", "src/exec/worker-entry.ts", "src/cli/main.ts"]) {
+    for (const f of ["README.md", "LICENSE", "deno.json", "src/mod.ts", "src/core/pipeline.ts", "src/exec/worker-entry.ts", "src/cli/main.ts"]) {
       assert.ok(files.includes(f), `${f} is not published:\n${files.join("\n")}`);
     }
-    assert.deepEqual(files.filter((f) => !(f === "README.md" || f === "deno.json" || (f.startsWith("src/") && f.endsWith(".ts")))), []);
+    assert.deepEqual(files.filter((f) => !(f === "README.md" || f === "LICENSE" || f === "deno.json" || (f.startsWith("src/") && f.endsWith(".ts")))), []);
     assert.equal(files.includes("src/cli/bin.ts"), false);
     assert.equal(files.includes("src/cli/worker.ts"), false);
   });

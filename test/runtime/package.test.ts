@@ -1,6 +1,7 @@
 /**
  * The npm package: what `npm pack` puts in it, and a consumer that installs the tarball and imports
- * "ruffus" with plain `node` (no tsx), which gets the compiled dist/npm/ (package.json "exports").
+ * "ruffus" with plain `node` (no tsx), which gets the compiled dist/npm/ (package.json "exports"),
+ * and a TypeScript consumer run through tsx, whose worker processes must load TypeScript too.
  *
  * The package is packed from a staging copy of the repository's package files (node_modules linked),
  * so that the build `npm pack` runs (prepack: scripts/build-npm.ts) never rewrites this checkout's
@@ -55,7 +56,7 @@ function compiledSources(): string[] {
 /** A copy of what `npm pack` and its prepack build read. */
 function staging(): string {
   const dir = newDir("ruffus-stage-");
-  for (const f of ["package.json", "README.md", "tsconfig.json"]) cpSync(join(REPO, f), join(dir, f));
+  for (const f of ["package.json", "README.md", "LICENSE", "tsconfig.json"]) cpSync(join(REPO, f), join(dir, f));
   cpSync(join(REPO, "src"), join(dir, "src"), { recursive: true });
   cpSync(join(REPO, "scripts"), join(dir, "scripts"), { recursive: true });
   symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
@@ -67,21 +68,23 @@ interface PackResult {
   files: { path: string }[];
 }
 
-const CONSUMER = `import { readFileSync, writeFileSync } from "node:fs";
-import { threadId } from "node:worker_threads";
+/** The consumer script, in JavaScript or (`ts`) with TypeScript annotations. */
+const consumer = (ts: boolean): string => {
+  const str = ts ? ": string" : "";
+  return `import { readFileSync, writeFileSync } from "node:fs";
 import { Pipeline, suffix, isWorker } from "ruffus";
 
 // Declared at load: with multiprocess, each worker imports this module and finds the tasks by name.
 const p = new Pipeline("consumer");
 const start = p.originate({
-  task: function makeStart(output) {
+  task: function makeStart(output${str}) {
     writeFileSync(output, output + "\\n");
   },
   output: ["a.start", "b.start"],
 });
 p.transform({
-  task: function toUpper(input, output) {
-    writeFileSync(output, readFileSync(input, "utf8").toUpperCase() + (threadId === 0 ? "main thread" : "worker thread") + "\\n");
+  task: function toUpper(input${str}, output${str}) {
+    writeFileSync(output, readFileSync(input, "utf8").toUpperCase() + (isWorker() ? "worker process" : "main process") + "\\n");
   },
   input: start,
   filter: suffix(".start"),
@@ -99,6 +102,7 @@ if (!isWorker()) {
   }));
 }
 `;
+};
 
 const BIN_PIPELINE = `import { writeFileSync } from "node:fs";
 import { Pipeline } from "ruffus";
@@ -113,17 +117,17 @@ describe("the npm package", { skip: SKIP }, () => {
     stage = staging();
   });
 
-  test("npm pack --dry-run --json: the compiled .js and .d.ts of every module, the sources, README; no tests", () => {
+  test("npm pack --dry-run --json: the compiled .js and .d.ts of every module, the sources, README, LICENSE; no tests", () => {
     const [pack] = JSON.parse(sh("npm", ["pack", "--dry-run", "--json"], stage)) as PackResult[];
     assert.equal(pack.filename, `${PKG.name}-${PKG.version}.tgz`);
     const files = pack.files.map((f) => f.path).sort();
     const modules = compiledSources().map((f) => f.slice(0, -3));
     const expectedDist = modules.flatMap((m) => [`dist/npm/${m}.d.ts`, `dist/npm/${m}.js`]).sort();
     assert.deepEqual(files.filter((f) => f.startsWith("dist/npm/")), expectedDist);
-    for (const f of ["README.md", "package.json", "dist/types.json", "src/mod.ts", "src/cli/ruff.mjs", "src/cli/main.ts", "dist/npm/exec/worker-entry.js"]) {
+    for (const f of ["README.md", "LICENSE", "package.json", "dist/types.json", "src/mod.ts", "src/cli/ruff.mjs", "src/cli/main.ts", "dist/npm/exec/worker-entry.js"]) {
       assert.ok(files.includes(f), `${f} is not in the package`);
     }
-    assert.deepEqual(files.filter((f) => !/^(src\/|dist\/npm\/|dist\/types\.json$|README\.md$|package\.json$)/.test(f)), []);
+    assert.deepEqual(files.filter((f) => !/^(src\/|dist\/npm\/|dist\/types\.json$|README\.md$|LICENSE$|package\.json$)/.test(f)), []);
     assert.deepEqual(files.filter((f) => /(^|\/)test\/|\.test\.ts$/.test(f)), []);
     // Compiled modules find their worker entry and their own mod.js, never a .ts file.
     const workerPool = readFileSync(join(stage, "dist/npm/exec/worker-pool.js"), "utf8");
@@ -137,29 +141,40 @@ describe("the npm package", { skip: SKIP }, () => {
     assert.deepEqual(sourceUrls, []);
   });
 
-  test("a consumer installs the tarball and runs a pipeline with plain node, in the main thread and with multiprocess: 2", () => {
+  test("a consumer installs the tarball and runs a pipeline with plain node, in the main process and with multiprocess: 2; a TypeScript consumer too, through tsx", () => {
     const packs = newDir("ruffus-pack-");
     const [pack] = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", packs], stage)) as PackResult[];
     const app = newDir("ruffus-consumer-");
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
     sh("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", join(packs, pack.filename)], app, 300000);
     assert.ok(existsSync(join(app, "node_modules/ruffus/dist/npm/mod.d.ts")));
-    writeFileSync(join(app, "consumer.mjs"), CONSUMER);
+    writeFileSync(join(app, "consumer.mjs"), consumer(false));
+    writeFileSync(join(app, "consumer.ts"), consumer(true));
     const resolved = `file://${app}/node_modules/ruffus/dist/npm/mod.js`;
 
     const main = join(app, "main");
     mkdirSync(main);
     const first = JSON.parse(sh(process.execPath, ["../consumer.mjs"], main));
-    assert.deepEqual(first, { resolved, tsx: false, jobsRun: 4, a: "A.START\nmain thread\n", b: "B.START\nmain thread\n" });
+    assert.deepEqual(first, { resolved, tsx: false, jobsRun: 4, a: "A.START\nmain process\n", b: "B.START\nmain process\n" });
     const again = JSON.parse(sh(process.execPath, ["../consumer.mjs"], main));
     assert.equal(again.jobsRun, 0);
 
     const workers = join(app, "workers");
     mkdirSync(workers);
     const pooled = JSON.parse(sh(process.execPath, ["../consumer.mjs", "multiprocess"], workers));
-    assert.deepEqual(pooled, { resolved, tsx: false, jobsRun: 4, a: "A.START\nworker thread\n", b: "B.START\nworker thread\n" });
+    assert.deepEqual(pooled, { resolved, tsx: false, jobsRun: 4, a: "A.START\nworker process\n", b: "B.START\nworker process\n" });
 
-    // The bin runs a TypeScript pipeline (through tsx, from the package's sources), with worker threads too.
+    // TypeScript consumers: `node --import tsx` and `npx tsx` (tsx is a dependency of ruffus). Each
+    // worker re-imports consumer.ts, so it must be started with tsx as well.
+    const inWorkers = { resolved, tsx: true, jobsRun: 4, a: "A.START\nworker process\n", b: "B.START\nworker process\n" };
+    const tsImport = join(app, "ts-import");
+    mkdirSync(tsImport);
+    assert.deepEqual(JSON.parse(sh(process.execPath, ["--import", "tsx", "../consumer.ts", "multiprocess"], tsImport)), inWorkers);
+    const tsCli = join(app, "ts-cli");
+    mkdirSync(tsCli);
+    assert.deepEqual(JSON.parse(sh(join(app, "node_modules/.bin/tsx"), ["../consumer.ts", "multiprocess"], tsCli)), inWorkers);
+
+    // The bin runs a TypeScript pipeline (through tsx, from the package's sources), in worker processes too.
     const bin = join(app, "bin");
     mkdirSync(bin);
     writeFileSync(join(bin, "pipeline.ts"), BIN_PIPELINE);
