@@ -70,7 +70,7 @@ const NEVER_STARTS =
 const UNTIL_AN_ADMIN_ACTS = /^(PartitionDown|PartitionInactive|NodeDown|ReqNodeNotAvail.*)$/;
 
 /** sbatch errors that mean "try again": the controller is busy or unreachable. */
-const TRANSIENT = /Socket timed out|Unable to contact|Zero Bytes|temporarily unavailable|try again|Resource temporarily/i;
+const TRANSIENT = /Socket timed out|Unable to contact|Zero Bytes|temporarily unavailable|try again/i;
 /** sbatch refusals that clear as jobs leave the queue: a per-user or per-account submit limit. */
 const SUBMIT_LIMIT = /MaxSubmitJob|violates accounting\/QOS policy|submit limit|Job submit\/allocate failed: .*limit/i;
 
@@ -134,6 +134,8 @@ export class SlurmExecutor implements Executor {
   private readonly pauses = new Set<() => void>();
   private maxArraySize: Promise<number> | undefined;
   private sacctWorks = true;
+  /** Jobs whose scancel is under way (a second Ctrl-C sends it again). */
+  private readonly cancelling = new Set<string>();
   private closed = false;
   private cancelled = false;
   /** Submissions and polls made (for tests and the benchmark: one poll call covers many jobs). */
@@ -577,14 +579,20 @@ export class SlurmExecutor implements Executor {
     for (const p of pending) p.reject(new Error("The run was stopped before this job was submitted."));
     const inFlight = [...this.inFlight.values()];
     this.inFlight.clear();
-    await this.scancel([...new Set(inFlight.map((j) => j.id.split("_")[0]))]);
+    const jobs = [...new Set(inFlight.map((j) => j.id.split("_")[0]))];
+    jobs.forEach((j) => this.cancelling.add(j));
+    try {
+      await this.scancel(jobs);
+    } finally {
+      jobs.forEach((j) => this.cancelling.delete(j));
+    }
     for (const j of inFlight) j.pending.reject(new Error(`SLURM job ${j.id} was cancelled: the run was stopped.`));
   }
 
-  /** A second Ctrl-C: scancel everything in flight without waiting for the answer. */
+  /** A second Ctrl-C: scancel everything in flight (or still being cancelled) without waiting for the answer. */
   killAll(): void {
     this.cancelled = true;
-    const jobs = [...new Set([...this.inFlight.keys()].map((id) => id.split("_")[0]))];
+    const jobs = [...new Set([...[...this.inFlight.keys()].map((id) => id.split("_")[0]), ...this.cancelling])];
     if (!jobs.length) return;
     this.stats.scancel++;
     rt().spawnProcess(this.o.scancel ?? "scancel", jobs);
@@ -626,7 +634,6 @@ function checkEnvironment(spec: CommandSpec): void {
 
 /** A value on a comment line of the job script: as it is, or JSON-quoted when it holds a newline or another control character. */
 function commentValue(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(s) ? JSON.stringify(s) : s;
 }
 

@@ -614,7 +614,7 @@ describe("sh outside a run (a plain script)", { skip: (NODE !== process.execPath
           try {
             for (let i = 0; i < 1500 && !pid; i++) {
               await new Promise((r) => setTimeout(r, 20));
-              pid = exists("child.pid") ? Number(read("child.pid").trim()) || 0 : 0;
+              pid = exists("child.pid") && exists("started") ? Number(read("child.pid").trim()) || 0 : 0;
             }
             assert.ok(pid > 0, `the command did not start:\n${stderr}`);
             assert.ok(alive(pid));

@@ -670,10 +670,10 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
     test(`${signals.join(" + ")} during long SLURM jobs: exit ${status}, the jobs leave the queue, none is recorded as complete`, async () => {
       const dir = workdir("long-jobs.ts", { executor: "slurm", slurm: { pollMs: 200 } });
       if (signals.length === 2) {
-        // The first cancellation takes a second: the second SIGINT comes while ruff waits for it.
-        copyFileSync(join(FIXTURES, "slow-scancel.sh"), join(dir, "slow-scancel.sh"));
-        chmodSync(join(dir, "slow-scancel.sh"), 0o755);
-        writeFileSync(join(dir, "ruffus.config.json"), JSON.stringify({ executor: "slurm", slurm: { pollMs: 200, scancel: join(dir, "slow-scancel.sh") } }));
+        // The first scancel hangs (the user presses Ctrl-C again): the second must be sent all the same.
+        copyFileSync(join(FIXTURES, "stuck-scancel.sh"), join(dir, "stuck-scancel.sh"));
+        chmodSync(join(dir, "stuck-scancel.sh"), 0o755);
+        writeFileSync(join(dir, "ruffus.config.json"), JSON.stringify({ executor: "slurm", slurm: { pollMs: 200, scancel: join(dir, "stuck-scancel.sh") } }));
       }
       const { child, out, exited } = startRuff(dir, ["long-jobs.ts", "-j", "3"]);
       const started = ["a", "b", "c"].map((n) => join(dir, `${n}.long.started`));
@@ -683,7 +683,7 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
         assert.equal(queuedIn(dir).length, 3, "the three jobs should be in the queue now");
         child.kill(signal);
         if (signals.length === 2) {
-          await sleep(50);
+          for (let i = 0; i < 100 && !existsSync(join(dir, "scancel.stuck")); i++) await sleep(20);
           child.kill(signal);
         }
         assert.equal(await exited, status, out.stderr);

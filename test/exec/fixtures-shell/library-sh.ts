@@ -1,8 +1,8 @@
 /**
  * Fixture for shell.test.ts: `sh` in a plain script, outside any run, as a library user writes it.
- * The command writes its pid to child.pid and becomes `sleep 30`, to be interrupted. With the
- * argument "own-handler" the script handles SIGINT itself (writes "handled", exits 7), which must
- * stay its own business.
+ * The command writes its pid to child.pid and becomes `sleep 30`, to be interrupted once the
+ * script has written "started" too. With the argument "own-handler" the script handles SIGINT
+ * itself (writes "handled", exits 7), which must stay its own business.
  */
 import { writeFileSync } from "node:fs";
 import { sh } from "ruffus";
@@ -13,4 +13,7 @@ if (process.argv.includes("own-handler")) {
     process.exit(7);
   });
 }
-await sh`echo $$ > child.pid; exec sleep 30`;
+const running = sh`echo $$ > child.pid; exec sleep 30`;
+// The command is started by now (sh starts it before its first await): the test may interrupt us.
+writeFileSync("started", "");
+await running;
