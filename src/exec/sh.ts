@@ -27,6 +27,8 @@ export interface ShellResult {
 /**
  * Runs a shell command; interpolated values are quoted as single words (arrays as several), so
  * file names with spaces or quotes are safe. Rejects with a `CommandError` saying how it failed.
+ * Outside a run (a plain script), a command still running when the process exits, or when a Ctrl-C
+ * the script does not handle itself ends it, is killed with its process group.
  *
  * @example
  * p.transform({ task: async (input: string, output: string) => { await sh`samtools sort ${input} -o ${output}`; }, ... });
