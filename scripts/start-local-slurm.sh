@@ -62,9 +62,6 @@ CONF
 changed=0
 if [ ! -f "$CONF" ] || [ "$(cat "$CONF")" != "$NEW_CONF" ]; then printf '%s\n' "$NEW_CONF" > "$CONF"; changed=1; fi
 chmod 644 "$CONF"
-if [ ! -e /etc/slurm/slurm.conf ]; then mkdir -p /etc/slurm; ln -s "$CONF" /etc/slurm/slurm.conf; fi
-export SLURM_CONF="$CONF"
-printf 'export SLURM_CONF=%q\n' "$CONF" > "$DIR/env.sh"
 
 alive() { # pidfile comm
   [ -f "$1" ] || return 1
@@ -76,6 +73,11 @@ if [ "$changed" = 1 ] && alive "$DIR/run/slurmctld.pid" slurmctld; then
   echo "start-local-slurm: configuration changed; restarting" >&2
   bash "$(dirname "$0")/stop-local-slurm.sh"
 fi
+
+# After the restart above: the stop script removes this link when it points at our config.
+if [ ! -e /etc/slurm/slurm.conf ]; then mkdir -p /etc/slurm; ln -s "$CONF" /etc/slurm/slurm.conf; fi
+export SLURM_CONF="$CONF"
+printf 'export SLURM_CONF=%q\n' "$CONF" > "$DIR/env.sh"
 
 if ! alive "$DIR/run/munged.pid" munged; then
   [ -f "$DIR/munge/munge.key" ] || { dd if=/dev/urandom of="$DIR/munge/munge.key" bs=1024 count=1 status=none; chmod 400 "$DIR/munge/munge.key"; }

@@ -90,7 +90,7 @@ export interface RunOptions extends PlanOptions {
   /** Log each job failure as it happens. */
   logExceptions?: boolean;
   /**
-   * On SIGINT/SIGTERM (default true): stop starting jobs, record the running ones as not complete,
+   * On SIGINT/SIGTERM/SIGHUP (default true): stop starting jobs, record the running ones as not complete,
    * write the history, then exit with 130/143. A second signal exits at once. Set false to keep
    * your own signal handling.
    */

@@ -63,14 +63,21 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
   };
 
   const interrupt = new Interrupt();
-  let signal: "SIGINT" | "SIGTERM" | undefined;
-  const exitCode = (sig: "SIGINT" | "SIGTERM"): number => (sig === "SIGINT" ? 130 : 143);
+  let signal: "SIGINT" | "SIGTERM" | "SIGHUP" | undefined;
+  // 128 + the signal's number, as a shell reports a command killed by it.
+  const exitCode = (sig: "SIGINT" | "SIGTERM" | "SIGHUP"): number => (sig === "SIGINT" ? 130 : sig === "SIGHUP" ? 129 : 143);
   const removeHandlers: (() => void)[] = [];
+  const executor = makeExecutor(o);
   if (o.handleSignals ?? true) {
-    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    // SIGHUP (the terminal closed) stops the run as SIGTERM does.
+    for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
       removeHandlers.push(
         rt().onSignal(sig, () => {
-          if (signal) rt().exit(exitCode(sig)); // a second Ctrl-C: leave at once
+          if (signal) {
+            // A second Ctrl-C: leave at once, but kill what the run started first (no waiting).
+            executor.killAll?.();
+            rt().exit(exitCode(sig));
+          }
           signal = sig;
           interrupt.fire();
         }),
@@ -78,7 +85,6 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     }
   }
 
-  const executor = makeExecutor(o);
   // Processes (worker threads) only when asked for with multiprocess and not overridden by multithread.
   const runner: JobRunner =
     (o.multiprocess ?? 0) > 1 && !((o.multithread ?? 0) > 0)
@@ -169,6 +175,10 @@ function withLocalCommands(inner: Executor): Executor {
     run: (spec) => (spec.runLocally ? (local ??= new LocalExecutor()).run(spec) : inner.run(spec)),
     cancelAll: async () => {
       await Promise.all([inner.cancelAll(), local?.cancelAll()]);
+    },
+    killAll: () => {
+      inner.killAll?.();
+      local?.killAll();
     },
     close: async () => {
       await inner.close?.();

@@ -39,6 +39,13 @@ export interface CommandSpec {
   readonly echo?: boolean;
   /** Run on this machine whatever the run's executor is (Ruffus's run_locally). */
   readonly runLocally?: boolean;
+  /**
+   * Told what happens to the command as it happens ("submitted as SLURM job 12", "SLURM job 12 is
+   * RUNNING"): `runJob`'s `logger` gets these at debug level.
+   */
+  readonly onStatus?: (message: string) => void;
+  /** Also report the resources the command used, when the executor can tell (`runJob`'s `verbose`). */
+  readonly usage?: boolean;
 }
 
 /** How a command ended. */
@@ -50,6 +57,13 @@ export interface CommandResult {
   /** The cluster scheduler's final state (COMPLETED, FAILED, TIMEOUT...), when there is one. */
   readonly state?: string;
   readonly jobId?: string;
+  /**
+   * How it ended in words, when the executor knows better than the exit code, signal and state say
+   * ("could not be submitted: sbatch failed with exit code 1"); used by the error message.
+   */
+  readonly description?: string;
+  /** The resources it used ("MaxRSS=10M, Elapsed=00:00:02"), when asked for and known. */
+  readonly usage?: string;
 }
 
 /**
@@ -80,6 +94,11 @@ export interface Executor {
    * process.on("SIGINT", () => void executor.cancelAll());
    */
   cancelAll(): Promise<void>;
+  /**
+   * A second Ctrl-C: at once and without waiting for anything, SIGKILL every process group and send
+   * the cancellation of every cluster job (best effort; the process exits right after).
+   */
+  killAll?(): void;
   /** True once cancelAll() was called: new commands are refused and failed ones not retried. */
   readonly stopping?: boolean;
   /**
@@ -106,7 +125,15 @@ export class CommandError extends RuffusError {
     /** True for failures of the machine or the scheduler (node failure, preemption): worth retrying. */
     readonly retryable: boolean,
   ) {
-    super(describeFailure(command, result));
+    const headline = `Command ${describeEnd(result)}: ${command}`;
+    const tail = result.stderr.trimEnd().split("\n").slice(-20).join("\n");
+    super(tail ? `${headline}\n${tail}` : headline);
+    // The failure report prints the message and then the stack, which repeats the message: the
+    // stack keeps only the first line, so the stderr tail is printed once.
+    if (tail && this.stack) {
+      const at = this.stack.indexOf(this.message);
+      if (at >= 0) this.stack = this.stack.slice(0, at) + headline + this.stack.slice(at + this.message.length);
+    }
   }
   /**
    * The command's exit status; null when a signal or the scheduler ended it.
@@ -137,14 +164,32 @@ export class CommandError extends RuffusError {
   }
 }
 
-function describeFailure(command: string, r: CommandResult): string {
-  const how = r.state && r.state !== "FAILED" && r.state !== "COMPLETED"
-    ? `ended ${r.state}${r.jobId ? ` (SLURM job ${r.jobId})` : ""}${r.code ? ` with exit code ${r.code}` : ""}`
-    : r.signal
-      ? `was killed with ${r.signal}`
-      : `failed with exit code ${r.code}${r.jobId ? ` (SLURM job ${r.jobId})` : ""}`;
-  const tail = r.stderr.trimEnd().split("\n").slice(-20).join("\n");
-  return `Command ${how}: ${command}${tail ? `\n${tail}` : ""}`;
+/** Linux signal numbers, for exit statuses above 128. */
+const SIGNAL_NAMES = ["", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"];
+
+/** "SIGKILL" for 9 (Linux numbering; "signal 40" for the rest). */
+export function signalName(n: number): string {
+  return SIGNAL_NAMES[n] || `signal ${n}`;
+}
+
+/**
+ * "exit code 3"; above 128 the shell's way of saying a signal ended the command (or a program that
+ * chose that status: the shell cannot tell which), so "exit code 137 (killed by SIGKILL?)".
+ */
+export function exitCodeText(code: number): string {
+  const n = code - 128;
+  if (n < 1 || n > 64) return `exit code ${code}`;
+  return `exit code ${code} (killed by ${signalName(n)}?)`;
+}
+
+function describeEnd(r: CommandResult): string {
+  if (r.description) return r.description;
+  const job = r.jobId ? ` (SLURM job ${r.jobId})` : "";
+  if (r.state && r.state !== "FAILED" && r.state !== "COMPLETED") {
+    return `ended ${r.state}${job}${r.signal ? `, killed with ${r.signal}` : r.code ? ` with ${exitCodeText(r.code)}` : ""}`;
+  }
+  if (r.signal) return `was killed with ${r.signal}${job}`;
+  return `failed with ${r.code === null ? "no exit status" : exitCodeText(r.code)}${job}`;
 }
 
 /** What a running job knows about itself. */

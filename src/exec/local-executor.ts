@@ -7,6 +7,29 @@ import type { ChildProcessHandle } from "../runtime/types.ts";
 import type { CommandResult, CommandSpec, Executor } from "./executor.ts";
 
 /**
+ * Every command running under any LocalExecutor of this process. While there are some, one hook
+ * kills their process groups when the process ends (exit, or a Ctrl-C nobody handles: `sh` in a
+ * plain script, or a run with handleSignals: false), since a detached group would outlive us.
+ */
+const alive = new Set<ChildProcessHandle>();
+let removeEndHook: (() => void) | undefined;
+
+function track(child: ChildProcessHandle): void {
+  alive.add(child);
+  removeEndHook ??= rt().onProcessEnd(() => {
+    for (const c of alive) c.killGroup("SIGKILL");
+  });
+}
+
+function untrack(child: ChildProcessHandle): void {
+  alive.delete(child);
+  if (alive.size === 0 && removeEndHook) {
+    removeEndHook();
+    removeEndHook = undefined;
+  }
+}
+
+/**
  * Commands as local child processes (the default executor), each in a process group of its own.
  *
  * @example
@@ -37,12 +60,17 @@ export class LocalExecutor implements Executor {
       onStdout: spec.echo ? (t) => rt().stdout.write(t) : undefined,
       onStderr: spec.echo ? (t) => rt().stderr.write(t) : undefined,
     });
+    const started = rt().now();
     this.running.add(child);
+    track(child);
+    spec.onStatus?.(`started as process ${child.pid}`);
     try {
       const { code, signal } = await child.exited;
-      return { code, signal, stdout: child.stdout(), stderr: child.stderr() };
+      const usage = spec.usage ? `${((rt().now() - started) / 1000).toFixed(1)}s of wall-clock time` : undefined;
+      return { code, signal, stdout: child.stdout(), stderr: child.stderr(), ...(usage ? { usage } : {}) };
     } finally {
       this.running.delete(child);
+      untrack(child);
     }
   }
 
@@ -73,6 +101,12 @@ export class LocalExecutor implements Executor {
     const timeout = new Promise<void>((r) => (setTimeout(r, 2000) as { unref?: () => void }).unref?.());
     await Promise.race([Promise.all(all.map((c) => c.exited)), timeout]);
     for (const c of all) if (this.running.has(c)) c.killGroup("SIGKILL");
+  }
+
+  /** SIGKILL to every process group, now. */
+  killAll(): void {
+    this.stopped = true;
+    for (const c of this.running) c.killGroup("SIGKILL");
   }
 }
 

@@ -4,6 +4,7 @@
  * with the calling task's resources.
  */
 import { rt } from "../core/runtime.ts";
+import type { Logger } from "../core/run-options.ts";
 import { stringsIn } from "../patterns/flatten.ts";
 import { CommandError, jobContext, type CommandResult, type CommandSpec, type Executor, type Resources } from "./executor.ts";
 import { LocalExecutor } from "./local-executor.ts";
@@ -26,6 +27,8 @@ export interface ShellResult {
 /**
  * Runs a shell command; interpolated values are quoted as single words (arrays as several), so
  * file names with spaces or quotes are safe. Rejects with a `CommandError` saying how it failed.
+ * Outside a run (a plain script), a command still running when the process exits, or when a Ctrl-C
+ * the script does not handle itself ends it, is killed with its process group.
  *
  * @example
  * p.transform({ task: async (input: string, output: string) => { await sh`samtools sort ${input} -o ${output}`; }, ... });
@@ -61,6 +64,12 @@ export interface RunJobOptions {
   readonly localEcho?: boolean;
   /** Submit again up to this many times while it fails (Ruffus's `resubmit`). */
   readonly retries?: number;
+  /** Wait before the first resubmission, doubling for each further one up to 60 s (default 1000 ms). */
+  readonly retryDelayMs?: number;
+  /** Ruffus's `logger`: debug lines for submission, job status and resubmission; info for resource usage with `verbose`. */
+  readonly logger?: Pick<Logger, "debug" | "info">;
+  /** Ruffus's `verbose`: on success, log the resources the command used (from SLURM's accounting, or its wall-clock time locally). */
+  readonly verbose?: boolean | number;
   /** Resources for a cluster job (default: the calling task's). */
   readonly resources?: Resources;
 }
@@ -83,6 +92,7 @@ export async function runJob(o: RunJobOptions): Promise<{ stdout: string[]; stde
   const ctx = jobContext().get();
   // Inside a run, the run's executor runs local commands too (and kills them on Ctrl-C).
   const executor = o.runLocally && !ctx ? (local ??= new LocalExecutor()) : currentExecutor();
+  const log = o.logger;
   const spec: CommandSpec = {
     runLocally: o.runLocally,
     cmd: o.cmd,
@@ -94,20 +104,33 @@ export async function runJob(o: RunJobOptions): Promise<{ stdout: string[]; stde
     retainJobScript: o.retainJobScripts,
     echo: o.localEcho,
     resources: o.resources ?? ctx?.resources,
+    ...(log ? { onStatus: (m: string) => log.debug(`${m}: ${o.cmd}`) } : {}),
+    ...(o.verbose ? { usage: true } : {}),
   };
-  let result: CommandResult | undefined;
+  const retries = o.retries ?? 0;
+  const backOff = (attempt: number): Promise<void> => {
+    const wait = Math.min(60000, (o.retryDelayMs ?? 1000) * 2 ** attempt);
+    log?.debug(`Resubmitting (attempt ${attempt + 2} of ${retries + 1}) in ${wait} ms: ${o.cmd}`);
+    return new Promise((r) => setTimeout(r, wait));
+  };
+  let result: CommandResult;
   for (let attempt = 0; ; attempt++) {
     try {
       result = await executor.run(spec);
     } catch (e) {
-      if (attempt < (o.retries ?? 0) && !executor.stopping) continue;
-      throw e;
+      if (attempt >= retries || executor.stopping) throw e;
+      await backOff(attempt);
+      continue;
     }
     if (result.code === 0 && !result.signal) break;
-    // A command killed because the run is stopping (Ctrl-C) is not tried again.
     const failure = new CommandError(o.cmd, result, false);
-    if (attempt >= (o.retries ?? 0) || executor.stopping) throw failure;
+    log?.debug(failure.message.split("\n")[0]);
+    // A command killed because the run is stopping (Ctrl-C) is not tried again.
+    if (attempt >= retries || executor.stopping) throw failure;
+    await backOff(attempt);
+    if (executor.stopping) throw failure;
   }
+  if (o.verbose && result.usage) log?.info(`${result.jobId ? `SLURM job ${result.jobId}` : "The command"} used ${result.usage} in running: ${o.cmd}`);
   return { stdout: lines(result.stdout), stderr: lines(result.stderr) };
 }
 

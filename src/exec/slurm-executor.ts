@@ -5,20 +5,29 @@
  * - each command becomes a job script in `scriptDirectory` that records its exit status in a file
  *   beside it — the most robust way to learn how a job ended on any cluster (Ruffus 2.8.4 never
  *   checked cluster exit codes at all);
- * - commands with the same resources submitted within a short window go out as one job array;
- * - one `squeue` call per poll covers every job in flight, polling backs off when nothing changes,
- *   and at most `maxQueued` jobs are in the queue at once;
- * - node failures, preemption and boot failures are marked retryable; Ctrl-C `scancel`s everything.
+ * - commands with the same resources submitted within a short window go out as one job array
+ *   (sliced to the cluster's MaxArraySize);
+ * - at most `maxSubmitting` sbatch processes run at once; submit-limit refusals are retried with
+ *   back-off; one `squeue` call per poll covers every job in flight, polling backs off when nothing
+ *   changes, and at most `maxQueued` jobs are in the queue at once;
+ * - a job squeue says can never start is cancelled and failed (unless `failUnsatisfiable: false`);
+ *   a job that leaves the queue without writing its exit status is looked up with sacct/scontrol,
+ *   and failed as retryable if nothing knows how it ended;
+ * - node failures, preemption and boot failures are marked retryable; Ctrl-C `scancel`s everything,
+ *   retrying, and names the jobs it could not cancel.
  */
+import { RuffusError } from "../core/errors.ts";
 import { rt } from "../core/runtime.ts";
 import { abspath } from "../core/paths.ts";
-import { CommandError, type CommandResult, type CommandSpec, type Executor, type Resources } from "./executor.ts";
+import { CommandError, signalName, type CommandResult, type CommandSpec, type Executor, type Resources } from "./executor.ts";
 import { shellQuote } from "./shell-quote.ts";
 
 /** Options of the SLURM executor (config file `slurm` section, or `executorOptions`). */
 export interface SlurmOptions {
   /** Most jobs in the queue at once (default 1000). */
   readonly maxQueued?: number;
+  /** Most sbatch processes at once (default 4). */
+  readonly maxSubmitting?: number;
   /** First and longest poll interval, ms (default 500 and 5000). */
   readonly pollMs?: number;
   readonly maxPollMs?: number;
@@ -27,23 +36,49 @@ export interface SlurmOptions {
   /** Default partition and options for every job. */
   readonly partition?: string;
   readonly options?: readonly string[];
+  /**
+   * A job squeue says can never start as it is (reason PartitionConfig, InvalidQOS, QOSMax…PerJob…)
+   * is cancelled and fails (default true); false: warn once and leave it waiting.
+   */
+  readonly failUnsatisfiable?: boolean;
+  /**
+   * How long a job may be gone from squeue without its exit file appearing (a shared file system's
+   * delay) before sacct or scontrol is asked how it ended (default 30000 ms).
+   */
+  readonly lostJobGraceMs?: number;
+  /** First wait of the back-off when sbatch or scancel must be tried again, ms (default 500). */
+  readonly retryMs?: number;
   /** The commands, if not on PATH under these names. */
   readonly sbatch?: string;
   readonly squeue?: string;
   readonly scontrol?: string;
   readonly scancel?: string;
-  /** Where warnings go (a job that waits for what the cluster cannot give); default: stderr. */
+  readonly sacct?: string;
+  /** Where warnings go (a job that cannot start, jobs that could not be cancelled); default: stderr. */
   readonly onWarning?: (message: string) => void;
 }
 
 /**
- * Reasons squeue gives for a pending job that cannot start until someone changes it (the request
- * exceeds what the partition, account or QOS allows). "Resources" or "Priority" only mean waiting.
+ * Reasons squeue gives for a pending job that cannot start until someone changes the job or the
+ * cluster's configuration: the request exceeds what the partition, account or QOS allows, or names
+ * nodes that do not exist. "Resources" or "Priority" only mean waiting; holds and begin times are
+ * the user's choice.
  */
-const NEVER_STARTS = /^(PartitionConfig|PartitionNodeLimit|PartitionTimeLimit|PartitionDown|PartitionInactive|InvalidAccount|InvalidQOS|BadConstraints|QOSMax\w*PerJob\w*|AssocMax\w*PerJob\w*|ReqNodeNotAvail.*)$/;
+const NEVER_STARTS =
+  /^(PartitionConfig|PartitionNodeLimit|PartitionTimeLimit|InvalidAccount|InvalidQOS|BadConstraints|DependencyNeverSatisfied|AccountNotAllowed|QOSNotAllowed|QOSMin\w*|QOSMax\w*PerJob\w*|AssocMax\w*PerJob\w*|ReqNodeNotAvail(,\s*UnavailableNodes:)?\s*)$/;
+/** Reasons that last until an administrator acts (a partition or the requested nodes are down): warned about, not failed. */
+const UNTIL_AN_ADMIN_ACTS = /^(PartitionDown|PartitionInactive|NodeDown|ReqNodeNotAvail.*)$/;
+
+/** sbatch errors that mean "try again": the controller is busy or unreachable. */
+const TRANSIENT = /Socket timed out|Unable to contact|Zero Bytes|temporarily unavailable|try again/i;
+/** sbatch refusals that clear as jobs leave the queue: a per-user or per-account submit limit. */
+const SUBMIT_LIMIT = /MaxSubmitJob|violates accounting\/QOS policy|submit limit|Job submit\/allocate failed: .*limit/i;
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED"]);
 const RETRYABLE = new Set(["NODE_FAIL", "PREEMPTED", "BOOT_FAIL"]);
+
+/** A valid name for `export NAME=…` in the job script. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 interface Pending {
   spec: CommandSpec;
@@ -58,10 +93,28 @@ interface InFlight {
   exitFile: string;
   outFile: string;
   errFile: string;
-  scriptFiles: string[];
   lastState: string;
   /** Warned that it waits for what it cannot get. */
   warned?: boolean;
+  /** When a successful squeue first left it out while its exit file was not there. */
+  goneSince?: number;
+}
+
+/** What sacct or scontrol knows about a job. */
+interface Known {
+  state: string;
+  code: number | null;
+  signal: string | null;
+}
+
+/** sbatch refused the job (after the retries worth making). */
+class SubmitFailure extends Error {
+  constructor(
+    readonly code: number | null,
+    readonly stderr: string,
+  ) {
+    super(stderr);
+  }
 }
 
 let scriptCounter = 0;
@@ -82,6 +135,13 @@ export class SlurmExecutor implements Executor {
   private pollInterval: number;
   private readonly waitingForRoom: (() => void)[] = [];
   private submitting = 0;
+  private sbatchRunning = 0;
+  private readonly waitingForSbatch: (() => void)[] = [];
+  private readonly pauses = new Set<() => void>();
+  private maxArraySize: Promise<number> | undefined;
+  private sacctWorks = true;
+  /** Jobs whose scancel is under way (a second Ctrl-C sends it again). */
+  private readonly cancelling = new Set<string>();
   private closed = false;
   private cancelled = false;
   /**
@@ -90,7 +150,7 @@ export class SlurmExecutor implements Executor {
    * @example
    * console.log(`${slurm.stats.sbatch} sbatch calls, ${slurm.stats.squeue} squeue polls`);
    */
-  readonly stats = { sbatch: 0, squeue: 0, scontrol: 0, scancel: 0, arrays: 0 };
+  readonly stats = { sbatch: 0, squeue: 0, scontrol: 0, scancel: 0, sacct: 0, arrays: 0 };
 
   constructor(private readonly o: SlurmOptions = {}) {
     this.pollInterval = o.pollMs ?? 500;
@@ -108,6 +168,11 @@ export class SlurmExecutor implements Executor {
     if (spec.cwd !== undefined && !rt().stat(abspath(spec.cwd, rt().cwd()))?.isDirectory) {
       return Promise.resolve({ code: 126, signal: null, stdout: "", stderr: `working directory ${spec.cwd} does not exist\n` });
     }
+    try {
+      checkEnvironment(spec);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise((resolve, reject) => {
       const p: Pending = { spec, script: "", resolve, reject };
       const key = batchKey(spec);
@@ -117,6 +182,23 @@ export class SlurmExecutor implements Executor {
       const window = this.o.arrayWindowMs ?? 150;
       if (window <= 0) this.flushBatches();
       else this.batchTimer ??= setTimeout(() => this.flushBatches(), window);
+    });
+  }
+
+  private warn(message: string): void {
+    (this.o.onWarning ?? ((m: string) => rt().stderr.write(`ruff: ${m}\n`)))(message);
+  }
+
+  /** Waits `ms`, or less when the run is stopped. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.pauses.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.pauses.add(done);
     });
   }
 
@@ -138,10 +220,22 @@ export class SlurmExecutor implements Executor {
     this.submitting += n;
   }
 
+  /** The cluster's MaxArraySize (array indices go up to one less), asked once; 1001, SLURM's default, if scontrol does not say. */
+  private arrayLimit(): Promise<number> {
+    this.maxArraySize ??= (async () => {
+      this.stats.scontrol++;
+      const child = rt().spawnProcess(this.o.scontrol ?? "scontrol", ["show", "config"]);
+      await child.exited;
+      const m = /^MaxArraySize\s*=\s*(\d+)/m.exec(child.stdout());
+      return m ? Number(m[1]) : 1001;
+    })();
+    return this.maxArraySize;
+  }
+
   /** Writes the scripts and submits one job, or one array for several commands. */
   private async submit(list: Pending[]): Promise<void> {
-    // Larger batches than the queue allows go out in slices.
-    const max = Math.max(1, this.o.maxQueued ?? 1000);
+    // Larger batches than the queue (or the cluster's array size) allows go out in slices.
+    const max = Math.max(1, Math.min(this.o.maxQueued ?? 1000, list.length > 1 ? await this.arrayLimit() : 1));
     for (let i = 0; i < list.length; i += max) {
       const slice = list.slice(i, i + max);
       await this.reserve(slice.length);
@@ -182,41 +276,74 @@ export class SlurmExecutor implements Executor {
       entry = files[0].script;
       args.push("-o", files[0].out, "-e", files[0].err);
     }
-    const jobId = await this.sbatch([...args, entry]);
+    const what = array ? `an array of ${list.length} jobs of ${first.jobName ?? "ruffus_job"}` : `the job of ${first.jobName ?? "ruffus_job"}`;
+    let jobId: string;
+    try {
+      jobId = await this.sbatch([...args, entry], what);
+    } catch (e) {
+      // Nothing was queued: the scripts would only pile up.
+      if (!first.retainJobScript) for (const f of [...files.map((f) => f.script), ...(array ? [entry] : [])]) await rt().removeFile(f);
+      if (!(e instanceof SubmitFailure)) throw e;
+      const how = `could not be submitted to SLURM (sbatch failed with exit code ${e.code ?? "none"})`;
+      for (const p of list) {
+        p.reject(new CommandError(p.spec.cmd, { code: e.code, signal: null, stdout: "", stderr: e.stderr, state: "SUBMIT_FAILED", description: how }, false));
+      }
+      return;
+    }
+    // sbatch read the array's entry script already; each task runs its own script.
+    if (array && !first.retainJobScript) await rt().removeFile(entry);
     if (this.cancelled) {
       // Stopped while sbatch ran: the job exists now, so cancel it too.
-      this.stats.scancel++;
-      await rt().spawnProcess(this.o.scancel ?? "scancel", [jobId]).exited;
+      await this.scancel([jobId]);
       throw new Error(`SLURM job ${jobId} was cancelled: the run was stopped.`);
     }
     list.forEach((p, i) => {
       const id = array ? `${jobId}_${i}` : jobId;
-      this.inFlight.set(id, {
-        id,
-        pending: p,
-        exitFile: files[i].exit,
-        outFile: files[i].out,
-        errFile: files[i].err,
-        scriptFiles: array ? [files[i].script, ...(i === 0 ? [entry] : [])] : [files[i].script],
-        lastState: "PENDING",
-      });
+      this.inFlight.set(id, { id, pending: p, exitFile: files[i].exit, outFile: files[i].out, errFile: files[i].err, lastState: "PENDING" });
+      p.spec.onStatus?.(`submitted as SLURM job ${id}`);
     });
     this.schedulePoll(this.o.pollMs ?? 500);
   }
 
-  /** sbatch, retried with back-off when the controller does not answer. */
-  private async sbatch(args: string[]): Promise<string> {
-    let last = "";
-    for (let attempt = 0; attempt < 5 && !this.cancelled; attempt++) {
+  /** Runs one sbatch when fewer than maxSubmitting are running. */
+  private async sbatchOnce(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    while (this.sbatchRunning >= Math.max(1, this.o.maxSubmitting ?? 4)) await new Promise<void>((r) => this.waitingForSbatch.push(r));
+    this.sbatchRunning++;
+    try {
       this.stats.sbatch++;
       const child = rt().spawnProcess(this.o.sbatch ?? "sbatch", args);
-      const r = await child.exited;
-      if (r.code === 0) return child.stdout().trim().split(";")[0];
-      last = child.stderr().trim();
-      if (!/Socket timed out|Unable to contact|Zero Bytes|temporarily unavailable|try again/i.test(last)) break;
-      await new Promise((res) => setTimeout(res, 500 * 2 ** attempt));
+      const { code } = await child.exited;
+      return { code, stdout: child.stdout(), stderr: child.stderr() };
+    } finally {
+      this.sbatchRunning--;
+      this.waitingForSbatch.shift()?.();
     }
-    throw new CommandError(`sbatch ${args.join(" ")}`, { code: 1, signal: null, stdout: "", stderr: last, state: "SUBMIT_FAILED" }, false);
+  }
+
+  /**
+   * sbatch, tried again with back-off while the controller does not answer (5 times), and while a
+   * submit limit refuses the job: as long as jobs of this run are queued (they will make room), and
+   * 5 times more after that.
+   */
+  private async sbatch(args: string[], what: string): Promise<string> {
+    const first = this.o.retryMs ?? 500;
+    let transient = 0;
+    let limited = 0;
+    for (;;) {
+      if (this.cancelled) throw new Error("The run was stopped before this job was submitted.");
+      const r = await this.sbatchOnce(args);
+      const id = r.stdout.trim().split(";")[0];
+      if (r.code === 0 && /^\d+$/.test(id)) return id;
+      const err = r.stderr.trim() || r.stdout.trim();
+      if (TRANSIENT.test(err) && transient < 4) {
+        await this.pause(first * 2 ** transient++);
+      } else if (SUBMIT_LIMIT.test(err) && (this.inFlight.size > 0 || limited < 5)) {
+        if (limited === 0) this.warn(`sbatch refused ${what} (${err.split("\n")[0]}); submitting it again with back-off as the queue drains.`);
+        await this.pause(Math.min(60000, first * 4 * 2 ** Math.min(limited++, 8)));
+      } else {
+        throw new SubmitFailure(r.code, err ? `${err}\n` : "");
+      }
+    }
   }
 
   private schedulePoll(ms: number): void {
@@ -234,7 +361,9 @@ export class SlurmExecutor implements Executor {
     const jobs = [...new Set(ids.map((id) => id.split("_")[0]))];
     this.stats.squeue++;
     const child = rt().spawnProcess(this.o.squeue ?? "squeue", ["-h", "-t", "all", "-r", "-j", jobs.join(","), "-o", "%i|%T|%r"]);
-    await child.exited;
+    const { code } = await child.exited;
+    // "Invalid job id" when every job asked about is gone: an answer, not a failure to answer.
+    const answered = code === 0 || /Invalid job id/i.test(child.stderr());
     const states = new Map<string, string>();
     const reasons = new Map<string, string>();
     for (const line of child.stdout().split("\n")) {
@@ -243,50 +372,144 @@ export class SlurmExecutor implements Executor {
       if (id && reason) reasons.set(id, reason);
     }
     let changed = false;
+    const cannotStart: { job: InFlight; reason: string }[] = [];
+    const lost: InFlight[] = [];
+    const now = rt().now();
     for (const job of [...this.inFlight.values()]) {
+      if (!this.inFlight.has(job.id)) continue;
       let state = states.get(job.id);
       // Gone from squeue (purged after MinJobAge): its exit file tells how it ended.
       if (!state && rt().stat(job.exitFile)) state = "COMPLETED?";
-      if (!state) continue;
-      if (state !== job.lastState) changed = true;
-      job.lastState = state;
-      const reason = reasons.get(job.id);
-      if (state === "PENDING" && reason && NEVER_STARTS.test(reason) && !job.warned) {
-        job.warned = true;
-        const warn = this.o.onWarning ?? ((m: string) => rt().stderr.write(`ruff: ${m}\n`));
-        warn(
-          `SLURM job ${job.id} (${job.pending.spec.jobName ?? "ruffus_job"}) is pending with reason ${reason}: ` +
-            `it asks for more than the cluster will give and will not start as it is. Change the task's resources ` +
-            `(cpus, memMb, time, partition, options) and run again; Ctrl-C cancels the run and its jobs.`,
-        );
+      if (!state) {
+        if (answered) {
+          job.goneSince ??= now;
+          if (now - job.goneSince >= (this.o.lostJobGraceMs ?? 30000)) lost.push(job);
+        }
+        continue;
       }
-      if (TERMINAL.has(state) || state === "COMPLETED?") await this.finish(job, state.replace("?", ""));
+      job.goneSince = undefined;
+      const reason = reasons.get(job.id);
+      if (state !== job.lastState) {
+        changed = true;
+        job.pending.spec.onStatus?.(`SLURM job ${job.id} is ${state.replace("?", "")}${reason && reason !== "None" ? ` (${reason})` : ""}`);
+      }
+      job.lastState = state;
+      if (state === "PENDING" && reason && !job.warned && (NEVER_STARTS.test(reason) || UNTIL_AN_ADMIN_ACTS.test(reason))) {
+        job.warned = true;
+        const never = NEVER_STARTS.test(reason);
+        const fail = never && this.o.failUnsatisfiable !== false;
+        this.warn(
+          `SLURM job ${job.id} (${job.pending.spec.jobName ?? "ruffus_job"}) is pending with reason ${reason}: ` +
+            (never ? "it asks for more than the cluster will give and will not start as it is. " : "it will not start until the cluster's administrators act. ") +
+            (fail
+              ? "ruff cancels it and fails its job; change the task's resources (cpus, memMb, time, partition, options) and run again."
+              : `Change the task's resources (cpus, memMb, time, partition, options) and run again; Ctrl-C cancels the run and its jobs.`),
+        );
+        if (fail) cannotStart.push({ job, reason });
+      }
+      if (TERMINAL.has(state) || state === "COMPLETED?") await this.finish(job, state.replace("?", ""), state === "COMPLETED?");
     }
+    if (cannotStart.length) await this.failUnstartable(cannotStart);
+    if (lost.length) await this.resolveLost(lost);
     this.pollInterval = changed ? (this.o.pollMs ?? 500) : Math.min(this.pollInterval * 1.5, this.o.maxPollMs ?? 5000);
     this.schedulePoll(this.pollInterval);
   }
 
-  private async finish(job: InFlight, state: string): Promise<void> {
+  /** Cancels jobs that can never start and fails their commands, naming the job and squeue's reason. */
+  private async failUnstartable(list: { job: InFlight; reason: string }[]): Promise<void> {
+    for (const { job } of list) this.inFlight.delete(job.id);
+    this.waitingForRoom.splice(0).forEach((w) => w());
+    await this.scancel(list.map(({ job }) => job.id));
+    for (const { job, reason } of list) {
+      const description =
+        `could not start: SLURM job ${job.id} (${job.pending.spec.jobName ?? "ruffus_job"}) was pending with reason ${reason}, ` +
+        `which means it asks for more than the cluster will give, so ruff cancelled it. Change the task's resources ` +
+        `(cpus, memMb, time, partition, options), or set "failUnsatisfiable": false in the config's "slurm" section to let such jobs wait`;
+      job.pending.reject(new CommandError(job.pending.spec.cmd, { code: null, signal: null, stdout: "", stderr: "", state: "PENDING", jobId: job.id, description }, false));
+    }
+  }
+
+  /** Jobs gone from squeue that never wrote their exit status: sacct or scontrol may know how they ended. */
+  private async resolveLost(jobs: InFlight[]): Promise<void> {
+    const known = await this.lookUp(jobs.map((j) => j.id));
+    for (const job of jobs) {
+      if (!this.inFlight.has(job.id)) continue;
+      // The exit file may have appeared meanwhile.
+      if (rt().stat(job.exitFile)) {
+        await this.finish(job, "COMPLETED", true);
+        continue;
+      }
+      const k = known.get(job.id);
+      if (k && TERMINAL.has(k.state)) {
+        await this.finish(job, k.state, false, k);
+      } else if (k) {
+        job.goneSince = undefined; // still known to be queued or running: keep polling
+      } else {
+        this.inFlight.delete(job.id);
+        this.waitingForRoom.splice(0).forEach((w) => w());
+        const description =
+          `failed: SLURM job ${job.id} left the queue without writing its exit status, and neither sacct nor scontrol knows how it ended; ` +
+          `it may have been cancelled, timed out or its node failed`;
+        const stderr = await readIfThere(job.errFile);
+        job.pending.reject(new CommandError(job.pending.spec.cmd, { code: null, signal: null, stdout: await readIfThere(job.outFile), stderr, state: "UNKNOWN", jobId: job.id, description }, true));
+      }
+    }
+  }
+
+  /** State and exit status of jobs, from sacct (when accounting works) or else scontrol. */
+  private async lookUp(ids: string[]): Promise<Map<string, Known>> {
+    const known = new Map<string, Known>();
+    if (this.sacctWorks) {
+      this.stats.sacct++;
+      const child = rt().spawnProcess(this.o.sacct ?? "sacct", ["-n", "-P", "-X", "-j", ids.join(","), "-o", "JobID,State,ExitCode"]);
+      const { code } = await child.exited;
+      if (code !== 0 && /disabled|not running a supported accounting_storage/i.test(child.stderr())) this.sacctWorks = false;
+      for (const line of child.stdout().split("\n")) {
+        const [id, state, exit] = line.trim().split("|");
+        if (id && state && ids.includes(id)) known.set(id, { state: state.split(" ")[0].replace(/\+$/, ""), ...parseExitCode(exit) });
+      }
+    }
+    for (const id of ids.filter((i) => !known.has(i))) {
+      this.stats.scontrol++;
+      const child = rt().spawnProcess(this.o.scontrol ?? "scontrol", ["-o", "show", "job", id]);
+      await child.exited;
+      const state = /JobState=(\S+)/.exec(child.stdout());
+      if (state) known.set(id, { state: state[1], ...parseExitCode(/ExitCode=(\S+)/.exec(child.stdout())?.[1]) });
+    }
+    return known;
+  }
+
+  private async finish(job: InFlight, state: string, inferred: boolean, known?: Known): Promise<void> {
     this.inFlight.delete(job.id);
     this.waitingForRoom.splice(0).forEach((w) => w());
-    const code = await this.exitCode(job, state);
+    const { code, signal } = known ?? (await this.exitStatus(job, state));
+    // Only the exit file said how it ended: a non-zero exit may have been the scheduler's doing (OUT_OF_MEMORY).
+    if (inferred && code !== 0) {
+      const k = (await this.lookUp([job.id])).get(job.id);
+      if (k && TERMINAL.has(k.state)) state = k.state;
+    }
     const stdout = await readIfThere(job.outFile);
     const stderr = await readIfThere(job.errFile);
-    const result: CommandResult = { code, signal: null, stdout, stderr, state, jobId: job.id };
     const ok = state === "COMPLETED" && code === 0;
-    if (ok && !job.pending.spec.retainJobScript) {
-      for (const f of [...job.scriptFiles, job.exitFile, job.outFile, job.errFile]) await rt().removeFile(f);
+    const usage = ok && job.pending.spec.usage ? await this.usage(job.id) : undefined;
+    const result: CommandResult = { code, signal, stdout, stderr, state, jobId: job.id, ...(usage ? { usage } : {}) };
+    job.pending.spec.onStatus?.(`SLURM job ${job.id} ended ${state}${code !== null ? ` with exit code ${code}` : signal ? `, killed with ${signal}` : ""}`);
+    if (job.pending.spec.retainJobScript) {
+      // As Ruffus: the kept script is renamed <script>.<jobid>.
+      await rt().rename(job.pending.script, `${job.pending.script}.${job.id}`).catch(() => undefined);
+    } else if (ok) {
+      for (const f of [job.pending.script, job.exitFile, job.outFile, job.errFile]) await rt().removeFile(f);
     }
     if (ok) job.pending.resolve(result);
     else job.pending.reject(new CommandError(job.pending.spec.cmd, result, RETRYABLE.has(state)));
   }
 
   /** The exit status: from the file the script wrote (waiting a little for a shared file system), else scontrol. */
-  private async exitCode(job: InFlight, state: string): Promise<number | null> {
+  private async exitStatus(job: InFlight, state: string): Promise<{ code: number | null; signal: string | null }> {
     for (let i = 0; i < 10; i++) {
       try {
         const text = (await rt().readTextFile(job.exitFile)).trim();
-        if (text !== "") return Number(text);
+        if (text !== "") return { code: Number(text), signal: null };
       } catch {
         // not there (yet)
       }
@@ -296,9 +519,29 @@ export class SlurmExecutor implements Executor {
     this.stats.scontrol++;
     const child = rt().spawnProcess(this.o.scontrol ?? "scontrol", ["-o", "show", "job", job.id]);
     await child.exited;
-    const m = /ExitCode=(\d+):(\d+)/.exec(child.stdout());
-    if (!m) return state === "COMPLETED" ? 0 : null;
-    return Number(m[2]) ? 128 + Number(m[2]) : Number(m[1]);
+    const m = /ExitCode=(\S+)/.exec(child.stdout());
+    if (!m) return { code: state === "COMPLETED" ? 0 : null, signal: null };
+    return parseExitCode(m[1]);
+  }
+
+  /** What the job used, for runJob's verbose: from sacct, else scontrol's run time. */
+  private async usage(id: string): Promise<string | undefined> {
+    if (this.sacctWorks) {
+      this.stats.sacct++;
+      const child = rt().spawnProcess(this.o.sacct ?? "sacct", ["-n", "-P", "-j", id, "-o", "JobID,Elapsed,TotalCPU,MaxRSS"]);
+      const { code } = await child.exited;
+      if (code === 0) {
+        const rows = child.stdout().split("\n").filter(Boolean).map((l) => l.split("|"));
+        const top = rows.find((r) => r[0] === id);
+        const rss = rows.map((r) => r[3]).filter(Boolean).pop();
+        if (top) return `Elapsed=${top[1]}, TotalCPU=${top[2]}${rss ? `, MaxRSS=${rss}` : ""}`;
+      } else if (/disabled/i.test(child.stderr())) this.sacctWorks = false;
+    }
+    this.stats.scontrol++;
+    const child = rt().spawnProcess(this.o.scontrol ?? "scontrol", ["-o", "show", "job", id]);
+    await child.exited;
+    const run = /RunTime=(\S+)/.exec(child.stdout());
+    return run ? `RunTime=${run[1]}` : undefined;
   }
 
   /**
@@ -312,7 +555,44 @@ export class SlurmExecutor implements Executor {
   }
 
   /**
-   * scancel every job in flight (one call).
+   * scancel, tried 4 times with back-off while it fails. Jobs still queued after that are named on
+   * stderr with the command that cancels them: no job is left behind without the user knowing.
+   */
+  private async scancel(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    let err = "";
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, (this.o.retryMs ?? 500) * 2 ** (attempt - 1)));
+      this.stats.scancel++;
+      const child = rt().spawnProcess(this.o.scancel ?? "scancel", ids);
+      const { code } = await child.exited;
+      if (code === 0) return;
+      err = (child.stderr().trim() || `exit code ${code}`).split("\n")[0];
+    }
+    const left = await this.stillQueued(ids);
+    if (left.length) {
+      this.warn(`could not cancel SLURM job${left.length > 1 ? "s" : ""} ${left.join(" ")} (${err}). They may still run: cancel them by hand with\n    scancel ${left.join(" ")}`);
+    }
+  }
+
+  /** Which of these jobs squeue shows as not finished (all of them if squeue does not answer). */
+  private async stillQueued(ids: string[]): Promise<string[]> {
+    const jobs = [...new Set(ids.map((id) => id.split("_")[0]))];
+    this.stats.squeue++;
+    const child = rt().spawnProcess(this.o.squeue ?? "squeue", ["-h", "-t", "all", "-j", jobs.join(","), "-o", "%i|%T"]);
+    const { code } = await child.exited;
+    if (code !== 0 && !/Invalid job id/i.test(child.stderr())) return ids;
+    const running = child
+      .stdout()
+      .split("\n")
+      .map((l) => l.trim().split("|"))
+      .filter(([id, state]) => id && state && !TERMINAL.has(state.replace(/\+$/, "")));
+    // An array's pending tasks show as one line ("12_[3-9]"): the whole array is then still queued.
+    return ids.filter((id) => running.some(([line]) => line === id || line.split("_")[0] === id.split("_")[0]));
+  }
+
+  /**
+   * scancel every job in flight (one call, retried).
    *
    * @example
    * process.on("SIGTERM", () => void slurm.cancelAll());
@@ -320,18 +600,31 @@ export class SlurmExecutor implements Executor {
   async cancelAll(): Promise<void> {
     this.cancelled = true;
     this.waitingForRoom.splice(0).forEach((w) => w());
+    [...this.pauses].forEach((wake) => wake());
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
     const pending = [...this.batch.values()].flat();
     this.batch.clear();
     for (const p of pending) p.reject(new Error("The run was stopped before this job was submitted."));
-    const jobs = [...new Set([...this.inFlight.keys()].map((id) => id.split("_")[0]))];
-    if (jobs.length) {
-      this.stats.scancel++;
-      await rt().spawnProcess(this.o.scancel ?? "scancel", jobs).exited;
-    }
-    for (const j of this.inFlight.values()) j.pending.reject(new Error(`SLURM job ${j.id} was cancelled: the run was stopped.`));
+    const inFlight = [...this.inFlight.values()];
     this.inFlight.clear();
+    const jobs = [...new Set(inFlight.map((j) => j.id.split("_")[0]))];
+    jobs.forEach((j) => this.cancelling.add(j));
+    try {
+      await this.scancel(jobs);
+    } finally {
+      jobs.forEach((j) => this.cancelling.delete(j));
+    }
+    for (const j of inFlight) j.pending.reject(new Error(`SLURM job ${j.id} was cancelled: the run was stopped.`));
+  }
+
+  /** A second Ctrl-C: scancel everything in flight (or still being cancelled) without waiting for the answer. */
+  killAll(): void {
+    this.cancelled = true;
+    const jobs = [...new Set([...[...this.inFlight.keys()].map((id) => id.split("_")[0]), ...this.cancelling])];
+    if (!jobs.length) return;
+    this.stats.scancel++;
+    rt().spawnProcess(this.o.scancel ?? "scancel", jobs);
   }
 
   /**
@@ -347,6 +640,13 @@ export class SlurmExecutor implements Executor {
   }
 }
 
+/** sacct's and scontrol's ExitCode=CODE:SIGNAL. */
+function parseExitCode(field: string | undefined): { code: number | null; signal: string | null } {
+  const m = /^(\d+):(\d+)$/.exec(field ?? "");
+  if (!m) return { code: null, signal: null };
+  return Number(m[2]) ? { code: null, signal: signalName(Number(m[2])) } : { code: Number(m[1]), signal: null };
+}
+
 function batchKey(spec: CommandSpec): string {
   return JSON.stringify([spec.jobName ?? "", spec.cwd ?? "", spec.scriptDirectory ?? "", spec.resources ?? {}, spec.jobOtherOptions ?? "", spec.env ?? null]);
 }
@@ -355,13 +655,32 @@ function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9_.-]+/g, "_").slice(0, 60) || "job";
 }
 
+/** Every jobEnvironment name must be one `export` can take: anything else could not be passed (and would be shell code). */
+function checkEnvironment(spec: CommandSpec): void {
+  for (const k of Object.keys(spec.env ?? {})) {
+    if (!ENV_NAME.test(k)) {
+      throw new RuffusError(
+        `jobEnvironment: ${JSON.stringify(k)} is not a valid environment variable name (letters, digits and _, not starting with a digit), ` +
+          `so a SLURM job script cannot export it; rename it. The command was: ${spec.cmd}`,
+      );
+    }
+  }
+}
+
+/** A value on a comment line of the job script: as it is, or JSON-quoted when it holds a newline or another control character. */
+function commentValue(s: string): string {
+  return /[\u0000-\u001f\u007f]/.test(s) ? JSON.stringify(s) : s;
+}
+
 /** The job script: runs the command in its directory and writes its exit status beside itself. */
 export function jobScript(spec: CommandSpec, exitFile: string, cwd: string): string {
+  checkEnvironment(spec);
   const lines = [
     "#!/bin/sh",
-    `# job_name=${spec.jobName ?? ""}`,
-    `# job_other_options=${spec.jobOtherOptions ?? ""}`,
-    `# working_directory=${cwd}`,
+    // As Ruffus's script: what the job was, for whoever reads it (values with a newline are quoted, never shell code).
+    `# job_name=${commentValue(spec.jobName ?? "")}`,
+    `# job_other_options=${commentValue(spec.jobOtherOptions ?? "")}`,
+    `# working_directory=${commentValue(cwd)}`,
     // job_environment: the variables the job is given (sbatch exports the submitter's environment too).
     ...Object.entries(spec.env ?? {}).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
     `cd ${shellQuote(cwd)} || { echo 126 > ${shellQuote(exitFile)}; exit 126; }`,
@@ -386,7 +705,11 @@ export function resourceArgs(r: Resources | undefined, o: SlurmOptions): string[
   return args;
 }
 
-/** Splits "-P project -q 'short queue'" like a shell would (quotes respected, no expansion). */
+/**
+ * Splits "-P project -q 'short queue'" like a shell would (quotes respected, no expansion). Newlines
+ * and tabs separate words as spaces do (Ruffus's job_other_options went to DRMAA's
+ * nativeSpecification, split on white space); inside quotes they are kept.
+ */
 export function splitOptions(s: string | undefined): string[] {
   if (!s) return [];
   const out: string[] = [];

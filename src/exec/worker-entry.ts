@@ -62,15 +62,15 @@ async function runJob(m: Extract<ToWorker, { type: "job" }>): Promise<void> {
   await jobContext().run({ task: task.displayName, resources: m.resources, executor: proxy }, () => callTaskFunction(task, job));
 }
 
-const commands = new Map<number, { resolve: (r: CommandResult) => void; reject: (e: unknown) => void }>();
+const commands = new Map<number, { resolve: (r: CommandResult) => void; reject: (e: unknown) => void; onStatus?: (m: string) => void }>();
 let commandCount = 0;
 const proxy: Executor = {
   name: "main-process",
-  run(spec: CommandSpec): Promise<CommandResult> {
+  run({ onStatus, ...spec }: CommandSpec): Promise<CommandResult> {
     const request = ++commandCount;
     return new Promise((resolve, reject) => {
-      commands.set(request, { resolve, reject });
-      port.postMessage({ type: "command", request, spec } satisfies FromWorker);
+      commands.set(request, { resolve, reject, onStatus });
+      port.postMessage({ type: "command", request, spec, status: onStatus !== undefined } satisfies FromWorker);
     });
   },
   async cancelAll() {},
@@ -78,6 +78,10 @@ const proxy: Executor = {
 
 port.onMessage((raw) => {
   const m = raw as ToWorker;
+  if (m.type === "commandStatus") {
+    commands.get(m.request)?.onStatus?.(m.message);
+    return;
+  }
   if (m.type === "commandDone") {
     const c = commands.get(m.request);
     commands.delete(m.request);

@@ -174,7 +174,7 @@ export class WorkerPoolRunner implements JobRunner {
         slot.locks.delete(m.request);
         return;
       case "command":
-        this.executor.run(m.spec).then(
+        this.executor.run(m.status ? { ...m.spec, onStatus: (message) => slot.worker.postMessage({ type: "commandStatus", request: m.request, message } satisfies ToWorker) } : m.spec).then(
           (result) => slot.worker.postMessage({ type: "commandDone", request: m.request, result } satisfies ToWorker),
           (e: unknown) => slot.worker.postMessage({ type: "commandDone", request: m.request, error: errorData(e) } satisfies ToWorker),
         );

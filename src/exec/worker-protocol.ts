@@ -26,7 +26,9 @@ export type ToWorker =
       readonly resources: Resources | undefined;
     }
   | { readonly type: "granted"; readonly request: number; readonly value?: number }
-  | { readonly type: "commandDone"; readonly request: number; readonly result?: CommandResult; readonly error?: ErrorData };
+  | { readonly type: "commandDone"; readonly request: number; readonly result?: CommandResult; readonly error?: ErrorData }
+  /** A status line for a command whose spec had an `onStatus` (functions do not cross threads: the line does). */
+  | { readonly type: "commandStatus"; readonly request: number; readonly message: string };
 
 /** An error as it crosses the process boundary. */
 export interface ErrorData {
@@ -49,7 +51,7 @@ export type FromWorker =
   /** `request`: that of the lock message that took the lock. */
   | { readonly type: "unlock"; readonly request: number; readonly name: string }
   | { readonly type: "counter"; readonly request: number; readonly name: string; readonly add: number }
-  | { readonly type: "command"; readonly request: number; readonly spec: CommandSpec };
+  | { readonly type: "command"; readonly request: number; readonly spec: Omit<CommandSpec, "onStatus">; readonly status?: boolean };
 
 /** Flattens an error for postMessage. */
 export function errorData(e: unknown): ErrorData {

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as os from "node:os";
+import { isatty } from "node:tty";
 import { dirname, basename, join, delimiter } from "node:path";
 import { spawn } from "node:child_process";
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -67,6 +68,26 @@ function spawnGroup(program: string, args: readonly string[], o: SpawnOptions = 
 
 // Read once, at start-up: the worker removes the variable from its environment.
 const port = workerPortOfThisProcess();
+
+const onTerminal = [0, 1, 2].map((fd) => isatty(fd));
+
+/**
+ * Node before 24 aborts on exit when the terminal it started on has gone (a closed window sends
+ * SIGHUP; nodejs/node#51519): restoring the terminal's settings fails. Standard streams whose
+ * terminal is gone are pointed at /dev/null first, which Node then leaves alone.
+ */
+function releaseGoneTerminal(): void {
+  for (const fd of [0, 1, 2]) {
+    if (!onTerminal[fd] || isatty(fd)) continue;
+    try {
+      fs.closeSync(fd);
+      const got = fs.openSync("/dev/null", fd === 0 ? "r" : "w");
+      if (got !== fd) fs.closeSync(got);
+    } catch {
+      // nothing better to do on the way out
+    }
+  }
+}
 
 /** Builds the Node adapter around the current process. */
 export function nodeRuntime(name = "node"): Runtime {
@@ -178,7 +199,31 @@ export function nodeRuntime(name = "node"): Runtime {
       process.on(signal, handler);
       return () => void process.off(signal, handler);
     },
-    exit: (code) => process.exit(code),
+    onProcessEnd(handler) {
+      const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+      const listeners = signals.map((sig) => {
+        const listener = (): void => {
+          // Someone else listens: the program handles the signal itself (and exits, or not, as it likes).
+          if (process.listenerCount(sig) > 1) return;
+          remove();
+          handler();
+          // No listener left: the default action (death by that signal) happens as without us.
+          process.kill(process.pid, sig);
+        };
+        process.on(sig, listener);
+        return listener;
+      });
+      process.on("exit", handler);
+      function remove(): void {
+        process.off("exit", handler);
+        signals.forEach((sig, i) => process.off(sig, listeners[i]));
+      }
+      return remove;
+    },
+    exit(code) {
+      if (name === "node") releaseGoneTerminal();
+      process.exit(code);
+    },
     now: () => performance.timeOrigin + performance.now(),
     pid: process.pid,
     hostname: () => os.hostname(),

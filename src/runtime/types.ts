@@ -158,8 +158,15 @@ export interface Runtime {
   createWorker(start: WorkerStart): WorkerHandle;
   /** Inside a job worker: its channel to the main process. */
   workerPort(): WorkerPort | undefined;
-  /** Calls `handler` on SIGINT/SIGTERM instead of dying; returns a function that removes it. */
-  onSignal(signal: "SIGINT" | "SIGTERM", handler: () => void): () => void;
+  /** Calls `handler` on SIGINT/SIGTERM/SIGHUP instead of dying; returns a function that removes it. */
+  onSignal(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): () => void;
+  /**
+   * Calls `handler` (synchronous) when the process ends: when it exits, and when a SIGINT, SIGTERM
+   * or SIGHUP arrives that no other listener handles; that signal then takes its default course (the
+   * process dies of it, as it would have). A program that handles signals itself is left alone.
+   * Returns a function that removes the handler.
+   */
+  onProcessEnd(handler: () => void): () => void;
   /** Ends the process. */
   exit(code: number): never;
   /** Wall-clock time in milliseconds since the epoch, with a sub-millisecond fraction. */

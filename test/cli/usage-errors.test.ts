@@ -69,7 +69,7 @@ test("--flowchart through a symlink writes its target; --flowchart /dev/stdout p
 test("ruffus.config.json: a misspelt key or a wrong type is named (exit 2), not ignored", { timeout: 120_000 }, () => {
   const dir = project();
   const cases: [string, string][] = [
-    ['{"executor":"slurm","slurm":{"partiton":"x"}}', '"slurm"."partiton": unknown key; the keys here are maxQueued, pollMs, maxPollMs, arrayWindowMs, partition, options, sbatch, squeue, scontrol, scancel'],
+    ['{"executor":"slurm","slurm":{"partiton":"x"}}', '"slurm"."partiton": unknown key; the keys here are maxQueued, pollMs, maxPollMs, arrayWindowMs, partition, options, sbatch, squeue, scontrol, scancel, maxSubmitting, failUnsatisfiable, lostJobGraceMs, retryMs, sacct'],
     ['{"slurm":{"options":"--comment=x"}}', '"slurm"."options": expected a list of strings, e.g. ["--qos=short"], not "--comment=x"'],
     ['{"task":{}}', '"task": unknown key; the keys are "executor", "slurm" and "tasks"'],
     ['{"tasks":{"make":{"cpu":2}}}', '"tasks"."make"."cpu": unknown key; the keys here are cpus, memMb, time, partition, options'],

@@ -127,6 +127,27 @@ describe("sh", () => {
     assert.equal(e.result.signal, "SIGKILL");
   });
 
+  test("an exit status above 128 (a shell's report of a signal, or a program's choice) says which signal it would be, hedged", async () => {
+    // The shell ran `sleep` in the background and reported its death by SIGTERM as status 143.
+    const e = await rejection(sh`sleep 10 & kill -TERM $!; wait $!`);
+    assert.ok(e instanceof CommandError);
+    assert.equal(e.message.split("\n")[0], "Command failed with exit code 143 (killed by SIGTERM?): sleep 10 & kill -TERM $!; wait $!");
+    assert.equal(e.exitCode, 143);
+    const chosen = await rejection(sh`exit 200`);
+    assert.ok(chosen instanceof CommandError);
+    assert.equal(chosen.message, "Command failed with exit code 200: exit 200");
+  });
+
+  test("the stack does not repeat the stderr tail (the failure report prints message and stack)", async () => {
+    const e = await rejection(sh`echo "tail-$((1 + 1))" >&2; exit 3`);
+    assert.ok(e instanceof CommandError);
+    assert.equal(e.message, 'Command failed with exit code 3: echo "tail-$((1 + 1))" >&2; exit 3\ntail-2');
+    assert.ok(e.stack?.includes('Command failed with exit code 3: echo "tail-$((1 + 1))" >&2; exit 3'), e.stack);
+    assert.equal(e.stack?.includes("tail-2"), false, e.stack);
+    const report = new RethrownJobError([{ task: "t", job: "Job  = [None -> x]", error: e }]).message;
+    assert.equal(report.split("tail-2").length - 1, 1, report);
+  });
+
   test("a missing program is exit code 127 with the shell's complaint", async () => {
     const e = await rejection(sh`ruffus-no-such-program-xyz ${"arg"}`);
     assert.ok(e instanceof CommandError);
@@ -203,15 +224,31 @@ describe("runJob (Ruffus's test_drmaa_wrapper_run_job_locally.py)", () => {
       assert.ok(e instanceof CommandError);
       assert.equal(e.message, "Command failed with exit code 2: echo no >&2; exit 2\nno");
 
-      const r = await runJob({ cmd: flakyCommand(3, "flaky.out") + "; echo finished", retries: 2 });
+      const r = await runJob({ cmd: flakyCommand(3, "flaky.out") + "; echo finished", retries: 2, retryDelayMs: 10 });
       assert.deepEqual(r, { stdout: ["finished\n"], stderr: [] });
       assert.equal(read("count"), "3\n");
 
       rmSync("count");
-      const e2 = await rejection(runJob({ cmd: flakyCommand(3, "flaky.out"), retries: 1 }));
+      const e2 = await rejection(runJob({ cmd: flakyCommand(3, "flaky.out"), retries: 1, retryDelayMs: 10 }));
       assert.ok(e2 instanceof CommandError);
       assert.match(e2.message, /\nattempt 2 failed$/);
       assert.equal(read("count"), "2\n");
+    }));
+
+  test("logger and verbose (Ruffus's run_job): debug lines for start, failure and resubmission, info for the resources used", () =>
+    inTempDir(async () => {
+      const lines: string[] = [];
+      const logger = { debug: (m: string) => lines.push(`debug ${m}`), info: (m: string) => lines.push(`info ${m}`) };
+      const cmd = flakyCommand(2, "logged.out");
+      await runJob({ cmd, retries: 1, retryDelayMs: 10, logger, verbose: true, runLocally: true });
+      const shown = lines.map((l) => l.replace(/process \d+/, "process N").replace(/[\d.]+s of wall-clock/, "Xs of wall-clock"));
+      assert.deepEqual(shown, [
+        `debug started as process N: ${cmd}`,
+        `debug Command failed with exit code 1: ${cmd}`,
+        `debug Resubmitting (attempt 2 of 2) in 10 ms: ${cmd}`,
+        `debug started as process N: ${cmd}`,
+        `info The command used Xs of wall-clock time in running: ${cmd}`,
+      ]);
     }));
 
   test("touchOnly creates or touches outputFiles (nested lists too) and runs nothing", () =>
@@ -389,6 +426,9 @@ describe("the parallel limit holds for commands", () => {
     }));
 });
 
+/** What Deno's child_process reports as a signal when the exit status was 128 + its number. */
+const DENO_STATUS: Partial<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
 describe("shell jobs under a real ruff process", () => {
   const dirs: string[] = [];
   after(() => {
@@ -414,7 +454,7 @@ describe("shell jobs under a real ruff process", () => {
     child.stderr.setEncoding("utf8").on("data", (d: string) => (out.stderr += d));
     // Deno's child_process reports an exit status above 128 as the matching signal instead.
     const exited = new Promise<number | null>((resolve) =>
-      child.on("close", (code, signal) => resolve(code ?? ("Deno" in globalThis && signal === "SIGINT" ? 130 : "Deno" in globalThis && signal === "SIGTERM" ? 143 : null))),
+      child.on("close", (code, signal) => resolve(code ?? ("Deno" in globalThis && signal ? (DENO_STATUS[signal] ?? null) : null))),
     );
     const timer = setTimeout(() => child.kill("SIGKILL"), 60000);
     void exited.then(() => clearTimeout(timer));
@@ -448,15 +488,18 @@ describe("shell jobs under a real ruff process", () => {
   });
 
   const modes = [
-    ["-j 2 (worker threads)", ["-j", "2"], 2, "sh"],
-    ["sequential", [], 1, "sh"],
+    ["-j 2 (worker threads)", ["-j", "2"], 2, "sh", "SIGINT"],
+    ["sequential", [], 1, "sh", "SIGINT"],
     // A command that runJob would retry is not started again once the run is stopping.
-    ["sequential, runJob with retries: 3", [], 1, "retries"],
+    ["sequential, runJob with retries: 3", [], 1, "retries", "SIGINT"],
     // runJob({ runLocally }) under another executor still runs in the run's process groups.
-    ["runJob({ runLocally }) under --executor slurm, --use-threads -j 2", ["--executor", "slurm", "--use-threads", "-j", "2"], 2, "local"],
+    ["runJob({ runLocally }) under --executor slurm, --use-threads -j 2", ["--executor", "slurm", "--use-threads", "-j", "2"], 2, "local", "SIGINT"],
+    // A closed terminal: SIGHUP stops the run as SIGTERM does (before, ruff died and left its commands running).
+    ["-j 2 (worker threads)", ["-j", "2"], 2, "sh", "SIGHUP"],
   ] as const;
-  for (const [mode, args, jobs, how] of modes) {
-    test(`SIGINT, ${mode}: exit 130, no \`sleep 30\` of the run is left, and the jobs' outputs are not recorded`, async () => {
+  const statusOf = { SIGINT: 130, SIGHUP: 129 } as const;
+  for (const [mode, args, jobs, how, signal] of modes) {
+    test(`${signal}, ${mode}: exit ${statusOf[signal]}, no \`sleep 30\` of the run is left, and the jobs' outputs are not recorded`, async () => {
       const dir = workdir("sleepers.ts", true);
       writeFileSync(join(dir, "mode"), how);
       const { child, out, exited } = startRuff(dir, ["sleepers.ts", ...args]);
@@ -471,9 +514,9 @@ describe("shell jobs under a real ruff process", () => {
           if (before.length < jobs) await new Promise((r) => setTimeout(r, 20));
         }
         assert.equal(before.length, jobs, `expected ${jobs} 'sleep 30' processes in ${dir}`);
-        child.kill("SIGINT");
-        assert.equal(await exited, 130, out.stderr);
-        assert.ok(out.stderr.includes("interrupted by SIGINT"), out.stderr);
+        child.kill(signal);
+        assert.equal(await exited, statusOf[signal], out.stderr);
+        assert.ok(out.stderr.includes(`interrupted by ${signal}`), out.stderr);
         // Killed with their process groups: gone (allowing the kernel a moment to reap them).
         let left = sleepsIn(dir);
         for (let i = 0; i < 50 && left.length; i++) {
@@ -488,7 +531,7 @@ describe("shell jobs under a real ruff process", () => {
         try {
           assert.deepEqual(db.exec("SELECT path FROM outputs"), []);
           const failures = db.exec("SELECT job, error FROM failures ORDER BY job")[0]?.values ?? [];
-          assert.deepEqual(failures.map((r) => r[1]), Array(jobs).fill("interrupted by SIGINT"));
+          assert.deepEqual(failures.map((r) => r[1]), Array(jobs).fill(`interrupted by ${signal}`));
         } finally {
           db.close();
         }
@@ -503,5 +546,89 @@ describe("shell jobs under a real ruff process", () => {
         }
       }
     });
+  }
+
+  test("a second SIGINT while the first waits for commands that ignore SIGTERM: exit 130 at once, and their process groups are SIGKILLed", async () => {
+    const dir = workdir("sleepers.ts", true);
+    writeFileSync(join(dir, "mode"), "stubborn");
+    const { child, out, exited } = startRuff(dir, ["sleepers.ts", "-j", "2"]);
+    try {
+      let running: number[] = [];
+      for (let i = 0; i < 1000 && running.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        running = sleepsIn(dir);
+      }
+      assert.equal(running.length, 2, `the jobs did not start:\n${out.stderr}`);
+      // The first SIGINT sends SIGTERM, which these commands ignore; the second must not leave them behind.
+      child.kill("SIGINT");
+      await new Promise((r) => setTimeout(r, 200));
+      child.kill("SIGINT");
+      assert.equal(await exited, 130, out.stderr);
+      let left = sleepsIn(dir);
+      for (let i = 0; i < 50 && left.length; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        left = sleepsIn(dir);
+      }
+      assert.deepEqual(left, [], `'sleep 30' processes left behind: ${left.join(", ")}`);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      for (const pid of sleepsIn(dir)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+    }
+  });
+});
+
+describe("sh outside a run (a plain script)", { skip: (NODE !== process.execPath) && "starts the script under every runtime itself: run once, by the Node test run" }, () => {
+  const script = join(FIXTURES, "library-sh.ts");
+  const runtimes = {
+    node: [process.execPath, "--import", import.meta.resolve("tsx"), script],
+    bun: [join(REPO, "node_modules/.bin/bun"), script],
+    deno: [join(REPO, "node_modules/.bin/deno"), "run", "-A", "--no-check", "--config", join(REPO, "deno.json"), script],
+  };
+  /** Alive and not a zombie (this machine's init may reap late). */
+  const alive = (pid: number): boolean => {
+    try {
+      return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+    } catch {
+      return false;
+    }
+  };
+  for (const [runtime, argv] of Object.entries(runtimes)) {
+    for (const ownHandler of [false, true]) {
+      test(`${runtime}${ownHandler ? ", the script handling SIGINT itself" : ""}: Ctrl-C ends the script as before, and the command's process group with it`, () =>
+        inTempDir(async () => {
+          const env: NodeJS.ProcessEnv = { ...process.env };
+          for (const k of ["NODE_TEST_CONTEXT", "NODE_OPTIONS"]) delete env[k];
+          // tsx finds "ruffus" (the sources) through the repository's tsconfig, not the temporary directory's.
+          env.TSX_TSCONFIG_PATH = join(REPO, "tsconfig.json");
+          const child = spawn(argv[0], [...argv.slice(1), ...(ownHandler ? ["own-handler"] : [])], { env, stdio: ["ignore", "ignore", "pipe"] });
+          let stderr = "";
+          child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+          const ended = new Promise<[number | null, string | null]>((resolve) => child.on("close", (code, signal) => resolve([code, signal])));
+          let pid = 0;
+          try {
+            for (let i = 0; i < 1500 && !pid; i++) {
+              await new Promise((r) => setTimeout(r, 20));
+              pid = exists("child.pid") && exists("started") ? Number(read("child.pid").trim()) || 0 : 0;
+            }
+            assert.ok(pid > 0, `the command did not start:\n${stderr}`);
+            assert.ok(alive(pid));
+            child.kill("SIGINT");
+            // Without a handler of its own the script dies of SIGINT, as any script would; with one, the handler decides.
+            assert.deepEqual(await ended, ownHandler ? [7, null] : [null, "SIGINT"], stderr);
+            assert.equal(exists("handled"), ownHandler);
+            for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+            assert.equal(alive(pid), false, "the command outlived the script");
+          } finally {
+            if (child.exitCode === null) child.kill("SIGKILL");
+            if (pid && alive(pid)) process.kill(pid, "SIGKILL");
+          }
+        }));
+    }
   }
 });

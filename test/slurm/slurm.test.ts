@@ -125,7 +125,9 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       execFileSync("scancel", [id]);
       const e = await running;
       assert.ok(e instanceof CommandError);
-      assert.match(e.message, new RegExp(`^Command ended CANCELLED \\(SLURM job ${id}\\)`));
+      // scontrol's ExitCode=0:15: the job script itself was killed by SLURM's SIGTERM.
+      assert.match(e.message, new RegExp(`^Command ended CANCELLED \\(SLURM job ${id}\\), killed with SIGTERM: `));
+      assert.equal(e.result.signal, "SIGTERM");
       assert.ok(e.message.includes("echo $SLURM_JOB_ID > cancel.jobid; sleep 120; touch never.out"), e.message);
       assert.equal(e.result.state, "CANCELLED");
       assert.equal(e.retryable, false);
@@ -159,11 +161,12 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       assert.deepEqual(readdirSync(".ruffus_jobs"), []);
     }));
 
-  test("a job asking for more CPUs than the cluster has: a warning naming the job and squeue's reason, once", () =>
+  test("failUnsatisfiable: false: a job asking for more CPUs than the cluster has waits, with a warning naming the job and squeue's reason, once", () =>
     inTempDir(async () => {
       const warnings: string[] = [];
       const ex: SlurmExecutor = new SlurmExecutor({
         pollMs: 200,
+        failUnsatisfiable: false,
         onWarning: (m) => {
           warnings.push(m);
           // What the user does on reading it: stop the run (its jobs are cancelled).
@@ -361,6 +364,258 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       assert.match(err.message, new RegExp(`^Command ended NODE_FAIL \\(SLURM job ${failedJob}\\)`));
     }));
 
+  test("newlines in the job name, other options and working directory, and odd jobEnvironment values, never become shell code in the job script", () =>
+    inTempDir(async (dir) => {
+      const odd = "w\ntouch INJECTED_DIR";
+      mkdirSync(odd);
+      const ex = new SlurmExecutor({ pollMs: 200, arrayWindowMs: 0 });
+      // A newline in the options separates them as a space does (as DRMAA's nativeSpecification); it is no command.
+      const res = await ex.run({
+        cmd: 'pwd > "$HOME_OF_TEST/where"; echo "$SLURM_JOB_NAME" > "$HOME_OF_TEST/name"; printf %s "$ODD" > "$HOME_OF_TEST/odd"',
+        jobName: "x\ntouch INJECTED_NAME",
+        jobOtherOptions: "--comment=one\n--nice=1",
+        cwd: odd,
+        env: { HOME_OF_TEST: realpathSync(dir), ODD: "v\n$(touch INJECTED_VALUE)'\"" },
+        retainJobScript: true,
+        scriptDirectory: "scripts",
+      });
+      await ex.close();
+      assert.equal(res.code, 0, res.stderr);
+      assert.equal(read("where").trim(), join(realpathSync(dir), odd));
+      assert.equal(read("name"), "x\ntouch INJECTED_NAME\n");
+      assert.equal(read("odd"), "v\n$(touch INJECTED_VALUE)'\"");
+      const made = execFileSync("find", [".", "-name", "INJECTED*"], { encoding: "utf8" });
+      assert.equal(made, "", "text of the job's settings ran as commands");
+      // The kept script (renamed <script>.<jobid>, as Ruffus) shows the settings, quoted where they hold a newline.
+      const kept = readdirSync("scripts").filter((f) => /\.sh\.\d+$/.test(f));
+      assert.equal(kept.length, 1, readdirSync("scripts").join(" "));
+      assert.ok(kept[0].endsWith(`.sh.${res.jobId}`), kept[0]);
+      const text = read(join("scripts", kept[0]));
+      assert.ok(text.includes('# job_name="x\\ntouch INJECTED_NAME"\n'), text);
+      assert.ok(text.includes(`# working_directory=${JSON.stringify(join(realpathSync(dir), odd))}\n`), text);
+    }));
+
+  test("a jobEnvironment name that is no shell variable name is refused before anything is submitted, naming it", () =>
+    inTempDir(async () => {
+      const ex = new SlurmExecutor({ pollMs: 200 });
+      const p = new Pipeline("slurm_bad_env");
+      p.originate({ task: async function badEnv(output: string) { await runJob({ cmd: `touch ${output}`, jobEnvironment: { "A=1; touch INJECTED; B": "v" } }); }, output: ["env.out"] });
+      const e = await runFailure(p.run({ verbose: 0, executor: ex }));
+      assert.ok(e instanceof Error);
+      assert.equal(
+        e.message,
+        'jobEnvironment: "A=1; touch INJECTED; B" is not a valid environment variable name (letters, digits and _, not starting with a digit), so a SLURM job script cannot export it; rename it. The command was: touch env.out',
+      );
+      assert.equal(ex.stats.sbatch, 0);
+      assert.equal(exists("INJECTED"), false);
+    }));
+
+  test("scancel failing on Ctrl-C: tried again with back-off, then the jobs still queued are named with the scancel to run by hand", () =>
+    inTempDir(async () => {
+      const warnings: string[] = [];
+      const ex = new SlurmExecutor({ pollMs: 200, retryMs: 50, scancel: script("bad-scancel.sh"), onWarning: (m) => warnings.push(m) });
+      const running = ex.run({ cmd: "echo $SLURM_JOB_ID > job.id; sleep 120", jobName: "slurm_bad_scancel" }).catch((e: unknown) => e);
+      let id = "";
+      try {
+        for (let i = 0; i < 300 && !id; i++) {
+          await sleep(50);
+          id = exists("job.id") ? read("job.id").trim() : "";
+        }
+        assert.match(id, /^\d+$/, "the job did not start");
+        await ex.cancelAll();
+        assert.equal(read("scancel.calls"), `${id}\n`.repeat(4));
+        assert.deepEqual(warnings, [
+          `could not cancel SLURM job ${id} (scancel: error: Kill job error on job id ${id}: Socket timed out on send/recv operation). They may still run: cancel them by hand with\n    scancel ${id}`,
+        ]);
+        assert.match(String(((await running) as Error).message), new RegExp(`^SLURM job ${id} was cancelled: the run was stopped\\.$`));
+      } finally {
+        await ex.close();
+        if (id) spawnSync("scancel", [id]);
+      }
+    }));
+
+  test("a job asking for more CPUs than the cluster has fails (and leaves the queue), naming the job, the reason and the command", () =>
+    inTempDir(async (dir) => {
+      const warnings: string[] = [];
+      const ex = new SlurmExecutor({ pollMs: 200, onWarning: (m) => warnings.push(m) });
+      const p = new Pipeline("slurm_unsatisfiable");
+      p.originate({ task: async function tooBig(output: string) { await sh`touch ${output}`; }, output: ["big.out"] }).resources({ cpus: 512 });
+      const e = await runFailure(p.run({ verbose: 0, executor: ex }));
+      assert.ok(e instanceof CommandError);
+      assert.match(
+        e.message,
+        /^Command could not start: SLURM job (\d+) \(slurm_unsatisfiable::tooBig\) was pending with reason (PartitionConfig|PartitionNodeLimit|ReqNodeNotAvail[^,]*), which means it asks for more than the cluster will give, so ruff cancelled it\. Change the task's resources \(cpus, memMb, time, partition, options\), or set "failUnsatisfiable": false in the config's "slurm" section to let such jobs wait: touch big\.out$/,
+      );
+      assert.equal(e.retryable, false);
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+      assert.match(warnings[0], /ruff cancels it and fails its job/);
+      let left = queuedIn(realpathSync(dir));
+      for (let i = 0; i < 30 && left.length; i++) {
+        await sleep(100);
+        left = queuedIn(realpathSync(dir));
+      }
+      assert.deepEqual(left, [], "the job that cannot start was left in the queue");
+    }));
+
+  test("a held job (the user's choice) just waits: no warning, not cancelled", () =>
+    inTempDir(async () => {
+      const warnings: string[] = [];
+      const ex = new SlurmExecutor({ pollMs: 100, maxPollMs: 200, onWarning: (m) => warnings.push(m) });
+      const held = ex.run({ cmd: "true", jobName: "slurm_held", jobOtherOptions: "--hold" }).catch((e: unknown) => e);
+      let id = "";
+      try {
+        for (let i = 0; i < 100 && !id; i++) {
+          await sleep(100);
+          id = execFileSync("squeue", ["-h", "-n", "slurm_held", "-o", "%i|%r"], { encoding: "utf8" }).split("\n").find((l) => l.includes("|JobHeld"))?.split("|")[0] ?? "";
+        }
+        assert.match(id, /^\d+$/, "the held job is not in the queue");
+        // Several polls later it is still held, and nobody complained.
+        const polls = ex.stats.squeue;
+        for (let i = 0; i < 100 && ex.stats.squeue < polls + 5; i++) await sleep(100);
+        assert.ok(ex.stats.squeue >= polls + 5);
+        assert.deepEqual(warnings, []);
+        assert.match(execFileSync("squeue", ["-h", "-j", id, "-o", "%T"], { encoding: "utf8" }), /^PENDING/);
+        await ex.cancelAll();
+        assert.match(String(((await held) as Error).message), /was cancelled: the run was stopped/);
+      } finally {
+        await ex.close();
+        if (id) spawnSync("scancel", [id]);
+      }
+    }));
+
+  test("sbatch refusing the job: the error names the user's command and sbatch's complaint; no job script is left behind", () =>
+    inTempDir(async () => {
+      for (const retain of [false, true]) {
+        const ex = new SlurmExecutor({ pollMs: 200, partition: "no_such_partition" });
+        const p = new Pipeline(`slurm_refused_${retain}`);
+        p.originate({ task: async function refused(output: string) { await runJob({ cmd: `touch ${output}`, retainJobScripts: retain, jobScriptDirectory: `jobs_${retain}` }); }, output: ["refused.out"] });
+        const e = await runFailure(p.run({ verbose: 0, executor: ex}));
+        assert.ok(e instanceof CommandError);
+        assert.match(e.message, /^Command could not be submitted to SLURM \(sbatch failed with exit code 1\): touch refused\.out\n(.*\n)*sbatch: error: .*[Ii]nvalid partition/);
+        assert.equal(e.result.state, "SUBMIT_FAILED");
+        assert.deepEqual(readdirSync(`jobs_${retain}`).length > 0, retain, readdirSync(`jobs_${retain}`).join(" "));
+      }
+    }));
+
+  test("a job killed by a signal inside the job: the exit status names the signal it would be", () =>
+    inTempDir(async () => {
+      const p = new Pipeline("slurm_killed");
+      p.originate({ task: async function killed(output: string) { await sh`echo bye >&2; kill -9 $$; touch ${output}`; }, output: ["killed.out"] });
+      const e = await runFailure(p.run({ verbose: 0, executor: new SlurmExecutor({ pollMs: 200 }) }));
+      assert.ok(e instanceof CommandError);
+      assert.match(e.message, /^Command failed with exit code 137 \(killed by SIGKILL\?\) \(SLURM job \d+\): echo bye >&2; kill -9 \$\$; touch killed\.out\nbye(\nKilled)?$/);
+    }));
+
+  test("a job gone from squeue without its exit status: scontrol tells how it ended; if nothing knows, a retryable failure that the run tries again", () =>
+    inTempDir(async () => {
+      const squeue = script("squeue-hide.sh");
+      const scontrol = script("scontrol-hide.sh");
+      // Cancelled behind ruff's back while squeue no longer lists it: scontrol still knows.
+      const ex = new SlurmExecutor({ pollMs: 200, lostJobGraceMs: 600, squeue, scontrol });
+      // The command kills the job script (its parent), which then cannot write the exit status.
+      const lost = ex.run({ cmd: "echo $SLURM_JOB_ID > lost.id; while [ ! -e go ]; do sleep 0.1; done; kill -9 $PPID", jobName: "slurm_lost" }).catch((e: unknown) => e);
+      let id = "";
+      for (let i = 0; i < 300 && !id; i++) {
+        await sleep(50);
+        id = exists("lost.id") ? read("lost.id").trim() : "";
+      }
+      assert.match(id, /^\d+$/, "the job did not start");
+      writeFileSync("squeue-hides.ids", `${id}\n`);
+      writeFileSync("go", "");
+      const e = await lost;
+      await ex.close();
+      assert.ok(e instanceof CommandError, String(e));
+      // scontrol: JobState=FAILED ExitCode=0:9.
+      assert.match(e.message, new RegExp(`^Command was killed with SIGKILL \\(SLURM job ${id}\\): echo`));
+      assert.equal(e.retryable, false);
+      rmSync("go");
+
+      // Nothing knows: the job fails as retryable, and the run submits it again (not hidden this time).
+      const ex2 = new SlurmExecutor({ pollMs: 200, lostJobGraceMs: 600, squeue, scontrol });
+      const p = new Pipeline("slurm_vanished");
+      p.originate({
+        task: async function vanishes(output: string) {
+          await sh`if [ ! -e first.id ]; then echo $SLURM_JOB_ID > first.id; while [ ! -e go ]; do sleep 0.1; done; kill -9 $PPID; fi; echo $SLURM_JOB_ID > ${output}`;
+        },
+        output: "vanished.out",
+      }).retries(0, 10);
+      const events: PipelineEvent[] = [];
+      const running = p.run({ verbose: 0, executor: ex2, onEvent: (ev) => events.push(ev) });
+      let first = "";
+      for (let i = 0; i < 300 && !first; i++) {
+        await sleep(50);
+        first = exists("first.id") ? read("first.id").trim() : "";
+      }
+      assert.match(first, /^\d+$/, "the job did not start");
+      writeFileSync("squeue-hides.ids", `${first}\n`);
+      writeFileSync("scontrol-hides.ids", `${first}\n`);
+      writeFileSync("go", "");
+      const s = await running;
+      assert.equal(s.jobsRun, 1);
+      assert.notEqual(read("vanished.out").trim(), first);
+      const retries = events.filter((ev): ev is Extract<PipelineEvent, { type: "jobRetry" }> => ev.type === "jobRetry");
+      assert.equal(retries.length, 1);
+      const err = retries[0].error;
+      assert.ok(err instanceof CommandError);
+      assert.equal(err.retryable, true);
+      assert.equal(
+        err.message.split("\n")[0],
+        `Command failed: SLURM job ${first} left the queue without writing its exit status, and neither sacct nor scontrol knows how it ended; it may have been cancelled, timed out or its node failed: ` +
+          "if [ ! -e first.id ]; then echo $SLURM_JOB_ID > first.id; while [ ! -e go ]; do sleep 0.1; done; kill -9 $PPID; fi; echo $SLURM_JOB_ID > vanished.out",
+      );
+    }));
+
+  test("submission load: at most 4 sbatch at once by default; a submit limit is waited out with back-off; arrays sliced to MaxArraySize", () =>
+    inTempDir(async () => {
+      // 10 separate jobs: sbatch calls overlap (each takes 0.3 s more), but never more than 4.
+      const ex = new SlurmExecutor({ pollMs: 200, arrayWindowMs: 0, sbatch: script("sbatch-log.sh") });
+      const p = new Pipeline("slurm_submit_cap");
+      p.originate({ task: async function capped(output: string) { await sh`touch ${output}`; }, output: Array.from({ length: 10 }, (_, i) => `cap${i}.out`) });
+      await p.run({ verbose: 0, executor: ex, multithread: 10 });
+      const most = mostAtOnce(read("sbatch.log"));
+      assert.ok(most <= 4, `${most} sbatch at once`);
+      assert.ok(most >= 2, `${most} sbatch at once: submissions did not overlap`);
+
+      // Refused twice by a per-user submit limit, then accepted: one warning, the job completes.
+      const warnings: string[] = [];
+      const ex2 = new SlurmExecutor({ pollMs: 200, retryMs: 20, sbatch: script("sbatch-qos.sh"), onWarning: (m) => warnings.push(m) });
+      const p2 = new Pipeline("slurm_submit_limit");
+      p2.originate({ task: async function limited(output: string) { await sh`touch ${output}`; }, output: ["limited.out"] });
+      const s2 = await p2.run({ verbose: 0, executor: ex2 });
+      assert.equal(s2.jobsRun, 1);
+      assert.equal(ex2.stats.sbatch, 3);
+      assert.equal(read("sbatch.count"), "3\n");
+      assert.deepEqual(warnings, [
+        "sbatch refused the job of slurm_submit_limit::limited (sbatch: error: QOSMaxSubmitJobPerUserLimit); submitting it again with back-off as the queue drains.",
+      ]);
+
+      // A cluster whose MaxArraySize is 3: 7 jobs of one task go out as arrays of at most 3.
+      rmSync("sbatch.log");
+      const ex3 = new SlurmExecutor({ pollMs: 200, sbatch: script("sbatch-log.sh"), scontrol: script("scontrol-maxarray.sh") });
+      const p3 = new Pipeline("slurm_array_size");
+      p3.originate({ task: async function sliced(output: string) { await sh`touch ${output}`; }, output: Array.from({ length: 7 }, (_, i) => `sl${i}.out`) });
+      const s3 = await p3.run({ verbose: 0, executor: ex3, multithread: 7 });
+      assert.equal(s3.jobsRun, 7);
+      const arrays = [...read("sbatch.log").matchAll(/--array=0-(\d+)/g)].map((m) => Number(m[1]) + 1);
+      assert.ok(arrays.length >= 2, read("sbatch.log"));
+      assert.ok(arrays.every((n) => n <= 3), `array sizes ${arrays.join(", ")}`);
+    }));
+
+  test("runJob's logger and verbose on SLURM: submission, status and end at debug level; resources used at info", () =>
+    inTempDir(async () => {
+      const lines: string[] = [];
+      const logger = { debug: (m: string) => lines.push(`debug ${m}`), info: (m: string) => lines.push(`info ${m}`) };
+      const p = new Pipeline("slurm_logged");
+      p.originate({ task: async function logged(output: string) { await runJob({ cmd: `touch ${output}`, logger, verbose: true }); }, output: ["logged.out"] });
+      await p.run({ verbose: 0, executor: new SlurmExecutor({ pollMs: 200 }) });
+      const id = /submitted as SLURM job (\d+)/.exec(lines[0] ?? "")?.[1];
+      assert.ok(id, lines.join("\n"));
+      assert.equal(lines[0], `debug submitted as SLURM job ${id}: touch logged.out`);
+      assert.ok(lines.includes(`debug SLURM job ${id} ended COMPLETED with exit code 0: touch logged.out`), lines.join("\n"));
+      // Without accounting (this cluster has no slurmdbd), the run time scontrol gives.
+      assert.match(lines.at(-1) ?? "", new RegExp(`^info SLURM job ${id} used (RunTime=[\\d:-]+|Elapsed=.*) in running: touch logged\\.out$`));
+    }));
+
   describe("ruff", () => {
     const dirs: string[] = [];
     after(() => {
@@ -408,29 +663,45 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       assert.match(readFileSync(join(dir, "cluster.out"), "utf8"), /^job=\d+ cpus=2\n$/);
     });
 
-    test("SIGINT during long SLURM jobs: exit 130, the jobs leave the queue, none is recorded as complete", async () => {
+    // SIGHUP: the terminal was closed. Two SIGINTs: the second leaves at once, sending the scancel without waiting.
+    for (const signals of [["SIGINT"], ["SIGHUP"], ["SIGINT", "SIGINT"]] as const) {
+    const signal = signals[0];
+    const status = signal === "SIGINT" ? 130 : 129;
+    test(`${signals.join(" + ")} during long SLURM jobs: exit ${status}, the jobs leave the queue, none is recorded as complete`, async () => {
       const dir = workdir("long-jobs.ts", { executor: "slurm", slurm: { pollMs: 200 } });
+      if (signals.length === 2) {
+        // The first scancel hangs (the user presses Ctrl-C again): the second must be sent all the same.
+        copyFileSync(join(FIXTURES, "stuck-scancel.sh"), join(dir, "stuck-scancel.sh"));
+        chmodSync(join(dir, "stuck-scancel.sh"), 0o755);
+        writeFileSync(join(dir, "ruffus.config.json"), JSON.stringify({ executor: "slurm", slurm: { pollMs: 200, scancel: join(dir, "stuck-scancel.sh") } }));
+      }
       const { child, out, exited } = startRuff(dir, ["long-jobs.ts", "-j", "3"]);
       const started = ["a", "b", "c"].map((n) => join(dir, `${n}.long.started`));
       try {
         for (let i = 0; i < 600 && !started.every((f) => existsSync(f)); i++) await sleep(50);
         assert.ok(started.every((f) => existsSync(f)), `the jobs did not start:\n${out.stderr}`);
         assert.equal(queuedIn(dir).length, 3, "the three jobs should be in the queue now");
-        child.kill("SIGINT");
-        assert.equal(await exited, 130, out.stderr);
-        assert.ok(out.stderr.includes("interrupted by SIGINT"), out.stderr);
+        child.kill(signal);
+        if (signals.length === 2) {
+          for (let i = 0; i < 100 && !existsSync(join(dir, "scancel.stuck")); i++) await sleep(20);
+          child.kill(signal);
+        }
+        assert.equal(await exited, status, out.stderr);
+        if (signals.length === 1) assert.ok(out.stderr.includes(`interrupted by ${signal}`), out.stderr);
         let left = queuedIn(dir);
         for (let i = 0; i < 100 && left.length; i++) {
           await sleep(100);
           left = queuedIn(dir);
         }
         assert.deepEqual(left, [], "jobs left in the queue");
+        // Leaving at once on the second signal, the run writes no history at all: nothing is recorded as complete.
+        if (signals.length === 2 && !existsSync(join(dir, ".ruffus_history.sqlite"))) return;
         const SQL = await initSqlJs();
         const db = new SQL.Database(readFileSync(join(dir, ".ruffus_history.sqlite")));
         try {
           assert.deepEqual(db.exec("SELECT path FROM outputs"), []);
           const failures = db.exec("SELECT job, error FROM failures ORDER BY job")[0]?.values ?? [];
-          assert.deepEqual(failures.map((row) => row[1]), ["interrupted by SIGINT", "interrupted by SIGINT", "interrupted by SIGINT"]);
+          if (signals.length === 1) assert.deepEqual(failures.map((row) => row[1]), Array(3).fill(`interrupted by ${signal}`));
         } finally {
           db.close();
         }
@@ -440,5 +711,6 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
         if (left.length) spawnSync("scancel", left);
       }
     });
+    }
   });
 });
