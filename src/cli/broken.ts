@@ -82,10 +82,12 @@ export function explainBroken(e: unknown, src: PipelineSource): string | undefin
     return `${e.message}.${where} Each of them waits for another (follows() or an input): remove one of those links.`;
   }
   if (e instanceof TaskLookupError) {
-    const task = referrerOf(e);
+    const task = e.referrer ?? referrerOf(e);
     if (!task) return undefined;
     const at = declaredAt(task, src);
-    return `${at ? `${at}: ` : ""}in task '${task.displayName}': ${e.message}`;
+    // The core names the referring task when it knows it ("Task 'p::use': ...").
+    const text = e.referrer ? e.message : `in task '${task.displayName}': ${e.message}`;
+    return `${at ? `${at}: ` : ""}${text}`;
   }
   if (e instanceof ParameterGenerationError) return explainBroken(asJobError(e), src);
   if (e instanceof RethrownJobError && e.failures.length && e.failures.every((f) => f.job === undefined)) {

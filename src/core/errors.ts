@@ -3,6 +3,7 @@
  * so that a pipeline of hundreds of tasks points at the line to fix.
  */
 import { pyStringRepr } from "./describe.ts";
+import type { Task } from "./task.ts";
 
 /**
  * Base class of every error ruffus raises on purpose.
@@ -44,6 +45,8 @@ export class TaskDeclarationError extends RuffusError {
  */
 export class TaskLookupError extends RuffusError {
   override name = "TaskLookupError";
+  /** The task whose input or follows() holds the unknown reference, when there is one. */
+  referrer?: Task;
 }
 
 /**

@@ -18,7 +18,9 @@ export interface LookupOptions {
 }
 
 function fail(options: LookupOptions, message: string): never {
-  throw new TaskLookupError(options.from ? `Task '${options.from.displayName}': ${message}` : message);
+  const e = new TaskLookupError(options.from ? `Task '${options.from.displayName}': ${message}` : message);
+  e.referrer = options.from;
+  throw e;
 }
 
 function contextLabel(o: LookupOptions): string {

@@ -74,6 +74,8 @@ const TRANSIENT = /Socket timed out|Unable to contact|Zero Bytes|temporarily una
 /** sbatch refusals that clear as jobs leave the queue: a per-user or per-account submit limit. */
 const SUBMIT_LIMIT = /MaxSubmitJob|violates accounting\/QOS policy|submit limit|Job submit\/allocate failed: .*limit/i;
 
+/** End states the scheduler itself brings about (the command did not simply exit). */
+const SCHEDULER_ENDED = new Set(["CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "DEADLINE", "PREEMPTED"]);
 const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED"]);
 const RETRYABLE = new Set(["NODE_FAIL", "PREEMPTED", "BOOT_FAIL"]);
 
@@ -506,6 +508,12 @@ export class SlurmExecutor implements Executor {
 
   /** The exit status: from the file the script wrote (waiting a little for a shared file system), else scontrol. */
   private async exitStatus(job: InFlight, state: string): Promise<{ code: number | null; signal: string | null }> {
+    // The scheduler ended it (scancel, time limit…): its own account says how (killed with SIGTERM),
+    // where the exit file, if the shell had time to write one, only has an ambiguous 143.
+    if (SCHEDULER_ENDED.has(state)) {
+      const fromScheduler = await this.scontrolExit(job);
+      if (fromScheduler && (fromScheduler.signal || fromScheduler.code)) return fromScheduler;
+    }
     for (let i = 0; i < 10; i++) {
       try {
         const text = (await rt().readTextFile(job.exitFile)).trim();
@@ -516,12 +524,16 @@ export class SlurmExecutor implements Executor {
       if (state !== "COMPLETED" && state !== "FAILED") break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    return (await this.scontrolExit(job)) ?? { code: state === "COMPLETED" ? 0 : null, signal: null };
+  }
+
+  /** The exit code and signal scontrol reports for the job, if it still knows it. */
+  private async scontrolExit(job: InFlight): Promise<{ code: number | null; signal: string | null } | undefined> {
     this.stats.scontrol++;
     const child = rt().spawnProcess(this.o.scontrol ?? "scontrol", ["-o", "show", "job", job.id]);
     await child.exited;
     const m = /ExitCode=(\S+)/.exec(child.stdout());
-    if (!m) return { code: state === "COMPLETED" ? 0 : null, signal: null };
-    return parseExitCode(m[1]);
+    return m ? parseExitCode(m[1]) : undefined;
   }
 
   /** What the job used, for runJob's verbose: from sacct, else scontrol's run time. */

@@ -594,10 +594,10 @@ describe("ruff command line", { concurrency: 3 }, () => {
       const [refs, refsPlan, ghost] = await Promise.all([["refs.ts"], ["refs.ts", "-n"], ["ghost.ts"]].map((a) => ruff("node", a, { cwd: dir })));
       for (const r of [refs, refsPlan]) {
         assertExit(r, 2);
-        assert.equal(r.stderr, `ruff: ${dir}/refs.ts:4: in task 'refs::use': Input task 'mkae' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'make'?\n`);
+        assert.equal(r.stderr, `ruff: ${dir}/refs.ts:4: Task 'refs::use': Input task 'mkae' is not a pipelined task in ruffus. Is it spelt correctly? Did you mean 'make'?\n`);
       }
       assertExit(ghost, 2);
-      assert.equal(ghost.stderr, `ruff: ${dir}/ghost.ts:3: in task 'g::make': follows() task 'ghost' is not a pipelined task in ruffus. Is it spelt correctly?\n`);
+      assert.equal(ghost.stderr, `ruff: ${dir}/ghost.ts:3: Task 'g::make': follows() task 'ghost' is not a pipelined task in ruffus. Is it spelt correctly?\n`);
     });
 
     test("an output pattern naming a group the regex does not have: one paragraph at plan time (-n, why and a run), exit 2", async () => {
