@@ -127,7 +127,9 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     await runner.terminate?.();
     await flushSharedLogs();
     await history.close();
-    for (const r of removeHandlers) r();
+    // Interrupted, the run exits below: its handlers stay until then, or a second Ctrl-C arriving
+    // meanwhile would meet no listener and kill the process by the signal (no exit status 130).
+    if (!signal) for (const r of removeHandlers) r();
   }
   if (signal) {
     const names = result.interrupted.map((j) => `    ${j.task.displayName}: ${j.name}`);

@@ -144,6 +144,7 @@ export class SlurmExecutor implements Executor {
   private sacctWorks = true;
   /** Jobs whose scancel is under way (a second Ctrl-C sends it again). */
   private readonly cancelling = new Set<string>();
+  private cancellation: Promise<void> | undefined;
   private closed = false;
   private cancelled = false;
   /**
@@ -609,7 +610,14 @@ export class SlurmExecutor implements Executor {
    * @example
    * process.on("SIGTERM", () => void slurm.cancelAll());
    */
-  async cancelAll(): Promise<void> {
+  cancelAll(): Promise<void> {
+    // Asked again (the run's end after its signal handler) while the first scancel still runs: the
+    // same cancellation, awaited, or the run would exit with jobs left in the queue.
+    this.cancellation ??= this.cancelEverything();
+    return this.cancellation;
+  }
+
+  private async cancelEverything(): Promise<void> {
     this.cancelled = true;
     this.waitingForRoom.splice(0).forEach((w) => w());
     [...this.pauses].forEach((wake) => wake());
