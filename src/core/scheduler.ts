@@ -106,7 +106,6 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
   const result = { tasksRun: [] as Task[], tasksUptodate: [] as Task[], jobsRun: 0, jobsUptodate: 0, timings: [] as TaskTiming[] };
   let stopFeeding = false;
   let abort = false;
-  let lastRecorded = 0;
 
   const finishTask = async (task: Task, st: TaskState, uptodate: boolean): Promise<void> => {
     try {
@@ -310,7 +309,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     const st = states.get(task)!;
     if (!failed) {
       try {
-        lastRecorded = await recordOutputs(task, job, session, { startedMs: t0, durationMs, last: lastRecorded, touchMode: s.touchMode });
+        await recordOutputs(task, job, session, { startedMs: t0, durationMs, touchMode: s.touchMode });
       } catch (e) {
         // The job ran but its outputs cannot be recorded (the history cannot be written...): it did not complete.
         failed = true;
@@ -428,19 +427,18 @@ interface Completed {
   /** When the job started (before its first attempt). */
   readonly startedMs: number;
   readonly durationMs: number;
-  /** The latest time recorded so far in this run. */
-  readonly last: number;
   readonly touchMode: TouchMode;
 }
 
 /**
- * Records a completed job's outputs. The recorded time is the completion time (strictly
- * increasing across the run), so a child's outputs are always newer than its parents' even when
- * the file system's clock ticks coarsely — Ruffus slept a second per task for that.
+ * Records a completed job's outputs. An output written just now is recorded at its file time, or
+ * just after its newest input (file or record) when the file system's clock ticked too coarsely
+ * to tell them apart, so a child's outputs are always newer than its parents' — Ruffus slept a
+ * second per task for that, and recorded the completion time. Not the completion time: an input
+ * edited right after the job, within the same clock tick, would then look older than the output.
  */
-async function recordOutputs(task: Task, job: Job, session: Session, c: Completed): Promise<number> {
-  let last = c.last;
-  if (job.params.length < 2 || !hasFileParams(task)) return last;
+async function recordOutputs(task: Task, job: Job, session: Session, c: Completed): Promise<void> {
+  if (job.params.length < 2 || !hasFileParams(task)) return;
   const funcHash = functionFingerprint(task.func);
   const paramsHash = paramsFingerprint(job.displayParams.slice(2));
   const inputs = stringsIn(job.params[0]);
@@ -450,13 +448,11 @@ async function recordOutputs(task: Task, job: Job, session: Session, c: Complete
     if (c.touchMode !== 2) st = (await keepNewerThanInputs(f, st, inputs, session, c.startedMs)) ?? st;
     let mtime = st.mtimeMs;
     const now = rt().now();
-    if (c.touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(now, last + 0.001);
+    if (c.touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(mtime, newestInput(inputs, session, true) + 0.001);
     if (c.touchMode === 2) mtime = recordedAfterInputs(mtime, inputs, session);
-    last = Math.max(last, mtime);
     session.noteWritten(f, st);
     session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs: c.durationMs });
   }
-  return last;
 }
 
 /**

@@ -1,16 +1,15 @@
 /**
  * A plain function named in follows() becomes a task of "main" while the pipeline is wired, in the
- * main thread only; a worker importing the module would not find it, so it runs in the main thread.
+ * main process only; a worker importing the module would not find it, so it runs in the main process.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { threadId } from "node:worker_threads";
 import { Pipeline } from "ruffus";
 
-test("with multiprocess, the task made for a plain function runs in the main thread, its follower in a worker", async () => {
+test("with multiprocess, the task made for a plain function runs in the main process, its follower in a worker process", async () => {
   const old = process.cwd();
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "ruffus-implicit-")));
   process.chdir(dir);
@@ -18,8 +17,8 @@ test("with multiprocess, the task made for a plain function runs in the main thr
   try {
     const fx = await import("./fixtures/implicit-follows.ts");
     await fx.pipeline.run({ verbose: 0, multiprocess: 2 });
-    assert.equal(readFileSync("helper.thread", "utf8"), String(threadId));
-    assert.notEqual(readFileSync("b.thread", "utf8"), String(threadId));
+    assert.equal(readFileSync("helper.pid", "utf8"), String(process.pid));
+    assert.notEqual(readFileSync("b.pid", "utf8"), String(process.pid));
   } finally {
     process.chdir(old);
     rmSync(dir, { recursive: true, force: true });
