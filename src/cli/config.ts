@@ -4,11 +4,15 @@
  *
  *   { "executor": "slurm",
  *     "slurm": { "partition": "short", "maxQueued": 500, "options": ["--qos=normal"] },
- *     "tasks": { "align": { "cpus": 8, "memMb": 16000, "time": "2:00:00" } } }
+ *     "tasks": { "align": { "cpus": 8, "memMb": 16000, "time": "2:00:00" }, "call*": { "memMb": 4000 } } }
+ *
+ * A task key with glob characters (`*`, `?`, `[...]`, `{a,b}`) is a picomatch pattern over task
+ * names (bare or "pipeline::task"): patterns apply first, in file order, then exact names.
  */
+import picomatch from "picomatch";
 import { rt } from "../core/runtime.ts";
 import { abspath, join } from "../core/paths.ts";
-import type { Pipeline } from "../core/pipeline.ts";
+import { Pipeline } from "../core/pipeline.ts";
 import type { Resources } from "../exec/executor.ts";
 import type { SlurmOptions } from "../exec/slurm-executor.ts";
 import { UsageError } from "./errors.ts";
@@ -17,7 +21,7 @@ import { UsageError } from "./errors.ts";
 export interface RuffusConfig {
   executor?: "local" | "slurm";
   slurm?: SlurmOptions;
-  /** Resources by task name (or "pipeline::task"). */
+  /** Resources by task name (or "pipeline::task", or a pattern such as "align*"). */
   tasks?: Record<string, Resources>;
 }
 
@@ -75,11 +79,27 @@ function checkShape(path: string, config: unknown): void {
 
 /** Applies the config's per-task resources (they override the pipeline's own). */
 export function applyTaskResources(pipeline: Pipeline, config: RuffusConfig): void {
-  for (const [name, r] of Object.entries(config.tasks ?? {})) {
-    try {
-      pipeline.getTask(name).resources(r);
-    } catch (e) {
-      throw new UsageError(`Config file: task '${name}': ${(e as Error).message}`);
+  const entries = Object.entries(config.tasks ?? {});
+  const all = [...Pipeline.all()].flatMap((p) => p.tasks);
+  // A key naming a task is that task, even with glob characters in it ("mkdir('out')   before x").
+  const isPattern = (k: string): boolean => picomatch.scan(k).isGlob && !all.some((t) => t.displayName === k || t.name === k);
+  // Patterns first, so that a task's own entry wins over a family's.
+  for (const [pattern, r] of entries.filter(([k]) => isPattern(k))) {
+    const matches = picomatch(pattern, { dot: true });
+    const tasks = all.filter((t) => matches(t.displayName) || matches(t.name));
+    if (!tasks.length) {
+      const names = all.map((t) => t.displayName);
+      throw new UsageError(`Config file: task pattern '${pattern}' matches no task (the tasks are ${names.slice(0, 8).map((n) => `'${n}'`).join(", ")}${names.length > 8 ? ", ..." : ""}).`);
     }
+    for (const t of tasks) apply(t.displayName, () => t.resources(r));
+  }
+  for (const [name, r] of entries.filter(([k]) => !isPattern(k))) apply(name, () => pipeline.getTask(name).resources(r));
+}
+
+function apply(name: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    throw new UsageError(`Config file: task '${name}': ${(e as Error).message}`);
   }
 }
