@@ -1,7 +1,9 @@
 /**
- * Memoised file-system queries for one run or printout. A no-op re-run must stat each file once,
- * however many tasks mention it; after a job completes the files it touched may have changed, so
- * the caller starts a new generation (dropping every answer at O(1) cost).
+ * Memoised file-system queries for one run or printout. A run must stat each file once, however
+ * many tasks mention it. After jobs ran, the caller says what may have changed: only what the jobs
+ * declared (their outputs, primed with the stat taken right after; and any file that did not exist
+ * may exist now) — {@link forgetAfterJobs} — or anything (a task function with undeclared effects) —
+ * {@link invalidate}.
  */
 import { rt } from "./runtime.ts";
 import type { FileStat } from "../runtime/types.ts";
@@ -26,6 +28,18 @@ export class FileCache {
   invalidate(): void {
     if (!this.stats.size && !this.globs.size) return;
     this.stats = new Map();
+    this.lstats = new Map();
+    this.reals = new Map();
+    this.globs = new Map();
+  }
+
+  /**
+   * After jobs that declared what they write: files known to exist keep their answers (the jobs'
+   * outputs are primed afresh by the caller); files known to be missing, directory listings,
+   * symlink and realpath answers are dropped, since a job may have created files or links.
+   */
+  forgetAfterJobs(): void {
+    for (const [path, st] of this.stats) if (st === null) this.stats.delete(path);
     this.lstats = new Map();
     this.reals = new Map();
     this.globs = new Map();

@@ -109,7 +109,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
 
   const finishTask = async (task: Task, st: TaskState, uptodate: boolean): Promise<void> => {
     try {
-      await runPosttasks(task);
+      await runPosttasks(task, session);
     } catch (e) {
       failures.push({ task: task.displayName, job: "posttask", error: e });
       stopFeeding = true;
@@ -316,6 +316,9 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
         error = e;
       }
     }
+    // Tasks with files declare what they write; other task functions (parallel, follows) may write anything.
+    if (failed || !hasFileParams(task)) session.noteChanges(task.kind === "mkdir" && !failed ? "declared" : "anything", task.kind === "mkdir" ? stringsIn(job.params) : []);
+    else session.noteChanges("declared");
     if (failed) {
       forgetOutputs(job, session);
       session.history.recordFailure?.(task.displayName, ref.name, errorSummary(error));
@@ -513,8 +516,10 @@ async function keepNewerThanInputs(output: string, st: FileStat, inputs: string[
     }
     session.files.forget([output]);
     let after: FileStat | undefined;
-    for (const step of [1, 1000, 2000]) {
-      const target = step === 1 ? newest + 1 : (Math.floor(newest / step) + 1) * step;
+    // The smallest step the file system keeps: 10 µs (ns times), else 1 ms, else the next whole
+    // (or even) second. A bigger step than needed would reorder it after files written later.
+    for (const step of [0.01, 1, 1000, 2000]) {
+      const target = step < 1000 ? newest + step : (Math.floor(newest / step) + 1) * step;
       await rt().utimes(output, target, target);
       after = rt().stat(output);
       if (after && after.mtimeMs > newest) break;
@@ -526,10 +531,15 @@ async function keepNewerThanInputs(output: string, st: FileStat, inputs: string[
   }
 }
 
-async function runPosttasks(task: Task): Promise<void> {
+async function runPosttasks(task: Task, session: Session): Promise<void> {
   for (const a of task.posttasks) {
-    if (a instanceof TouchFileIndicator) for (const f of a.files) await rt().touch(f);
-    else await a();
+    if (a instanceof TouchFileIndicator) {
+      for (const f of a.files) await rt().touch(f);
+      session.noteChanges("declared", a.files);
+    } else {
+      session.noteChanges("anything");
+      await a();
+    }
   }
 }
 

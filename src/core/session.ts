@@ -39,6 +39,8 @@ export class Session implements JobSource, UptodateContext {
   private readonly activeCache = new Map<Task, boolean>();
   private readonly uptodateCache = new Map<Task, boolean>();
   private readonly written = new Map<string, FileStat>();
+  /** What jobs that ran since the last refresh may have changed on disk. */
+  private changed: "nothing" | "declared" | "anything" = "nothing";
   readonly show: (v: unknown) => string;
 
   constructor(s: SessionSettings) {
@@ -83,11 +85,13 @@ export class Session implements JobSource, UptodateContext {
 
   /** Generates the jobs again (a task starting, after its parents ran). */
   refreshJobs(task: Task): TaskJobs {
-    // Its parents just ran: whatever was known about files may be stale now, except what their
-    // jobs' outputs were found to be right after they were written.
-    this.files.invalidate();
+    // Its parents just ran: what they may have changed is looked at again, except what their jobs'
+    // outputs were found to be right after they were written.
+    if (this.changed === "anything") this.files.invalidate();
+    else if (this.changed === "declared") this.files.forgetAfterJobs();
     for (const [path, st] of this.written) this.files.prime(path, st);
     this.written.clear();
+    this.changed = "nothing";
     this.jobsCache.delete(task);
     this.outputsCache.delete(task);
     this.uptodateCache.delete(task);
@@ -194,6 +198,16 @@ export class Session implements JobSource, UptodateContext {
       if (!r || r.needsUpdate) return false;
     }
     return true;
+  }
+
+  /**
+   * Jobs ran (or posttask functions): `declared` when all they wrote is known (file tasks' outputs,
+   * mkdir's directories, touched files), `anything` when not (parallel and follows-only task
+   * functions, posttask functions, a failed job's partial work).
+   */
+  noteChanges(what: "declared" | "anything", paths: Iterable<string> = []): void {
+    if (what === "anything" || this.changed === "nothing") this.changed = what;
+    this.files.forget(paths);
   }
 
   /** A job's output as it was right after the job (saves the next task a stat). */
