@@ -5,6 +5,7 @@
 import { rt } from "../core/runtime.ts";
 import type { ChildProcessHandle } from "../runtime/types.ts";
 import type { CommandResult, CommandSpec, Executor } from "./executor.ts";
+import { noteChildGroup } from "../history/procs.ts";
 
 /** See the module comment. */
 export class LocalExecutor implements Executor {
@@ -26,6 +27,7 @@ export class LocalExecutor implements Executor {
       onStderr: spec.echo ? (t) => rt().stderr.write(t) : undefined,
     });
     this.running.add(child);
+    noteChildGroup(child.pid); // so that a run taking over after a kill -9 can stop it
     try {
       const { code, signal } = await child.exited;
       return { code, signal, stdout: child.stdout(), stderr: child.stderr() };
