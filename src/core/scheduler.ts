@@ -310,7 +310,9 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     const st = states.get(task)!;
     if (!failed) {
       try {
-        lastRecorded = await recordOutputs(task, job, session, { startedMs: t0, durationMs, last: lastRecorded, touchMode: s.touchMode });
+        const recorded = await recordOutputs(task, job, session, { startedMs: t0, durationMs, last: lastRecorded, touchMode: s.touchMode });
+        lastRecorded = recorded.last;
+        session.history.recordJob?.({ task: task.displayName, job: ref.name, status: "ok", startedMs: t0, durationMs, outputs: recorded.outputs });
       } catch (e) {
         // The job ran but its outputs cannot be recorded (the history cannot be written...): it did not complete.
         failed = true;
@@ -319,7 +321,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     }
     if (failed) {
       forgetOutputs(job, session);
-      session.history.recordFailure?.(task.displayName, ref.name, errorSummary(error));
+      session.history.recordJob?.({ task: task.displayName, job: ref.name, status: "failed", startedMs: t0, durationMs, error: errorSummary(error) });
       failures.push({ task: task.displayName, job: ref.name, error });
       emit({ type: "jobFailed", job: ref, error, durationMs });
       stopFeeding = true;
@@ -438,9 +440,10 @@ interface Completed {
  * increasing across the run), so a child's outputs are always newer than its parents' even when
  * the file system's clock ticks coarsely — Ruffus slept a second per task for that.
  */
-async function recordOutputs(task: Task, job: Job, session: Session, c: Completed): Promise<number> {
+async function recordOutputs(task: Task, job: Job, session: Session, c: Completed): Promise<{ last: number; outputs: number }> {
   let last = c.last;
-  if (job.params.length < 2 || !hasFileParams(task)) return last;
+  let outputs = 0;
+  if (job.params.length < 2 || !hasFileParams(task)) return { last, outputs };
   const funcHash = functionFingerprint(task.func);
   const paramsHash = paramsFingerprint(job.displayParams.slice(2));
   const inputs = stringsIn(job.params[0]);
@@ -455,8 +458,9 @@ async function recordOutputs(task: Task, job: Job, session: Session, c: Complete
     last = Math.max(last, mtime);
     session.noteWritten(f, st);
     session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs: c.durationMs });
+    outputs++;
   }
-  return last;
+  return { last, outputs };
 }
 
 /**

@@ -11,17 +11,22 @@
  */
 import type { Database, SqlJsStatic, SqlValue } from "sql.js";
 import { RuffusError } from "../core/errors.ts";
-import type { JobHistory, OutputRecord, OutputRecordDetails } from "../core/history-types.ts";
-import { abspath, isSimpleRelative, relpath } from "../core/paths.ts";
+import type { JobHistory, JobRecord, OutputRecord, OutputRecordDetails } from "../core/history-types.ts";
+import { abspath, isAbsolute, isSimpleRelative, relpath } from "../core/paths.ts";
 import { rt } from "../core/runtime.ts";
 import { basename, dirname } from "pathe";
 import { acquireLock } from "./lock.ts";
-import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
+import { checkSchema, JOB_RUNS_KEPT, migrate, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
 import { sqlJs } from "./sqlite.ts";
 
-/** The history file cannot be read. It is left untouched. */
+/** The history file cannot be read, or is not a ruffus history. It is left untouched. */
 export class HistoryFileError extends RuffusError {
   override name = "HistoryFileError";
+}
+
+/** The history file cannot be written (a full disk, a read-only directory...). */
+export class HistoryWriteError extends RuffusError {
+  override name = "HistoryWriteError";
 }
 
 interface Row {
@@ -40,19 +45,61 @@ export interface SqliteHistoryOptions {
   readonly replaceUnreadable?: boolean;
   /** Shortest time between two writes of the file, ms. */
   readonly minFlushIntervalMs?: number;
+  /** Wait after a failed write before trying again by itself, ms. */
+  readonly retryAfterFailureMs?: number;
 }
 
-const INSERT_COLUMNS = "(path, completed, file_mtime, file_size, func_hash, params_hash, task, duration_ms, exit_status, run_id)";
+const OUTPUT_COLUMNS = ["path", "completed", "file_mtime", "file_size", "func_hash", "params_hash", "task", "duration_ms", "exit_status", "run_id"];
+const JOB_COLUMNS = ["run_id", "task", "job", "status", "started", "duration_ms", "outputs", "error"];
 const ROWS_PER_STATEMENT = 200;
 /** Above this size, a run that changed nothing leaves the history file as it was. */
 const NOOP_WRITE_LIMIT = 4 * 1024 * 1024;
 
+const REASONS: Record<string, string> = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "read-only file system",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EIO: "input/output error",
+};
+
+/** The operating system's reason in words (`no space left on device`), else the error's message. */
+function osReason(e: unknown): string {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && code in REASONS) return REASONS[code];
+  return e instanceof Error ? e.message : String(e);
+}
+
+const isSpace = (e: unknown): boolean => ["ENOSPC", "EDQUOT"].includes(String((e as { code?: unknown } | undefined)?.code));
+
+/** `abs` relative to `dir` when it is inside it (`.` for `dir` itself), else undefined. */
+function inside(abs: string, dir: string): string | undefined {
+  if (abs === dir) return ".";
+  const prefix = dir.endsWith("/") ? dir : dir + "/";
+  return abs.startsWith(prefix) ? abs.slice(prefix.length) : undefined;
+}
+
+/**
+ * The key of `path` (as the pipeline names it, relative to `cwd`): relative to the history's
+ * directory `dir` for a file inside it, so that the project folder can be moved. A file outside
+ * it keeps the form the pipeline gave it: a relative name (`../data/x`) stays relative (it moves
+ * along with the project), an absolute one (`/refs/hg38.fa`) stays absolute (it does not; as a
+ * `../` key it would name another file, or none, once the project moved).
+ */
+function keyOf(path: string, cwd: string, dir: string): string {
+  const abs = abspath(path, cwd);
+  return inside(abs, dir) ?? (isAbsolute(path) ? abs : relpath(abs, dir));
+}
+
 /** See the module comment. */
 export class SqliteHistory implements JobHistory {
-  private readonly records = new Map<string, OutputRecord>();
   private readonly pending = new Map<string, Row | null>();
   private readonly keys = new Map<string, string>();
   private readonly failuresPending: { task: string; job: string; error: string; at: string }[] = [];
+  private jobsPending: SqlValue[][] = [];
+  private jobsPruned = false;
+  private interruptedJobs = 0;
   private runId: number | undefined;
   private runStarted = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -60,16 +107,24 @@ export class SqliteHistory implements JobHistory {
   private lastWriteMs = 0;
   private dirty = false;
   private closed = false;
+  /** Output records set since the file was last written (lost if it can never be written again). */
+  private unsaved = 0;
+  /** The last write's error, while writing fails. */
+  private writeFailure: unknown;
+  private warned = false;
   /** Size of the file when opened (0 for a new one). */
   loadedBytes = 0;
 
   private constructor(
     readonly file: string,
     private readonly db: Database,
+    private readonly records: Map<string, OutputRecord>,
+    /** The physical path of the history's directory: keys are relative to it. */
     private readonly dir: string,
     private readonly cwd: string,
     private readonly release: (() => Promise<void>) | undefined,
     private readonly minInterval: number,
+    private readonly retryInterval: number,
   ) {}
 
   /** Opens (or creates) a history file. */
@@ -78,16 +133,25 @@ export class SqliteHistory implements JobHistory {
     const SQL = await sqlJs();
     let release: (() => Promise<void>) | undefined;
     if (o.write) {
-      await rt().mkdirp(dirname(absFile));
-      release = await acquireLock(absFile);
-      // With the lock held, temporary files beside the history are leftovers of a killed writer.
-      for (const tmp of rt().glob(`.${basename(absFile)}.[0-9]*.tmp`, { cwd: dirname(absFile) })) await rt().removeFile(`${dirname(absFile)}/${tmp}`);
+      try {
+        await rt().mkdirp(dirname(absFile));
+        release = await acquireLock(absFile);
+        // With the lock held, temporary files beside the history are leftovers of a killed writer.
+        for (const tmp of rt().glob(`.${basename(absFile)}.[0-9]*.tmp`, { cwd: dirname(absFile) })) await rt().removeFile(`${dirname(absFile)}/${tmp}`);
+      } catch (e) {
+        await release?.();
+        throw e instanceof RuffusError ? e : notWritable(absFile, e);
+      }
     }
     try {
-      const db = await loadDatabase(SQL, absFile, o);
-      const h = new SqliteHistory(absFile, db, dirname(absFile), o.cwd, release, o.minFlushIntervalMs ?? 300);
+      // Physical paths on both sides (the current directory is one already): a history reached
+      // through a symlinked directory must not give its own files ../../real/... keys.
+      const dir = rt().realpath(dirname(absFile));
+      const { db, records, migrated } = await loadDatabase(SQL, absFile, o, dir);
+      const h = new SqliteHistory(absFile, db, records, dir, rt().realpath(o.cwd), release, o.minFlushIntervalMs ?? 300, o.retryAfterFailureMs ?? 2000);
       h.loadedBytes = rt().stat(absFile)?.size ?? 0;
-      h.readAll(o.checksumLevel >= 2);
+      // A migrated file is written at the end of the run, whatever the run does.
+      if (migrated) h.dirty = true;
       return h;
     } catch (e) {
       await release?.();
@@ -95,21 +159,12 @@ export class SqliteHistory implements JobHistory {
     }
   }
 
-  /** Reads every record once. Below level 2 the fingerprints are not compared, so not read (half the time). */
-  private readAll(withHashes: boolean): void {
-    const res = this.db.exec(withHashes ? "SELECT path, completed, func_hash, params_hash FROM outputs" : "SELECT path, completed FROM outputs");
-    if (!res.length) return;
-    for (const r of res[0].values) {
-      this.records.set(r[0] as string, { mtime: r[1] as number, funcHash: (r[2] as string) ?? "", paramsHash: (r[3] as string) ?? "" });
-    }
-  }
-
-  /** The key of a path: relative to the history file's directory, so the project folder can move. */
+  /** The key of a path (see {@link keyOf}), memoised. */
   private key(path: string): string {
     let k = this.keys.get(path);
     if (k === undefined) {
       // Most paths are already normalised and relative to a history file in the current directory.
-      k = this.dir === this.cwd && isSimpleRelative(path) ? path : relpath(abspath(path, this.cwd), this.dir);
+      k = this.dir === this.cwd && isSimpleRelative(path) ? path : keyOf(path, this.cwd, this.dir);
       this.keys.set(path, k);
     }
     return k;
@@ -127,6 +182,7 @@ export class SqliteHistory implements JobHistory {
     const k = this.key(path);
     this.records.set(k, rec);
     this.pending.set(k, { rec, details });
+    this.unsaved++;
     this.changed();
   }
 
@@ -138,9 +194,16 @@ export class SqliteHistory implements JobHistory {
     this.changed();
   }
 
-  /** Notes a failed or interrupted job, for people asking what went wrong last time. */
+  /** Notes a failed job, for people asking what went wrong last time. */
   recordFailure(task: string, job: string, error: string): void {
-    this.failuresPending.push({ task, job, error, at: new Date().toISOString() });
+    this.recordJob({ task, job, status: "failed", error });
+  }
+
+  /** Notes a job in the `jobs` table (and a failed or interrupted one in `failures`). */
+  recordJob(j: JobRecord): void {
+    this.jobsPending.push([this.runId ?? 0, j.task, j.job, j.status, j.startedMs ?? null, j.durationMs ?? null, j.outputs ?? 0, j.error ?? null]);
+    if (j.status !== "ok") this.failuresPending.push({ task: j.task, job: j.job, error: j.error ?? j.status, at: new Date().toISOString() });
+    if (j.status === "interrupted") this.interruptedJobs++;
     this.changed();
   }
 
@@ -160,13 +223,14 @@ export class SqliteHistory implements JobHistory {
   endRun(summary: Readonly<Record<string, unknown>>): void {
     if (this.runId === undefined) return;
     const now = rt().now();
-    this.db.run("UPDATE runs SET finished = ?, elapsed_ms = ?, ok = ?, jobs_run = ?, jobs_uptodate = ?, failures = ? WHERE id = ?", [
+    this.db.run("UPDATE runs SET finished = ?, elapsed_ms = ?, ok = ?, jobs_run = ?, jobs_uptodate = ?, failures = ?, interrupted = ? WHERE id = ?", [
       new Date(now).toISOString(),
       now - this.runStarted,
       summary.ok ? 1 : 0,
       Number(summary.jobsRun ?? 0),
       Number(summary.jobsUptodate ?? 0),
       Number(summary.failures ?? 0),
+      this.interruptedJobs,
       this.runId,
     ]);
     const didSomething = Number(summary.jobsRun ?? 0) > 0 || Number(summary.failures ?? 0) > 0 || Boolean(summary.interrupted) || !summary.ok;
@@ -175,37 +239,63 @@ export class SqliteHistory implements JobHistory {
     if (this.dirty || didSomething || this.loadedBytes < NOOP_WRITE_LIMIT) this.changed();
   }
 
-  private changed(): void {
+  private changed(delay?: number): void {
     this.dirty = true;
     if (this.timer || this.closed || !this.release) return;
     // Writing the whole file costs time proportional to its size: space writes out so that
     // they stay around a tenth of the run, and never closer than minInterval.
-    const delay = Math.max(this.minInterval, 10 * this.lastWriteMs);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, delay);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        // A failed write keeps everything in memory and is tried again later (and at close,
+        // which reports it if it still fails): nothing to do with the error here but say so.
+        this.flush().catch(() => this.changed(this.retryInterval));
+      },
+      delay ?? Math.max(this.minInterval, 10 * this.lastWriteMs),
+    );
     (this.timer as { unref?: () => void }).unref?.();
   }
 
-  /** Applies pending changes and writes the file (one writer at a time). */
+  /**
+   * Applies pending changes and writes the file (one writer at a time). Rejects with a
+   * {@link HistoryWriteError} if the file cannot be written; the changes stay in memory and the
+   * next flush writes them.
+   */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.writeOut());
+    const write = (): Promise<void> => this.writeOut();
+    this.flushing = this.flushing.then(write, write);
     return this.flushing;
   }
 
   private async writeOut(): Promise<void> {
     if (!this.dirty || !this.release) return;
     const t0 = rt().now();
+    const saving = this.unsaved;
     this.dirty = false;
-    this.applyPending();
-    const bytes = this.db.export();
-    await rt().writeFileAtomic(this.file, bytes);
+    try {
+      this.applyPending();
+      await rt().writeFileAtomic(this.file, this.db.export());
+    } catch (e) {
+      // The database in memory holds every change: the next write (a timer, the next flush, close) carries it.
+      this.dirty = true;
+      this.writeFailure = e;
+      if (!this.warned) {
+        this.warned = true;
+        rt().stderr.write(`ruffus: cannot write the history file ${this.file}: ${osReason(e)}; its records are kept in memory and written when possible.\n`);
+      }
+      throw new HistoryWriteError(`Cannot write the history file ${this.file}: ${osReason(e)}.`);
+    }
+    if (this.writeFailure !== undefined) {
+      this.writeFailure = undefined;
+      rt().stderr.write(`ruffus: the history file ${this.file} is written again; no record was lost.\n`);
+    }
+    this.unsaved -= saving;
     this.lastWriteMs = rt().now() - t0;
   }
 
+  /** Moves the pending changes into the database, in one transaction (all or nothing: they stay pending if it fails). */
   private applyPending(): void {
-    if (!this.pending.size && !this.failuresPending.length) return;
+    if (!this.pending.size && !this.failuresPending.length && !this.jobsPending.length) return;
     const deletes: string[] = [];
     const inserts: SqlValue[][] = [];
     for (const [k, row] of this.pending) {
@@ -215,28 +305,20 @@ export class SqliteHistory implements JobHistory {
         inserts.push([k, rec.mtime, d.fileMtime, d.fileSize, rec.funcHash, rec.paramsHash, d.task, d.durationMs, 0, this.runId ?? null]);
       }
     }
-    this.pending.clear();
     this.db.run("BEGIN");
     try {
+      if (this.jobsPending.length && !this.jobsPruned) {
+        // Once per run, before its first jobs: keep the rows of the last few runs only.
+        this.jobsPruned = true;
+        this.db.run(`DELETE FROM jobs WHERE run_id < (SELECT min(run_id) FROM (SELECT DISTINCT run_id FROM jobs WHERE run_id <> ? ORDER BY run_id DESC LIMIT ${JOB_RUNS_KEPT - 1}))`, [this.runId ?? 0]);
+      }
       for (let i = 0; i < deletes.length; i += ROWS_PER_STATEMENT) {
         const chunk = deletes.slice(i, i + ROWS_PER_STATEMENT);
         this.db.run(`DELETE FROM outputs WHERE path IN (${chunk.map(() => "?").join(",")})`, chunk);
       }
-      // One prepared statement for every full chunk (compiling SQL per chunk cost as much as inserting).
-      const full = Math.floor(inserts.length / ROWS_PER_STATEMENT) * ROWS_PER_STATEMENT;
-      if (full) {
-        const stmt = this.db.prepare(`INSERT OR REPLACE INTO outputs ${INSERT_COLUMNS} VALUES ${Array(ROWS_PER_STATEMENT).fill("(?,?,?,?,?,?,?,?,?,?)").join(",")}`);
-        try {
-          for (let i = 0; i < full; i += ROWS_PER_STATEMENT) stmt.run(inserts.slice(i, i + ROWS_PER_STATEMENT).flat());
-        } finally {
-          stmt.free();
-        }
-      }
-      if (full < inserts.length) {
-        const rest = inserts.slice(full);
-        this.db.run(`INSERT OR REPLACE INTO outputs ${INSERT_COLUMNS} VALUES ${rest.map(() => "(?,?,?,?,?,?,?,?,?,?)").join(",")}`, rest.flat());
-      }
-      for (const f of this.failuresPending.splice(0)) {
+      insertRows(this.db, "INSERT OR REPLACE INTO outputs", OUTPUT_COLUMNS, inserts);
+      insertRows(this.db, "INSERT INTO jobs", JOB_COLUMNS, this.jobsPending);
+      for (const f of this.failuresPending) {
         this.db.run("INSERT INTO failures (run_id, task, job, error, at) VALUES (?, ?, ?, ?, ?)", [this.runId ?? 0, f.task, f.job, f.error, f.at]);
       }
       this.db.run("COMMIT");
@@ -244,6 +326,9 @@ export class SqliteHistory implements JobHistory {
       this.db.run("ROLLBACK");
       throw e;
     }
+    this.pending.clear();
+    this.failuresPending.length = 0;
+    this.jobsPending = [];
   }
 
   async close(): Promise<void> {
@@ -253,6 +338,18 @@ export class SqliteHistory implements JobHistory {
     this.timer = undefined;
     try {
       await this.flush();
+    } catch {
+      const lost = this.unsaved;
+      throw new HistoryWriteError(
+        `Cannot write the history file ${this.file}: ${osReason(this.writeFailure)}. ` +
+          (lost
+            ? `${lost} output${lost > 1 ? "s" : ""} of jobs that completed in this run could not be recorded: those jobs will run again next time (their files are on disk). `
+            : `Nothing this run completed is lost, but the file does not hold its last changes. `) +
+          (isSpace(this.writeFailure)
+            ? `Free some space and run again`
+            : `Make the file writable, or choose another with --checksum-file-name (historyFile), and run again`) +
+          ` (to trust the files on disk as they are instead, run once with --recreate-database).`,
+      );
     } finally {
       this.db.close();
       await this.release?.();
@@ -260,33 +357,89 @@ export class SqliteHistory implements JobHistory {
   }
 }
 
-async function loadDatabase(SQL: SqlJsStatic, file: string, o: SqliteHistoryOptions): Promise<Database> {
+/** One multi-row INSERT per {@link ROWS_PER_STATEMENT} rows; one prepared statement for every full chunk (compiling SQL per chunk cost as much as inserting). */
+function insertRows(db: Database, head: string, columns: readonly string[], rows: SqlValue[][]): void {
+  if (!rows.length) return;
+  const tuple = `(${columns.map(() => "?").join(",")})`;
+  const sql = (n: number): string => `${head} (${columns.join(", ")}) VALUES ${Array(n).fill(tuple).join(",")}`;
+  const full = Math.floor(rows.length / ROWS_PER_STATEMENT) * ROWS_PER_STATEMENT;
+  if (full) {
+    const stmt = db.prepare(sql(ROWS_PER_STATEMENT));
+    try {
+      for (let i = 0; i < full; i += ROWS_PER_STATEMENT) stmt.run(rows.slice(i, i + ROWS_PER_STATEMENT).flat());
+    } finally {
+      stmt.free();
+    }
+  }
+  if (full < rows.length) db.run(sql(rows.length - full), rows.slice(full).flat());
+}
+
+/** Opening a history for writing failed with the operating system's error `e` (a read-only directory, a full disk). */
+function notWritable(file: string, e: unknown): HistoryFileError {
+  const dir = dirname(file);
+  if (isSpace(e)) {
+    return new HistoryFileError(`Cannot use the history file ${file}: ${osReason(e)} in ${dir}. Free some space, or put the history elsewhere with --checksum-file-name FILE (historyFile).`);
+  }
+  return new HistoryFileError(
+    `Cannot use the history file ${file}: its directory ${dir} is not writable (${osReason(e)}). ` +
+      `Put the history elsewhere with --checksum-file-name FILE (historyFile), or see what would run without writing anything with -n (printout()).`,
+  );
+}
+
+/** The database and its records, or a {@link HistoryFileError} naming the file (recreate mode moves a bad one aside instead). */
+async function loadDatabase(
+  SQL: SqlJsStatic,
+  file: string,
+  o: SqliteHistoryOptions,
+  dir: string,
+): Promise<{ db: Database; records: Map<string, OutputRecord>; migrated: boolean }> {
   let bytes: Uint8Array | undefined;
   if (rt().stat(file)) {
     try {
       bytes = await rt().readFile(file);
     } catch (e) {
-      throw new HistoryFileError(`Cannot read the history file ${file}: ${(e as Error).message}`);
+      throw new HistoryFileError(`Cannot read the history file ${file}: ${osReason(e)}`);
     }
   }
   let db: Database | undefined;
+  let foreign: string | undefined;
   try {
+    // A 0-byte file is an empty database to sqlite: a new history.
     db = new SQL.Database(bytes && bytes.length ? bytes : undefined);
-    db.exec(SCHEMA_SQL);
-    const v = db.exec("SELECT value FROM meta WHERE key = 'schema_version'");
-    if (!v.length) db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", [String(SCHEMA_VERSION)]);
-    else if (Number(v[0].values[0][0]) > SCHEMA_VERSION) {
-      throw new Error(`it was written by a newer ruffus (schema version ${String(v[0].values[0][0])})`);
+    const state = checkSchema(db);
+    let migrated = false;
+    if (state.kind === "foreign") {
+      foreign = state.why;
+      throw new Error(state.why);
+    } else if (state.kind === "empty") {
+      db.exec(SCHEMA_SQL);
+      db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", [String(SCHEMA_VERSION)]);
+    } else if (state.version > SCHEMA_VERSION) {
+      throw new Error(`it was written by a newer ruffus (schema version ${state.version})`);
+    } else {
+      // Version 1 keys were relative to the directory as named: through a symlinked directory,
+      // the files inside it had ../../real/... keys, which now are plain relative ones.
+      const given = dirname(file);
+      migrated = migrate(db, state.version, (old) => {
+        const abs = abspath(old, given);
+        return inside(abs, dir) ?? inside(abs, given) ?? old;
+      });
     }
-    return db;
+    return { db, records: readAll(db, o.checksumLevel >= 2), migrated };
   } catch (e) {
     db?.close();
     const why = (e as Error).message;
     if (o.replaceUnreadable) {
-      const aside = `${file}.unreadable-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      const aside = `${file}.${foreign ? "not-ruffus" : "unreadable"}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
       await rt().rename(file, aside);
-      rt().stderr.write(`ruffus: the history file ${file} was unreadable (${why}); moved it to ${aside} and started a new one.\n`);
-      return loadDatabase(SQL, file, { ...o, replaceUnreadable: false });
+      rt().stderr.write(`ruffus: the history file ${file} was ${foreign ? `not a ruffus history (${why})` : `unreadable (${why})`}; moved it to ${aside} and started a new one.\n`);
+      return loadDatabase(SQL, file, { ...o, replaceUnreadable: false }, dir);
+    }
+    if (foreign) {
+      throw new HistoryFileError(
+        `The history file ${file} is not a ruffus history (${why}). It has not been changed. ` +
+          `Use --checksum-file-name (historyFile) to choose another file, or --recreate-database (touchFilesOnly: 2) to move it aside and rebuild the history from the files on disk.`,
+      );
     }
     throw new HistoryFileError(
       `The history file ${file} is unreadable (${why}). It has not been changed. ` +
@@ -294,4 +447,14 @@ async function loadDatabase(SQL: SqlJsStatic, file: string, o: SqliteHistoryOpti
         `which keeps the bad file aside, or point historyFile / --checksum-file-name elsewhere.`,
     );
   }
+}
+
+/** Reads every record once. Below level 2 the fingerprints are not compared, so not read (half the time). */
+function readAll(db: Database, withHashes: boolean): Map<string, OutputRecord> {
+  const records = new Map<string, OutputRecord>();
+  const res = db.exec(withHashes ? "SELECT path, completed, func_hash, params_hash FROM outputs" : "SELECT path, completed FROM outputs");
+  for (const r of res[0]?.values ?? []) {
+    records.set(r[0] as string, { mtime: r[1] as number, funcHash: (r[2] as string) ?? "", paramsHash: (r[3] as string) ?? "" });
+  }
+  return records;
 }
