@@ -25,8 +25,12 @@ export interface OutputRecordDetails {
 export interface JobRecord {
   /** The task's display name. */
   readonly task: string;
-  /** The job's description, `Job  = [a.1 -> a.2]`. */
-  readonly job: string;
+  /** The job's description as logged, `Job  = [a.1 -> a.2]` (for the `failures` table; failed and interrupted jobs have one made already). */
+  readonly job?: string;
+  /** The job's parameters: the `jobs` table describes the job from them, with whole file names (cheaper than the logged description). */
+  readonly params?: readonly unknown[];
+  /** The task's kind (`transform`, `mkdir`...): how `params` read. */
+  readonly kind?: string;
   readonly status: "ok" | "failed" | "interrupted";
   /** When it started, ms since the epoch (unknown for a job stopped by a signal). */
   readonly startedMs?: number;

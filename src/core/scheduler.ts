@@ -312,7 +312,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       try {
         const recorded = await recordOutputs(task, job, session, { startedMs: t0, durationMs, last: lastRecorded, touchMode: s.touchMode });
         lastRecorded = recorded.last;
-        session.history.recordJob?.({ task: task.displayName, job: ref.name, status: "ok", startedMs: t0, durationMs, outputs: recorded.outputs });
+        session.history.recordJob?.({ task: task.displayName, kind: task.kind, params: job.displayParams, status: "ok", startedMs: t0, durationMs, outputs: recorded.outputs });
       } catch (e) {
         // The job ran but its outputs cannot be recorded (the history cannot be written...): it did not complete.
         failed = true;
@@ -321,7 +321,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     }
     if (failed) {
       forgetOutputs(job, session);
-      session.history.recordJob?.({ task: task.displayName, job: ref.name, status: "failed", startedMs: t0, durationMs, error: errorSummary(error) });
+      session.history.recordJob?.({ task: task.displayName, kind: task.kind, job: ref.name, params: job.displayParams, status: "failed", startedMs: t0, durationMs, error: errorSummary(error) });
       failures.push({ task: task.displayName, job: ref.name, error });
       emit({ type: "jobFailed", job: ref, error, durationMs });
       stopFeeding = true;

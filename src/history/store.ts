@@ -201,8 +201,9 @@ export class SqliteHistory implements JobHistory {
 
   /** Notes a job in the `jobs` table (and a failed or interrupted one in `failures`). */
   recordJob(j: JobRecord): void {
-    this.jobsPending.push([this.runId ?? 0, j.task, j.job, j.status, j.startedMs ?? null, j.durationMs ?? null, j.outputs ?? 0, j.error ?? null]);
-    if (j.status !== "ok") this.failuresPending.push({ task: j.task, job: j.job, error: j.error ?? j.status, at: new Date().toISOString() });
+    // The description is made when the batch is written: a job costs a push until then.
+    this.jobsPending.push([this.runId ?? 0, j.task, j.params ? [j.kind, j.params] : (j.job ?? ""), j.status, j.startedMs ?? null, j.durationMs ?? null, j.outputs ?? 0, j.error ?? null] as SqlValue[]);
+    if (j.status !== "ok") this.failuresPending.push({ task: j.task, job: j.job ?? jobText(j.kind, j.params ?? []), error: j.error ?? j.status, at: new Date().toISOString() });
     if (j.status === "interrupted") this.interruptedJobs++;
     this.changed();
   }
@@ -317,6 +318,9 @@ export class SqliteHistory implements JobHistory {
         this.db.run(`DELETE FROM outputs WHERE path IN (${chunk.map(() => "?").join(",")})`, chunk);
       }
       insertRows(this.db, "INSERT OR REPLACE INTO outputs", OUTPUT_COLUMNS, inserts);
+      for (const row of this.jobsPending) {
+        if (typeof row[2] !== "string") row[2] = jobText(...(row[2] as unknown as [string | undefined, readonly unknown[]]));
+      }
       insertRows(this.db, "INSERT INTO jobs", JOB_COLUMNS, this.jobsPending);
       for (const f of this.failuresPending) {
         this.db.run("INSERT INTO failures (run_id, task, job, error, at) VALUES (?, ?, ?, ?, ?)", [this.runId ?? 0, f.task, f.job, f.error, f.at]);
@@ -355,6 +359,29 @@ export class SqliteHistory implements JobHistory {
       await this.release?.();
     }
   }
+}
+
+/**
+ * A job as the `jobs` table shows it, in the logged layout (`Job  = [a.in -> a.out, extra]`,
+ * `Make directories [out]`) but with whole file names: the log's shortened ones cost more to make
+ * than recording the job.
+ */
+function jobText(kind: string | undefined, params: readonly unknown[]): string {
+  const show = (v: unknown): string => {
+    if (typeof v === "string") return v;
+    if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
+    if (v === undefined || v === null) return "None";
+    if (typeof v === "function") return "<function>";
+    try {
+      return JSON.stringify(v) ?? String(v);
+    } catch {
+      return String(v);
+    }
+  };
+  if (kind === "mkdir") return `Make directories ${show(params.length === 1 ? params[0] : params[1])}`;
+  if (kind === undefined || kind === "follows") return params.length ? `Job  = ${show(params)}` : "Job";
+  const extras = params.slice(2).map(show).join(", ");
+  return `Job  = [${params.length ? show(params[0]) : "??"} -> ${params.length > 1 ? show(params[1]) : "??"}${extras ? ", " + extras : ""}]`;
 }
 
 /** One multi-row INSERT per {@link ROWS_PER_STATEMENT} rows; one prepared statement for every full chunk (compiling SQL per chunk cost as much as inserting). */
