@@ -691,3 +691,17 @@ test("lock: several runs taking over one stale lock at once: exactly one gets it
     }
   });
 });
+
+test("historyStats counts a job with several outputs once in its task's time", async () => {
+  await inTempDir(async () => {
+    const { historyStats } = await import("../../src/history/stats.ts");
+    const p = new Pipeline("p");
+    p.originate({ task: async function two(o: string[]) { for (const f of o) await writeFile(f, "x"); await new Promise((r) => setTimeout(r, 20)); }, output: [["a.1", "a.2", "a.3"], ["b.1", "b.2", "b.3"]] });
+    await p.run({ verbose: 0 });
+    const jobs = await rows(HISTORY, "SELECT sum(duration_ms) AS ms, count(*) AS n, sum(outputs) AS outs FROM jobs");
+    assert.deepEqual([jobs[0].n, jobs[0].outs], [2, 6]);
+    const s = (await historyStats(undefined, 1, process.cwd())).tasks.get("p::two");
+    assert.equal(s?.outputs, 6);
+    assert.ok(Math.abs((s?.totalMs ?? 0) - Number(jobs[0].ms)) < 0.001, `${s?.totalMs} vs ${jobs[0].ms}`);
+  });
+});
