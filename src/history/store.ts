@@ -71,6 +71,9 @@ function osReason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Errors that mean the history's directory cannot be written. */
+const NOT_WRITABLE = new Set(["EROFS", "EACCES", "EPERM", "ENOSPC", "EDQUOT"]);
+
 const isSpace = (e: unknown): boolean => ["ENOSPC", "EDQUOT"].includes(String((e as { code?: unknown } | undefined)?.code));
 
 /** `abs` relative to `dir` when it is inside it (`.` for `dir` itself), else undefined. */
@@ -140,7 +143,8 @@ export class SqliteHistory implements JobHistory {
         for (const tmp of rt().glob(`.${basename(absFile)}.[0-9]*.tmp`, { cwd: dirname(absFile) })) await rt().removeFile(`${dirname(absFile)}/${tmp}`);
       } catch (e) {
         await release?.();
-        throw e instanceof RuffusError ? e : notWritable(absFile, e);
+        // Other errors (a file where a directory should be...) say what is wrong themselves.
+        throw NOT_WRITABLE.has(String((e as { code?: unknown } | undefined)?.code)) ? notWritable(absFile, e) : e;
       }
     }
     try {
