@@ -8,8 +8,10 @@ import type { Database } from "sql.js";
 /** Bumped when the tables change; older files are migrated on open (see {@link migrate}). */
 export const SCHEMA_VERSION = 2;
 
-/** How many runs keep their rows in `jobs` (a cold run of 100,000 jobs adds 100,000 rows). */
+/** How many runs keep their rows in `jobs`: this one and the 4 before it... */
 export const JOB_RUNS_KEPT = 5;
+/** ...as long as those earlier runs have no more rows than this between them (a cold run of 100,000 jobs adds 100,000 rows). */
+export const JOB_ROWS_KEPT = 50_000;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (

@@ -16,7 +16,7 @@ import { abspath, isAbsolute, isSimpleRelative, relpath } from "../core/paths.ts
 import { rt } from "../core/runtime.ts";
 import { basename, dirname } from "pathe";
 import { acquireLock } from "./lock.ts";
-import { checkSchema, JOB_RUNS_KEPT, migrate, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
+import { checkSchema, JOB_ROWS_KEPT, JOB_RUNS_KEPT, migrate, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
 import { sqlJs } from "./sqlite.ts";
 
 /** The history file cannot be read, or is not a ruffus history. It is left untouched. */
@@ -47,6 +47,8 @@ export interface SqliteHistoryOptions {
   readonly minFlushIntervalMs?: number;
   /** Wait after a failed write before trying again by itself, ms. */
   readonly retryAfterFailureMs?: number;
+  /** From this size on, a run that changed nothing leaves the file as it was (default 4 MB). */
+  readonly largeFileBytes?: number;
 }
 
 const OUTPUT_COLUMNS = ["path", "completed", "file_mtime", "file_size", "func_hash", "params_hash", "task", "duration_ms", "exit_status", "run_id"];
@@ -104,7 +106,9 @@ export class SqliteHistory implements JobHistory {
   private jobsPruned = false;
   private interruptedJobs = 0;
   private runId: number | undefined;
-  private runStarted = 0;
+  /** This run's `runs` row, inserted by the first write (a run that writes nothing leaves no row). */
+  private run: { started: number; options: string } | undefined;
+  private runEnd: SqlValue[] | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private lastWriteMs = 0;
@@ -120,7 +124,9 @@ export class SqliteHistory implements JobHistory {
 
   private constructor(
     readonly file: string,
-    private readonly db: Database,
+    private readonly SQL: SqlJsStatic,
+    /** Closed after reading when nothing may need writing (see {@link open}); opened again for the first write. */
+    private db: Database | undefined,
     private readonly records: Map<string, OutputRecord>,
     /** The physical path of the history's directory: keys are relative to it. */
     private readonly dir: string,
@@ -128,6 +134,7 @@ export class SqliteHistory implements JobHistory {
     private readonly release: (() => Promise<void>) | undefined,
     private readonly minInterval: number,
     private readonly retryInterval: number,
+    private readonly largeFile: number,
   ) {}
 
   /** Opens (or creates) a history file. */
@@ -152,10 +159,18 @@ export class SqliteHistory implements JobHistory {
       // through a symlinked directory must not give its own files ../../real/... keys.
       const dir = rt().realpath(dirname(absFile));
       const { db, records, migrated } = await loadDatabase(SQL, absFile, o, dir);
-      const h = new SqliteHistory(absFile, db, records, dir, rt().realpath(o.cwd), release, o.minFlushIntervalMs ?? 300, o.retryAfterFailureMs ?? 2000);
+      const h = new SqliteHistory(absFile, SQL, db, records, dir, rt().realpath(o.cwd), release, o.minFlushIntervalMs ?? 300, o.retryAfterFailureMs ?? 2000, o.largeFileBytes ?? NOOP_WRITE_LIMIT);
       h.loadedBytes = rt().stat(absFile)?.size ?? 0;
       // A migrated file is written at the end of the run, whatever the run does.
       if (migrated) h.dirty = true;
+      // sql.js keeps a copy of the whole file for as long as the database is open (and the
+      // process's peak memory grows by several times that). The records are read: a printout, or
+      // a run over a large history that may change nothing (a no-op is not written), closes it now;
+      // a run that writes opens it again.
+      else if (!o.write || h.loadedBytes >= h.largeFile) {
+        db.close();
+        h.db = undefined;
+      }
       return h;
     } catch (e) {
       await release?.();
@@ -206,42 +221,34 @@ export class SqliteHistory implements JobHistory {
   /** Notes a job in the `jobs` table (and a failed or interrupted one in `failures`). */
   recordJob(j: JobRecord): void {
     // The description is made when the batch is written: a job costs a push until then.
-    this.jobsPending.push([this.runId ?? 0, j.task, j.params ? [j.kind, j.params] : (j.job ?? ""), j.status, j.startedMs ?? null, j.durationMs ?? null, j.outputs ?? 0, j.error ?? null] as SqlValue[]);
+    this.jobsPending.push([0, j.task, j.params ? [j.kind, j.params] : (j.job ?? ""), j.status, j.startedMs ?? null, j.durationMs ?? null, j.outputs ?? 0, j.error ?? null] as SqlValue[]);
     if (j.status !== "ok") this.failuresPending.push({ task: j.task, job: j.job ?? jobText(j.kind, j.params ?? []), error: j.error ?? j.status, at: new Date().toISOString() });
     if (j.status === "interrupted") this.interruptedJobs++;
     this.changed();
   }
 
   startRun(options: Readonly<Record<string, unknown>>): void {
-    this.runStarted = rt().now();
-    this.db.run("INSERT INTO runs (started, options, pid, host) VALUES (?, ?, ?, ?)", [
-      new Date(this.runStarted).toISOString(),
-      JSON.stringify(options),
-      rt().pid,
-      rt().hostname(),
-    ]);
-    this.runId = this.db.exec("SELECT last_insert_rowid()")[0].values[0][0] as number;
-    // Not written out by itself: the first recorded job writes it along. A run that does nothing
-    // leaves the file alone (rewriting a 100,000-record history costs more than the no-op run).
+    // Inserted with the first write: a run that does nothing leaves the file alone (rewriting a
+    // 100,000-record history costs more than the no-op run).
+    this.run = { started: rt().now(), options: JSON.stringify(options) };
   }
 
   endRun(summary: Readonly<Record<string, unknown>>): void {
-    if (this.runId === undefined) return;
+    if (!this.run) return;
     const now = rt().now();
-    this.db.run("UPDATE runs SET finished = ?, elapsed_ms = ?, ok = ?, jobs_run = ?, jobs_uptodate = ?, failures = ?, interrupted = ? WHERE id = ?", [
+    this.runEnd = [
       new Date(now).toISOString(),
-      now - this.runStarted,
+      now - this.run.started,
       summary.ok ? 1 : 0,
       Number(summary.jobsRun ?? 0),
       Number(summary.jobsUptodate ?? 0),
       Number(summary.failures ?? 0),
       this.interruptedJobs,
-      this.runId,
-    ]);
+    ];
     const didSomething = Number(summary.jobsRun ?? 0) > 0 || Number(summary.failures ?? 0) > 0 || Boolean(summary.interrupted) || !summary.ok;
     // A run that did nothing is recorded, except in a large history, where rewriting the whole
     // file would cost more than the run itself (a no-op re-run of 100,000 jobs must stay instant).
-    if (this.dirty || didSomething || this.loadedBytes < NOOP_WRITE_LIMIT) this.changed();
+    if (this.dirty || didSomething || this.loadedBytes < this.largeFile) this.changed();
   }
 
   private changed(delay?: number): void {
@@ -278,8 +285,9 @@ export class SqliteHistory implements JobHistory {
     const saving = this.unsaved;
     this.dirty = false;
     try {
-      this.applyPending();
-      await rt().writeFileAtomic(this.file, this.db.export());
+      const db = (this.db ??= new this.SQL.Database(await rt().readFile(this.file)));
+      this.applyPending(db);
+      await rt().writeFileAtomic(this.file, db.export());
     } catch (e) {
       // The database in memory holds every change: the next write (a timer, the next flush, close) carries it.
       this.dirty = true;
@@ -299,44 +307,55 @@ export class SqliteHistory implements JobHistory {
   }
 
   /** Moves the pending changes into the database, in one transaction (all or nothing: they stay pending if it fails). */
-  private applyPending(): void {
-    if (!this.pending.size && !this.failuresPending.length && !this.jobsPending.length) return;
-    const deletes: string[] = [];
-    const inserts: SqlValue[][] = [];
-    for (const [k, row] of this.pending) {
-      if (row === null) deletes.push(k);
-      else {
-        const { rec, details: d } = row;
-        inserts.push([k, rec.mtime, d.fileMtime, d.fileSize, rec.funcHash, rec.paramsHash, d.task, d.durationMs, 0, this.runId ?? null]);
-      }
-    }
-    this.db.run("BEGIN");
+  private applyPending(db: Database): void {
+    const newRun = this.run !== undefined && this.runId === undefined;
+    if (!newRun && !this.runEnd && !this.pending.size && !this.failuresPending.length && !this.jobsPending.length) return;
+    db.run("BEGIN");
     try {
+      let runId = this.runId ?? null;
+      if (newRun && this.run) {
+        db.run("INSERT INTO runs (started, options, pid, host) VALUES (?, ?, ?, ?)", [new Date(this.run.started).toISOString(), this.run.options, rt().pid, rt().hostname()]);
+        runId = db.exec("SELECT last_insert_rowid()")[0].values[0][0] as number;
+      }
+      if (this.runEnd) {
+        db.run("UPDATE runs SET finished = ?, elapsed_ms = ?, ok = ?, jobs_run = ?, jobs_uptodate = ?, failures = ?, interrupted = ? WHERE id = ?", [...this.runEnd, runId]);
+      }
+      const deletes: string[] = [];
+      const inserts: SqlValue[][] = [];
+      for (const [k, row] of this.pending) {
+        if (row === null) deletes.push(k);
+        else {
+          const { rec, details: d } = row;
+          inserts.push([k, rec.mtime, d.fileMtime, d.fileSize, rec.funcHash, rec.paramsHash, d.task, d.durationMs, 0, runId]);
+        }
+      }
       if (this.jobsPending.length && !this.jobsPruned) {
-        // Once per run, before its first jobs: keep the rows of the last few runs only.
         this.jobsPruned = true;
-        this.db.run(`DELETE FROM jobs WHERE run_id < (SELECT min(run_id) FROM (SELECT DISTINCT run_id FROM jobs WHERE run_id <> ? ORDER BY run_id DESC LIMIT ${JOB_RUNS_KEPT - 1}))`, [this.runId ?? 0]);
+        pruneJobs(db, runId ?? 0);
       }
       for (let i = 0; i < deletes.length; i += ROWS_PER_STATEMENT) {
         const chunk = deletes.slice(i, i + ROWS_PER_STATEMENT);
-        this.db.run(`DELETE FROM outputs WHERE path IN (${chunk.map(() => "?").join(",")})`, chunk);
+        db.run(`DELETE FROM outputs WHERE path IN (${chunk.map(() => "?").join(",")})`, chunk);
       }
-      insertRows(this.db, "INSERT OR REPLACE INTO outputs", OUTPUT_COLUMNS, inserts);
+      insertRows(db, "INSERT OR REPLACE INTO outputs", OUTPUT_COLUMNS, inserts);
       for (const row of this.jobsPending) {
+        row[0] = runId ?? 0;
         if (typeof row[2] !== "string") row[2] = jobText(...(row[2] as unknown as [string | undefined, readonly unknown[]]));
       }
-      insertRows(this.db, "INSERT INTO jobs", JOB_COLUMNS, this.jobsPending);
+      insertRows(db, "INSERT INTO jobs", JOB_COLUMNS, this.jobsPending);
       for (const f of this.failuresPending) {
-        this.db.run("INSERT INTO failures (run_id, task, job, error, at) VALUES (?, ?, ?, ?, ?)", [this.runId ?? 0, f.task, f.job, f.error, f.at]);
+        db.run("INSERT INTO failures (run_id, task, job, error, at) VALUES (?, ?, ?, ?, ?)", [runId ?? 0, f.task, f.job, f.error, f.at]);
       }
-      this.db.run("COMMIT");
+      db.run("COMMIT");
+      this.runId = runId ?? undefined;
     } catch (e) {
-      this.db.run("ROLLBACK");
+      db.run("ROLLBACK");
       throw e;
     }
     this.pending.clear();
     this.failuresPending.length = 0;
     this.jobsPending = [];
+    this.runEnd = undefined;
   }
 
   async close(): Promise<void> {
@@ -359,7 +378,7 @@ export class SqliteHistory implements JobHistory {
           ` (to trust the files on disk as they are instead, run once with --recreate-database).`,
       );
     } finally {
-      this.db.close();
+      this.db?.close();
       await this.release?.();
     }
   }
@@ -386,6 +405,24 @@ function jobText(kind: string | undefined, params: readonly unknown[]): string {
   if (kind === undefined || kind === "follows") return params.length ? `Job  = ${show(params)}` : "Job";
   const extras = params.slice(2).map(show).join(", ");
   return `Job  = [${params.length ? show(params[0]) : "??"} -> ${params.length > 1 ? show(params[1]) : "??"}${extras ? ", " + extras : ""}]`;
+}
+
+/**
+ * Once per run, before its first `jobs` rows: the rows of earlier runs are kept for the last
+ * {@link JOB_RUNS_KEPT} runs, whole runs, while they number at most {@link JOB_ROWS_KEPT} (the
+ * whole file is held in memory by every run, a no-op included).
+ */
+function pruneJobs(db: Database, runId: number): void {
+  const runs = db.exec("SELECT run_id, count(*) FROM jobs WHERE run_id <> ? GROUP BY run_id ORDER BY run_id DESC", [runId])[0]?.values ?? [];
+  let kept = 0;
+  let n = 0;
+  for (const [id, count] of runs) {
+    kept += Number(count);
+    if (++n >= JOB_RUNS_KEPT || kept > JOB_ROWS_KEPT) {
+      db.run("DELETE FROM jobs WHERE run_id <= ? AND run_id <> ?", [id, runId]);
+      return;
+    }
+  }
 }
 
 /** One multi-row INSERT per {@link ROWS_PER_STATEMENT} rows; one prepared statement for every full chunk (compiling SQL per chunk cost as much as inserting). */

@@ -121,7 +121,11 @@ export function nodeRuntime(name = "node"): Runtime {
     appendTextFile: (path, text) => fsp.appendFile(path, text),
     readTextFileSync: (path) => fs.readFileSync(path, "utf8"),
     appendTextFileSync: (path, text) => fs.appendFileSync(path, text),
-    readFile: async (path) => new Uint8Array(await fsp.readFile(path)),
+    readFile: async (path) => {
+      // A view, not a copy: a history file of 20 MB must not be held twice.
+      const b = await fsp.readFile(path);
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    },
     writeFile: (path, data) => fsp.writeFile(path, data),
     runProgram(program, args, input) {
       return new Promise((resolve, reject) => {

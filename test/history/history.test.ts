@@ -705,3 +705,56 @@ test("historyStats counts a job with several outputs once in its task's time", a
     assert.ok(Math.abs((s?.totalMs ?? 0) - Number(jobs[0].ms)) < 0.001, `${s?.totalMs} vs ${jobs[0].ms}`);
   });
 });
+
+test("a large history: a run that changes nothing leaves the file as it was; one that does writes its records and its runs row", async () => {
+  await inTempDir(async (dir) => {
+    const { SqliteHistory } = await import("../../src/history/store.ts");
+    const details = { task: "t", fileMtime: 1, fileSize: 1, durationMs: 1 };
+    const open = () => SqliteHistory.open(HISTORY, { cwd: dir, checksumLevel: 1, write: true, largeFileBytes: 1 });
+    let h = await open();
+    h.startRun({});
+    h.set("a.out", { mtime: 5, funcHash: "", paramsHash: "" }, details);
+    h.endRun({ ok: true, jobsRun: 1 });
+    await h.close();
+    const bytes = readFileSync(HISTORY);
+    // "large" (over 1 byte): the database is closed once its records are read
+    h = await open();
+    assert.equal(h.get("a.out")?.mtime, 5);
+    h.startRun({});
+    h.endRun({ ok: true, jobsRun: 0, jobsUptodate: 1 });
+    await h.close();
+    assert.ok(readFileSync(HISTORY).equals(bytes), "a no-op is not written");
+    h = await open();
+    h.startRun({ n: 3 });
+    h.set("b.out", { mtime: 6, funcHash: "", paramsHash: "" }, details);
+    h.recordJob({ task: "t", kind: "transform", params: ["x", "b.out"], status: "ok", outputs: 1 });
+    h.endRun({ ok: true, jobsRun: 1 });
+    await h.close();
+    assert.deepEqual(await rows(HISTORY, "SELECT id, jobs_run, options FROM runs ORDER BY id"), [
+      { id: 1, jobs_run: 1, options: "{}" },
+      { id: 2, jobs_run: 1, options: '{"n":3}' },
+    ]);
+    assert.deepEqual(await rows(HISTORY, "SELECT path, run_id FROM outputs ORDER BY path"), [{ path: "a.out", run_id: 1 }, { path: "b.out", run_id: 2 }]);
+    assert.deepEqual(await rows(HISTORY, "SELECT run_id, job FROM jobs"), [{ run_id: 2, job: "Job  = [x -> b.out]" }]);
+  });
+});
+
+test("the jobs table keeps the last 5 runs' jobs, and earlier runs' only up to 50,000 rows", async () => {
+  await inTempDir(async (dir) => {
+    const { SqliteHistory } = await import("../../src/history/store.ts");
+    const runWith = async (jobs: number): Promise<void> => {
+      const h = await SqliteHistory.open(HISTORY, { cwd: dir, checksumLevel: 1, write: true });
+      h.startRun({});
+      for (let i = 0; i < jobs; i++) h.recordJob({ task: "t", job: `j${i}`, status: "ok" });
+      h.endRun({ ok: true, jobsRun: jobs });
+      await h.close();
+    };
+    const perRun = async () => (await rows(HISTORY, "SELECT run_id, count(*) AS n FROM jobs GROUP BY run_id ORDER BY run_id")).map((r) => [r.run_id, r.n]);
+    for (let r = 0; r < 7; r++) await runWith(2);
+    assert.deepEqual(await perRun(), [[3, 2], [4, 2], [5, 2], [6, 2], [7, 2]]);
+    await runWith(50_001);
+    assert.deepEqual((await perRun()).map((r) => r[0]), [4, 5, 6, 7, 8]);
+    await runWith(1);
+    assert.deepEqual(await perRun(), [[9, 1]], "the runs before the big one had to go with it");
+  });
+});
