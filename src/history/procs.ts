@@ -50,13 +50,14 @@ function boot(): string | undefined {
 
 /**
  * The identity of a running process, `<boot id>:<start ticks>`, or undefined when it is not
- * running (a zombie is not) or this system has no /proc. Synchronous: a command is noted the
- * moment it starts, before a kill -9 of ruff can come in between.
+ * running (a zombie is not, unless `zombie`: a child that exited but is not collected yet still is
+ * the process it was) or this system has no /proc. Synchronous: a command is noted the moment it
+ * starts, before a kill -9 of ruff can come in between.
  */
-export function processStartToken(pid: number): string | undefined {
+export function processStartToken(pid: number, zombie = false): string | undefined {
   const b = boot();
   const st = b ? readProcStat(pid) : undefined;
-  return b && st && st.state !== "Z" ? `${b}:${st.startTicks}` : undefined;
+  return b && st && (zombie || st.state !== "Z") ? `${b}:${st.startTicks}` : undefined;
 }
 
 /** Who wrote a `.procs` file (its first line). */
@@ -80,7 +81,9 @@ class ProcLog {
   ) {}
 
   note(pid: number): void {
-    const token = processStartToken(pid);
+    // A command that put its work in the background and exited at once is a zombie by now; its
+    // group lives on.
+    const token = processStartToken(pid, true);
     // Gone already (or no /proc): nothing to stop later, or nothing that could be verified.
     if (!token || this.failed) return;
     const head = this.started ? "" : `owner ${this.owner.pid} ${this.owner.start ?? "-"} ${this.owner.host}\n`;

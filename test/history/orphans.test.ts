@@ -92,3 +92,41 @@ test("ruff killed with SIGKILL while a command writes its output: the next run s
     assert.deepEqual(readdirSync(dir).filter((f) => f.includes(".lock")), []);
   });
 });
+
+/** Running: not gone, and not a zombie waiting for its parent (init here) to collect it. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+test("a group whose leader has exited is still stopped: its remaining processes are found in /proc", { skip }, async () => {
+  await inTempDir(async (dir) => {
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const leader = spawn("sh", ["-c", "sleep 30 & echo $!; exit 0"], { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+    const token = processStartToken(leader.pid!, true); // as the executor notes it: it may have exited already
+    let out = "";
+    leader.stdout!.on("data", (d: Buffer) => (out += d));
+    await exited(leader);
+    const sleeper = Number(out.trim());
+    try {
+      assert.ok(token && running(sleeper));
+      const lockFile = join(dir, HISTORY + ".lock");
+      writeFileSync(procsFile(lockFile, dead), `owner ${dead} - ${hostname()}\n${leader.pid} ${token}\n`);
+      const base = rt();
+      const stderr: string[] = [];
+      setRuntime({ ...base, stderr: { write: (t) => void stderr.push(t) } });
+      try {
+        await (await acquireLock(join(dir, HISTORY), { graceMs: 3000 }))();
+      } finally {
+        setRuntime(base);
+      }
+      assert.match(stderr.join(""), new RegExp(`left 1 command running \\(process group ${leader.pid}\\)`));
+      assert.ok(!running(sleeper), "the leader's child was stopped");
+    } finally {
+      if (running(sleeper)) process.kill(sleeper, "SIGKILL");
+    }
+  });
+});
