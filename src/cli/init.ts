@@ -157,7 +157,7 @@ export async function initCommand(o: CliOptions): Promise<number> {
   // in a node_modules directory there is none of (and `deno check` would fail); its own node: types serve.
   await put("deno.json", JSON.stringify({ imports: { ruffus: "./.ruff/types/mod.d.ts" }, nodeModulesDir: "none" }, null, 2) + "\n");
   await put("package.json", JSON.stringify({ type: "module", private: true }, null, 2) + "\n");
-  await put(".gitignore", ".ruffus_history.sqlite\n.ruffus_history.sqlite.lock\n");
+  await put(".gitignore", ".ruffus_history.sqlite\n.ruffus_history.sqlite.lock*\n.ruffus_jobs/\n");
   const listed = written.filter((f) => !f.startsWith(".ruff/types/") || f.endsWith("mod.d.ts"));
   rt().stdout.write(
     `Wrote ${listed.join(", ")}${written.length > listed.length ? " and the type declarations in .ruff/types/" : ""} in ${dir}\n` +

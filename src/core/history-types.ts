@@ -21,6 +21,26 @@ export interface OutputRecordDetails {
   readonly durationMs: number;
 }
 
+/** One job that ran, for the history's `jobs` table (people asking what ran and how long it took). */
+export interface JobRecord {
+  /** The task's display name. */
+  readonly task: string;
+  /** The job's description as logged, `Job  = [a.1 -> a.2]` (for the `failures` table; failed and interrupted jobs have one made already). */
+  readonly job?: string;
+  /** The job's parameters: the `jobs` table describes the job from them, with whole file names (cheaper than the logged description). */
+  readonly params?: readonly unknown[];
+  /** The task's kind (`transform`, `mkdir`...): how `params` read. */
+  readonly kind?: string;
+  readonly status: "ok" | "failed" | "interrupted";
+  /** When it started, ms since the epoch (unknown for a job stopped by a signal). */
+  readonly startedMs?: number;
+  readonly durationMs?: number;
+  /** Output files recorded as complete. */
+  readonly outputs?: number;
+  /** What went wrong (failed and interrupted jobs). */
+  readonly error?: string;
+}
+
 /** The job history as the engine uses it. Paths are as the jobs wrote them; the store makes its own keys. */
 export interface JobHistory {
   /** Where it is stored, or undefined for an in-memory history. */
@@ -29,8 +49,10 @@ export interface JobHistory {
   has(path: string): boolean;
   set(path: string, record: OutputRecord, details: OutputRecordDetails): void;
   delete(path: string): void;
-  /** Notes a failed or interrupted job (kept for people reading the history). */
+  /** Notes a failed job (kept for people reading the history); the same as recordJob with status "failed". */
   recordFailure?(task: string, job: string, error: string): void;
+  /** Notes a job that completed, failed or was interrupted (kept for people reading the history). */
+  recordJob?(job: JobRecord): void;
   /** Records one run's start (returns its id) and end, for "what ran last time". */
   startRun(options: Readonly<Record<string, unknown>>): void;
   endRun(summary: Readonly<Record<string, unknown>>): void;

@@ -118,7 +118,7 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
       reasonsWanted: verbose >= 4 || o.onEvent !== undefined,
     });
     if (signal) {
-      for (const j of result.interrupted) history.recordFailure?.(j.task.displayName, j.name, `interrupted by ${signal}`);
+      for (const j of result.interrupted) history.recordJob?.({ task: j.task.displayName, kind: j.task.kind, job: j.name, params: j.job.displayParams, status: "interrupted", error: `interrupted by ${signal}` });
     }
     history.endRun({ ok: result.failures.length === 0 && !signal, jobsRun: result.jobsRun, jobsUptodate: result.jobsUptodate, failures: result.failures.length, interrupted: signal ?? null });
   } finally {

@@ -309,7 +309,8 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     const st = states.get(task)!;
     if (!failed) {
       try {
-        await recordOutputs(task, job, session, { startedMs: t0, durationMs, touchMode: s.touchMode });
+        const outputs = await recordOutputs(task, job, session, { startedMs: t0, durationMs, touchMode: s.touchMode });
+        session.history.recordJob?.({ task: task.displayName, kind: task.kind, params: job.displayParams, status: "ok", startedMs: t0, durationMs, outputs });
       } catch (e) {
         // The job ran but its outputs cannot be recorded (the history cannot be written...): it did not complete.
         failed = true;
@@ -321,7 +322,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     else session.noteChanges("declared");
     if (failed) {
       forgetOutputs(job, session);
-      session.history.recordFailure?.(task.displayName, ref.name, errorSummary(error));
+      session.history.recordJob?.({ task: task.displayName, kind: task.kind, job: ref.name, params: job.displayParams, status: "failed", startedMs: t0, durationMs, error: errorSummary(error) });
       failures.push({ task: task.displayName, job: ref.name, error });
       emit({ type: "jobFailed", job: ref, error, durationMs });
       stopFeeding = true;
@@ -440,8 +441,9 @@ interface Completed {
  * second per task for that, and recorded the completion time. Not the completion time: an input
  * edited right after the job, within the same clock tick, would then look older than the output.
  */
-async function recordOutputs(task: Task, job: Job, session: Session, c: Completed): Promise<void> {
-  if (job.params.length < 2 || !hasFileParams(task)) return;
+async function recordOutputs(task: Task, job: Job, session: Session, c: Completed): Promise<number> {
+  let outputs = 0;
+  if (job.params.length < 2 || !hasFileParams(task)) return outputs;
   const funcHash = functionFingerprint(task.func);
   const paramsHash = paramsFingerprint(job.displayParams.slice(2));
   const inputs = stringsIn(job.params[0]);
@@ -455,7 +457,9 @@ async function recordOutputs(task: Task, job: Job, session: Session, c: Complete
     if (c.touchMode === 2) mtime = recordedAfterInputs(mtime, inputs, session);
     session.noteWritten(f, st);
     session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs: c.durationMs });
+    outputs++;
   }
+  return outputs;
 }
 
 /**

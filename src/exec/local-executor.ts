@@ -5,6 +5,7 @@
 import { rt } from "../core/runtime.ts";
 import type { ChildProcessHandle } from "../runtime/types.ts";
 import type { CommandResult, CommandSpec, Executor } from "./executor.ts";
+import { noteChildGroup } from "../history/procs.ts";
 
 /**
  * Every command running under any LocalExecutor of this process. While there are some, one hook
@@ -63,6 +64,7 @@ export class LocalExecutor implements Executor {
     const started = rt().now();
     this.running.add(child);
     track(child);
+    noteChildGroup(child.pid); // so that a run taking over after a kill -9 can stop it
     spec.onStatus?.(`started as process ${child.pid}`);
     try {
       const { code, signal } = await child.exited;

@@ -1,10 +1,13 @@
 /**
- * One writer per history file. A run takes `<history>.lock` (its pid, host and start time);
- * a second run fails at once naming the first; a lock left by a dead process on this host is
- * taken over. Printouts only read, so they take no lock.
+ * One writer per history file. A run takes `<history>.lock` (its pid, host, start time and the
+ * process's identity); a second run fails at once naming the first; a lock left by a dead process
+ * on this host — or by a process whose pid now belongs to another program — is taken over, after
+ * stopping the commands the dead run left running (see procs.ts). Printouts only read, so they
+ * take no lock.
  */
 import { rt } from "../core/runtime.ts";
 import { RuffusError } from "../core/errors.ts";
+import { ownerAlive, processStartToken, startProcLog, stopOrphans } from "./procs.ts";
 
 /** Another run holds the history. */
 export class HistoryLockedError extends RuffusError {
@@ -15,36 +18,66 @@ interface LockInfo {
   pid: number;
   host: string;
   started: string;
+  /** The owner's identity (boot id and start time), where /proc tells it. */
+  procStart?: string;
+  /** Makes every lock's text unique, so a takeover can tell the stale lock from a new one. */
+  nonce?: string;
+}
+
+let takeovers = 0;
+
+/** Options of {@link acquireLock}. */
+export interface LockOptions {
+  /** How long orphaned commands get between SIGTERM and SIGKILL, ms. */
+  readonly graceMs?: number;
 }
 
 /** Takes the lock; returns a function that releases it. */
-export async function acquireLock(historyFile: string): Promise<() => Promise<void>> {
+export async function acquireLock(historyFile: string, o: LockOptions = {}): Promise<() => Promise<void>> {
   const lockFile = historyFile + ".lock";
-  const me: LockInfo = { pid: rt().pid, host: rt().hostname(), started: new Date().toISOString() };
-  for (let attempt = 0; attempt < 20; attempt++) {
-    if (await rt().createExclusive(lockFile, JSON.stringify(me) + "\n")) {
-      return async () => {
+  const me: LockInfo = {
+    pid: rt().pid,
+    host: rt().hostname(),
+    started: new Date().toISOString(),
+    procStart: processStartToken(rt().pid),
+    nonce: Math.random().toString(36).slice(2, 10),
+  };
+  const mine = JSON.stringify(me) + "\n";
+  for (const deadline = rt().now() + 10_000; rt().now() < deadline; ) {
+    if (await rt().createExclusive(lockFile, mine)) {
+      try {
+        await stopOrphans(lockFile, o.graceMs);
+      } catch (e) {
         await rt().removeFile(lockFile);
+        throw e;
+      }
+      const stopLog = startProcLog(lockFile, { pid: me.pid, host: me.host, start: me.procStart });
+      return async () => {
+        await stopLog();
+        // Only our own lock: never one another run put there.
+        if ((await rt().readTextFile(lockFile).catch(() => undefined)) === mine) await rt().removeFile(lockFile);
       };
+    }
+    let text: string;
+    try {
+      text = await rt().readTextFile(lockFile);
+    } catch {
+      continue; // released just now: try again
     }
     let other: LockInfo | undefined;
     try {
-      other = JSON.parse(await rt().readTextFile(lockFile)) as LockInfo;
+      other = JSON.parse(text) as LockInfo;
     } catch {
-      // Empty or half-written: a run starting right now (look again shortly), or one killed
-      // between creating and writing it — that one is stale once it is a few seconds old.
+      // Empty or half-written (locks are written whole now; older versions could leave these): a
+      // run starting right now (look again shortly), or one killed while writing it — stale once
+      // it is a few seconds old.
       const st = rt().stat(lockFile);
-      if (st && rt().now() - st.mtimeMs > 5000) {
-        await rt().removeFile(lockFile);
-        continue;
-      }
-      await new Promise((r) => setTimeout(r, 100));
+      if (st && rt().now() - st.mtimeMs > 5000) await takeOver(lockFile, text);
+      else await sleep(100);
       continue;
     }
-    if (other.host === me.host && !rt().processAlive(other.pid)) {
-      // Stale: its owner died without releasing it. Move it aside atomically, then retry.
-      await rt().rename(lockFile, `${lockFile}.stale-${other.pid}`).catch(() => {});
-      await rt().removeFile(`${lockFile}.stale-${other.pid}`);
+    if (other.host === me.host && !ownerAlive({ pid: other.pid, host: other.host, start: other.procStart })) {
+      await takeOver(lockFile, text);
       continue;
     }
     throw new HistoryLockedError(
@@ -54,6 +87,46 @@ export async function acquireLock(historyFile: string): Promise<() => Promise<vo
     );
   }
   throw new HistoryLockedError(
-    `Could not take the lock ${lockFile}: it exists but does not say which run holds it. If no other run uses ${historyFile}, delete ${lockFile}.`,
+    `Could not take the lock ${lockFile}: other runs keep taking it. If no other run uses ${historyFile}, delete ${lockFile}.`,
   );
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Removes the stale lock whose text was `stale`. Several runs may find the same stale lock at once,
+ * and one of them may already have replaced it with its own by the time another acts: so takers
+ * go one at a time, each holding `<lock>.takeover` (created exclusively) while it checks that the
+ * lock is still the stale one and removes it. Nothing else removes a lock it does not own, so the
+ * lock cannot change between that check and the removal.
+ */
+async function takeOver(lockFile: string, stale: string): Promise<void> {
+  const guard = `${lockFile}.takeover`;
+  const mine = JSON.stringify({ pid: rt().pid, n: ++takeovers, nonce: Math.random() }) + "\n";
+  if (!(await rt().createExclusive(guard, mine))) {
+    // Another run is taking over right now (it takes milliseconds), or was killed doing so.
+    const st = rt().stat(guard);
+    if (st && rt().now() - st.mtimeMs > 5000) await removeIfUnchanged(guard);
+    else await sleep(10 + Math.random() * 20);
+    return;
+  }
+  try {
+    if ((await rt().readTextFile(lockFile).catch(() => undefined)) === stale) await rt().removeFile(lockFile);
+  } finally {
+    await rt().removeFile(guard);
+  }
+}
+
+/** Removes a takeover guard left by a killed run, unless another run replaced it meanwhile (then it is put back). */
+async function removeIfUnchanged(guard: string): Promise<void> {
+  const text = await rt().readTextFile(guard).catch(() => undefined);
+  const aside = `${guard}-${rt().pid}-${++takeovers}`;
+  try {
+    await rt().rename(guard, aside);
+  } catch {
+    return;
+  }
+  const moved = await rt().readTextFile(aside).catch(() => undefined);
+  if (moved !== undefined && moved !== text) await rt().createExclusive(guard, moved);
+  await rt().removeFile(aside);
 }

@@ -5,13 +5,14 @@
 import { abspath } from "../core/paths.ts";
 import { rt } from "../core/runtime.ts";
 import { historyFileFor } from "./open.ts";
+import { checkSchema } from "./schema.ts";
 import { sqlJs } from "./sqlite.ts";
 
 /** Per-task figures from the history. */
 export interface TaskHistoryStats {
   /** Outputs recorded as completed. */
   outputs: number;
-  /** Sum of the recorded job durations (a job with several outputs counts once per output). */
+  /** Sum of the durations of the jobs whose outputs are recorded (a job with several outputs counts once). */
   totalMs: number;
   /** In the last run: outputs written and jobs failed. */
   lastRunOutputs: number;
@@ -40,10 +41,11 @@ export async function historyStats(file: string | undefined, checksumLevel: numb
       if (!s) out.tasks.set(t, (s = { outputs: 0, totalMs: 0, lastRunOutputs: 0, lastRunFailures: 0 }));
       return s;
     };
-    for (const [task, n, ms] of db.exec("SELECT task, count(*), sum(duration_ms) FROM outputs GROUP BY task")[0]?.values ?? []) {
-      const s = get(String(task));
-      s.outputs = Number(n);
-      s.totalMs = Number(ms ?? 0);
+    if (checkSchema(db).kind !== "ours") return out;
+    for (const [task, n] of db.exec("SELECT task, count(*) FROM outputs GROUP BY task")[0]?.values ?? []) get(String(task)).outputs = Number(n);
+    // The outputs of one job share its run and duration: each job counted once.
+    for (const [task, ms] of db.exec("SELECT task, sum(duration_ms) FROM (SELECT DISTINCT task, run_id, duration_ms FROM outputs) GROUP BY task")[0]?.values ?? []) {
+      get(String(task)).totalMs = Number(ms ?? 0);
     }
     const run = db.exec("SELECT id, started, finished, elapsed_ms, ok, jobs_run, failures FROM runs ORDER BY id DESC LIMIT 1")[0]?.values[0];
     if (run) {

@@ -109,7 +109,13 @@ export function nodeRuntime(name = "node"): Runtime {
     readTextFile: (path) => fsp.readFile(path, "utf8"),
     writeTextFile: (path, text) => fsp.writeFile(path, text),
     appendTextFile: (path, text) => fsp.appendFile(path, text),
-    readFile: async (path) => new Uint8Array(await fsp.readFile(path)),
+    readTextFileSync: (path) => fs.readFileSync(path, "utf8"),
+    appendTextFileSync: (path, text) => fs.appendFileSync(path, text),
+    readFile: async (path) => {
+      // A view, not a copy: a history file of 20 MB must not be held twice.
+      const b = await fsp.readFile(path);
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    },
     writeFile: (path, data) => fsp.writeFile(path, data),
     runProgram(program, args, input) {
       return new Promise((resolve, reject) => {
@@ -138,15 +144,21 @@ export function nodeRuntime(name = "node"): Runtime {
     },
     async writeFileAtomic(path, data) {
       const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++tmpCounter}.tmp`);
-      const handle = await fsp.open(tmp, "w");
       try {
-        await handle.writeFile(data);
-        // The rename below is only atomic for readers; fsync makes it survive a power cut too.
-        await handle.sync();
-      } finally {
-        await handle.close();
+        const handle = await fsp.open(tmp, "w");
+        try {
+          await handle.writeFile(data);
+          // The rename below is only atomic for readers; fsync makes it survive a power cut too.
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await fsp.rename(tmp, path);
+      } catch (e) {
+        // A full disk: the half-written temporary file would keep the space the next attempt needs.
+        await fsp.rm(tmp, { force: true }).catch(() => {});
+        throw e;
       }
-      await fsp.rename(tmp, path);
     },
     mkdirp: async (path) => {
       await fsp.mkdir(path, { recursive: true });
@@ -164,8 +176,8 @@ export function nodeRuntime(name = "node"): Runtime {
       // Written in full under a temporary name, then hard-linked into place: the link fails if the
       // file exists, and a reader never sees it empty (a kill between create and write could leave that).
       const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++tmpCounter}.tmp`);
-      await fsp.writeFile(tmp, text);
       try {
+        await fsp.writeFile(tmp, text);
         await fsp.link(tmp, path);
         return true;
       } catch (e) {
@@ -184,6 +196,14 @@ export function nodeRuntime(name = "node"): Runtime {
       } catch (e) {
         // EPERM: the process exists but belongs to someone else.
         return (e as NodeJS.ErrnoException).code === "EPERM";
+      }
+    },
+    signalProcessGroup(pgid, signal) {
+      try {
+        process.kill(-pgid, signal);
+        return true;
+      } catch {
+        return false;
       }
     },
     mainScript: () => process.argv[1],

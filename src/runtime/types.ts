@@ -122,6 +122,9 @@ export interface Runtime {
   writeTextFile(path: string, text: string): Promise<void>;
   /** Appends text, creating the file if needed. */
   appendTextFile(path: string, text: string): Promise<void>;
+  /** Synchronous forms, for the few writes that must be done before anything else happens (noting a started process). */
+  readTextFileSync(path: string): string;
+  appendTextFileSync(path: string, text: string): void;
   readFile(path: string): Promise<Uint8Array>;
   writeFile(path: string, data: Uint8Array): Promise<void>;
   /** Runs a program (no shell) with `input` on its stdin and waits for it. */
@@ -143,6 +146,8 @@ export interface Runtime {
   rename(from: string, to: string): Promise<void>;
   /** True when a process with this id runs on this host. */
   processAlive(pid: number): boolean;
+  /** Signals every process of a process group (commands a killed run left behind); false when there is none. */
+  signalProcessGroup(pgid: number, signal: "SIGTERM" | "SIGKILL"): boolean;
   /** The script the process was started with (for `{basename}` in DEFAULT_RUFFUS_HISTORY_FILE), if any. */
   mainScript(): string | undefined;
   /** Starts a program (no shell) in a new process group, so that it and its children can be stopped together. */

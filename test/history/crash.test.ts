@@ -205,12 +205,20 @@ test("SIGTERM: the run stops, records the running jobs as interrupted, writes th
     const db = new SQL.Database(readFileSync(HISTORY));
     let interrupted: string[];
     try {
-      const run = db.exec("SELECT ok, finished FROM runs ORDER BY id DESC LIMIT 1")[0].values[0];
+      const run = db.exec("SELECT ok, finished, interrupted, failures, id FROM runs ORDER BY id DESC LIMIT 1")[0].values[0];
       assert.equal(run[0], 0, "not ok");
       assert.ok(run[1] !== null, "finished is set: the history was written at the end");
       const f = db.exec("SELECT job, error FROM failures");
       interrupted = f.length ? f[0].values.map((v) => String(v[0])) : [];
       if (f.length) for (const v of f[0].values) assert.equal(v[1], "interrupted by SIGTERM");
+      assert.equal(run[2], interrupted.length, "runs.interrupted counts them");
+      assert.equal(run[3], 0, "no job failed");
+      // the jobs table: the interrupted ones, and one ok row per job that completed
+      const jobs = db.exec("SELECT status, count(*), sum(outputs) FROM jobs WHERE run_id = ? GROUP BY status ORDER BY status", [run[4]])[0].values;
+      const ok = jobs.find((j) => j[0] === "ok");
+      assert.deepEqual(jobs.find((j) => j[0] === "interrupted")?.slice(1), [interrupted.length, 0]);
+      const okOutputs = db.exec("SELECT count(*) FROM outputs WHERE run_id = ?", [run[4]])[0].values[0][0];
+      assert.equal(ok?.[2] ?? 0, okOutputs, "each completed job's outputs are in outputs");
     } finally {
       db.close();
     }

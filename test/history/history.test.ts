@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync, readdirSync, renameSync, mkdirSync, statSync, existsSync, utimesSync } from "node:fs";
+import { readFileSync, writeFileSync, readdirSync, renameSync, mkdirSync, statSync, existsSync, utimesSync, symlinkSync } from "node:fs";
 import { writeFile, readFile } from "node:fs/promises";
 import { spawn, spawnSync } from "node:child_process";
 import { hostname } from "node:os";
@@ -12,6 +12,7 @@ import { join, parse } from "node:path";
 import initSqlJs from "sql.js";
 import { Pipeline, RethrownJobError, suffix, runtimeParameter } from "ruffus";
 import { setPipelineFile } from "../../src/history/open.ts";
+import { rt, setRuntime } from "../../src/core/runtime.ts";
 import { inTempDir, write, read, exists, age, mtime } from "../helpers.ts";
 
 const HISTORY = ".ruffus_history.sqlite";
@@ -139,15 +140,15 @@ test("env DEFAULT_RUFFUS_HISTORY_FILE, with {basename} of the pipeline script; t
   });
 });
 
-test("schema: outputs, runs and failures rows as documented", async () => {
+test("schema: outputs, jobs, runs and failures rows as documented", async () => {
   await inTempDir(async () => {
     makeInputs();
     const before = Date.now();
     const s1 = await twoStep("main").run({ verbose: 0, multithread: 2 });
     const after = Date.now();
     const tables = (await rows(HISTORY, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).map((r) => r.name);
-    assert.deepEqual(tables, ["failures", "meta", "outputs", "runs"]);
-    assert.deepEqual(await rows(HISTORY, "SELECT key, value FROM meta"), [{ key: "schema_version", value: "1" }]);
+    assert.deepEqual(tables, ["failures", "jobs", "meta", "outputs", "runs"]);
+    assert.deepEqual(await rows(HISTORY, "SELECT key, value FROM meta"), [{ key: "schema_version", value: "2" }]);
 
     const runs = await rows(HISTORY, "SELECT * FROM runs");
     assert.equal(runs.length, 1);
@@ -157,6 +158,7 @@ test("schema: outputs, runs and failures rows as documented", async () => {
     assert.equal(run.jobs_run, s1.jobsRun);
     assert.equal(run.jobs_uptodate, s1.jobsUptodate);
     assert.equal(run.failures, 0);
+    assert.equal(run.interrupted, 0);
     assert.equal(run.pid, process.pid);
     assert.equal(run.host, hostname());
     const started = Date.parse(String(run.started));
@@ -188,6 +190,20 @@ test("schema: outputs, runs and failures rows as documented", async () => {
     }
     assert.ok(Number(outs[2].completed) > Number(outs[1].completed));
     assert.deepEqual(await rows(HISTORY, "SELECT * FROM failures"), []);
+    // one row per job (the merge has one output, each transform one), times in ms like outputs'
+    const jobs = await rows(HISTORY, "SELECT * FROM jobs ORDER BY started");
+    assert.deepEqual(
+      jobs.map((j) => [j.run_id, j.task, j.job, j.status, j.outputs, j.error]).sort(),
+      [
+        [run.id, "mid", "Job  = [a.in -> a.mid]", "ok", 1, null],
+        [run.id, "mid", "Job  = [b.in -> b.mid]", "ok", 1, null],
+        [run.id, "sum", "Job  = [[a.mid, b.mid] -> all.sum]", "ok", 1, null],
+      ],
+    );
+    for (const j of jobs) {
+      assert.ok(Number(j.started) >= before && Number(j.started) <= after, JSON.stringify(j));
+      assert.ok(Number(j.duration_ms) >= 0 && Number(j.started) + Number(j.duration_ms) <= after + 1, JSON.stringify(j));
+    }
 
     // a second run: a new runs row; a failing run: ok 0, a failures row, the output gone
     const s2 = await twoStep("main2").run({ verbose: 0 });
@@ -217,6 +233,8 @@ test("schema: outputs, runs and failures rows as documented", async () => {
     assert.equal(failures[0].job, "Job  = [a.in -> a.mid]");
     assert.match(String(failures[0].error), /boom a\.in/);
     assert.ok(!Number.isNaN(Date.parse(String(failures[0].at))));
+    const failedJobs = await rows(HISTORY, `SELECT task, job, status, outputs, error FROM jobs WHERE run_id = ${Number(runs2[2].id)}`);
+    assert.deepEqual(failedJobs, [{ task: "main3::boom", job: "Job  = [a.in -> a.mid]", status: "failed", outputs: 0, error: failures[0].error }]);
     assert.deepEqual((await rows(HISTORY, "SELECT path FROM outputs ORDER BY path")).map((r) => r.path), ["all.sum", "b.mid"]);
   });
 });
@@ -273,7 +291,7 @@ test("a split's output glob is expanded after the job ran: every file it made is
   });
 });
 
-test("paths of outputs outside the current directory, or given absolute, are stored relative to the history file", async () => {
+test("paths inside the history's directory are stored relative to it; outside it, relative names stay relative and absolute ones absolute", async () => {
   await inTempDir(async (dir) => {
     mkdirSync("proj");
     process.chdir("proj");
@@ -282,12 +300,66 @@ test("paths of outputs outside the current directory, or given absolute, are sto
       const p = new Pipeline("p");
       p.files({ task: async function t(i: string, o: string) { await writeFile(o, "y"); }, input: "x.in", output: "../x.out" });
       p.originate({ task: async function abs(o: string) { await writeFile(o, "z"); }, output: join(dir, "proj", "sub.out") });
+      p.originate({ task: async function ext(o: string) { await writeFile(o, "e"); }, output: join(dir, "ext.out") });
       await p.run({ verbose: 0 });
       const paths = (await rows(HISTORY, "SELECT path FROM outputs ORDER BY path")).map((r) => r.path);
-      assert.deepEqual(paths, ["../x.out", "sub.out"]);
+      assert.deepEqual(paths, ["../x.out", join(dir, "ext.out"), "sub.out"].sort());
       assert.equal((await p.run({ verbose: 0 })).jobsRun, 0);
     } finally {
       process.chdir(dir);
+    }
+  });
+});
+
+test("an absolute output outside the project keeps its record when the project moves; a file at its old relative place is not taken for it", async () => {
+  await inTempDir(async (dir) => {
+    mkdirSync("a/proj", { recursive: true });
+    mkdirSync("a/ext");
+    mkdirSync("b/ext", { recursive: true });
+    const ext = join(dir, "a", "ext", "abs.txt");
+    const build = (name: string): Pipeline => {
+      const p = new Pipeline(name);
+      p.originate({ task: async function out(o: string) { await writeFile(o, "abs"); }, output: ext });
+      return p;
+    };
+    process.chdir("a/proj");
+    try {
+      assert.equal((await build("p1").run({ verbose: 0 })).jobsRun, 1);
+      process.chdir(dir);
+      renameSync("a/proj", "b/proj");
+      // b/ext/abs.txt is where a ../ext/abs.txt key would now point
+      write("b/ext/abs.txt", "other");
+      process.chdir("b/proj");
+      assert.equal((await build("p2").run({ verbose: 0 })).jobsRun, 0, "the record of the absolute path is still found");
+      const p3 = new Pipeline("p3");
+      p3.originate({ task: async function other(o: string) { await writeFile(o, "x"); }, output: "../ext/abs.txt" });
+      assert.match(await p3.printout({ verbose: 4 }), /Uncheckpointed file/, "the other file is not taken for it");
+    } finally {
+      process.chdir(dir);
+    }
+  });
+});
+
+test("a history reached through a symlinked directory keys its files as relative physical paths", async () => {
+  await inTempDir(async (dir) => {
+    mkdirSync("real/proj", { recursive: true });
+    symlinkSync("real", "link");
+    const saved = process.env.DEFAULT_RUFFUS_HISTORY_FILE;
+    process.env.DEFAULT_RUFFUS_HISTORY_FILE = "{path}/.{basename}.hist.sqlite";
+    // as `ruff <dir>/link/proj/pipeline.ts` run from real/proj (whose cwd is physical)
+    setPipelineFile(join(dir, "link", "proj", "pipeline.ts"));
+    process.chdir("real/proj");
+    try {
+      const p = new Pipeline("p");
+      p.originate({ task: async function a(o: string) { await writeFile(o, "a"); }, output: "a.txt" });
+      await p.run({ verbose: 0 });
+      assert.deepEqual((await rows(".pipeline.hist.sqlite", "SELECT path FROM outputs")).map((r) => r.path), ["a.txt"]);
+      assert.equal((await p.run({ verbose: 0 })).jobsRun, 0);
+    } finally {
+      process.chdir(dir);
+      setPipelineFile(undefined);
+      if (saved === undefined) delete process.env.DEFAULT_RUFFUS_HISTORY_FILE;
+      else process.env.DEFAULT_RUFFUS_HISTORY_FILE = saved;
     }
   });
 });
@@ -457,5 +529,232 @@ test("printouts never write the history file", async () => {
     assert.ok(readFileSync(HISTORY).equals(bytes));
     assert.equal(mtime(HISTORY), t);
     assert.ok(!existsSync(HISTORY + ".lock"));
+  });
+});
+
+/** An SQLite file made with sql.js from `sql`. */
+async function sqliteFile(path: string, sql: string): Promise<Buffer> {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.exec(sql);
+  const bytes = Buffer.from(db.export());
+  db.close();
+  writeFileSync(path, bytes);
+  return bytes;
+}
+
+const notOurs = (why: string): string =>
+  `The history file ${join(process.cwd(), HISTORY)} is not a ruffus history (${why}). It has not been changed. ` +
+  `Use --checksum-file-name (historyFile) to choose another file, or --recreate-database (touchFilesOnly: 2) to move it aside and rebuild the history from the files on disk.`;
+
+test("an SQLite file that is not a ruffus history is refused naming the file (a Python Ruffus history, another schema); runs and printouts leave it unchanged", async () => {
+  await inTempDir(async () => {
+    makeInputs();
+    // Python Ruffus 2.8.4's history (ruffus/dbdict.py): one table of pickles
+    const python = await sqliteFile(HISTORY, "create table data (key PRIMARY KEY,value); insert into data values ('a.mid', x'80')");
+    const calls: string[] = [];
+    await assert.rejects(twoStep("p1", calls).run({ verbose: 0 }), { name: "HistoryFileError", message: notOurs("it looks like a Python Ruffus history file") });
+    await assert.rejects(twoStep("p2").printout({ verbose: 4 }), { name: "HistoryFileError", message: notOurs("it looks like a Python Ruffus history file") });
+    assert.deepEqual(calls, []);
+    assert.ok(readFileSync(HISTORY).equals(python), "not one of our tables was added");
+    assert.ok(!exists(HISTORY + ".lock"));
+
+    // one of ours whose outputs table was replaced
+    await sqliteFile(HISTORY, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '1'); CREATE TABLE outputs (x)");
+    await assert.rejects(twoStep("p3").run({ verbose: 0 }), { name: "HistoryFileError", message: notOurs("it has an unknown schema: table outputs lacks path, completed, file_mtime, file_size, func_hash, params_hash, task, duration_ms, exit_status, run_id") });
+    const other = await sqliteFile(HISTORY, "CREATE TABLE notes (id, text)");
+    await assert.rejects(twoStep("p4").run({ verbose: 0 }), { name: "HistoryFileError", message: notOurs("it has an unknown schema: tables notes and no meta table") });
+    assert.ok(readFileSync(HISTORY).equals(other));
+
+    // --recreate-database moves it aside and rebuilds
+    await twoStep("p5").run({ verbose: 0 }).catch(() => {});
+    await twoStep("p6").run({ verbose: 0, touchFilesOnly: 2 });
+    const aside = readdirSync(".").filter((f) => f.startsWith(`${HISTORY}.not-ruffus-`));
+    assert.equal(aside.length, 1, readdirSync(".").join());
+    assert.ok(readFileSync(aside[0]).equals(other));
+    assert.equal((await rows(HISTORY, "SELECT count(*) AS n FROM outputs"))[0].n, 0, "nothing ran before the rebuild: no outputs to record");
+  });
+});
+
+test("a column missing from a table of ours is an unknown schema too; a 0-byte file is a new history", async () => {
+  await inTempDir(async () => {
+    makeInputs();
+    await twoStep("p1").run({ verbose: 0 });
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(readFileSync(HISTORY));
+    db.exec("DROP TABLE outputs; CREATE TABLE outputs (path TEXT PRIMARY KEY, completed REAL)");
+    writeFileSync(HISTORY, db.export());
+    db.close();
+    await assert.rejects(twoStep("p2").run({ verbose: 0 }), (e: Error) => e.message.startsWith(`The history file ${join(process.cwd(), HISTORY)} is not a ruffus history (it has an unknown schema: table outputs lacks file_mtime, file_size,`));
+    writeFileSync(HISTORY, "");
+    assert.equal((await twoStep("p3").run({ verbose: 0 })).jobsRun, 3, "uncheckpointed: rerun and recorded");
+    assert.equal((await rows(HISTORY, "SELECT count(*) AS n FROM outputs"))[0].n, 3);
+  });
+});
+
+/** Version 1's tables, as the first release wrote them. */
+const SCHEMA_V1 = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE outputs (path TEXT PRIMARY KEY, completed REAL NOT NULL, file_mtime REAL NOT NULL, file_size INTEGER NOT NULL, func_hash TEXT NOT NULL,
+  params_hash TEXT NOT NULL, task TEXT NOT NULL, duration_ms REAL NOT NULL, exit_status INTEGER NOT NULL, run_id INTEGER);
+CREATE TABLE runs (id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, elapsed_ms REAL, ok INTEGER, jobs_run INTEGER, jobs_uptodate INTEGER,
+  failures INTEGER, options TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL);
+CREATE TABLE failures (run_id INTEGER NOT NULL, task TEXT NOT NULL, job TEXT NOT NULL, error TEXT NOT NULL, at TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '1');
+INSERT INTO runs VALUES (1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', 1000, 1, 3, 0, 0, '{}', 1, 'h');
+`;
+
+test("a version-1 history keeps working: it is migrated (jobs table, runs.interrupted), its records still count", async () => {
+  await inTempDir(async () => {
+    makeInputs();
+    await twoStep("p0").run({ verbose: 0 });
+    const recorded = await rows(HISTORY, "SELECT * FROM outputs");
+    const values = recorded.map((r) => `('${r.path}', ${r.completed}, ${r.file_mtime}, ${r.file_size}, '', '', '${r.task}', 1, 0, 1)`).join(", ");
+    await sqliteFile(HISTORY, `${SCHEMA_V1} INSERT INTO outputs VALUES ${values}`);
+    const calls: string[] = [];
+    assert.equal((await twoStep("p1", calls).run({ verbose: 0 })).jobsRun, 0);
+    assert.deepEqual(calls, []);
+    assert.deepEqual(await rows(HISTORY, "SELECT value FROM meta WHERE key = 'schema_version'"), [{ value: "2" }]);
+    assert.deepEqual((await rows(HISTORY, "SELECT id, interrupted FROM runs ORDER BY id")).map((r) => r.id), [1, 2]);
+    assert.deepEqual(await rows(HISTORY, "SELECT * FROM jobs"), []);
+    assert.deepEqual((await rows(HISTORY, "SELECT path FROM outputs ORDER BY path")).map((r) => r.path), ["a.mid", "all.sum", "b.mid"]);
+  });
+});
+
+test("migrating a version-1 history reached through a symlinked directory turns its ../../real/... keys into relative ones", async () => {
+  await inTempDir(async (dir) => {
+    mkdirSync("real/proj", { recursive: true });
+    symlinkSync("real", "link");
+    process.chdir("real/proj");
+    try {
+      write("a.txt", "a");
+      // what version 1 wrote for link/proj/h.sqlite with a.txt made in the physical real/proj
+      await sqliteFile("h.sqlite", `${SCHEMA_V1} INSERT INTO outputs VALUES ('../../real/proj/a.txt', ${Date.now() + 1000}, 0, 1, '', '', 'a', 1, 0, 1)`);
+      const p = new Pipeline("p");
+      p.originate({ task: async function a(o: string) { await writeFile(o, "a"); }, output: "a.txt" });
+      assert.equal((await p.run({ verbose: 0, historyFile: join(dir, "link", "proj", "h.sqlite") })).jobsRun, 0);
+      assert.deepEqual((await rows("h.sqlite", "SELECT path FROM outputs")).map((r) => r.path), ["a.txt"]);
+    } finally {
+      process.chdir(dir);
+    }
+  });
+});
+
+test("lock: a lock whose pid now belongs to another process (its start time differs) is stale; the same process's is not", { skip: !existsSync("/proc/self/stat") }, async () => {
+  await inTempDir(async () => {
+    makeInputs();
+    const { processStartToken } = await import("../../src/history/procs.ts");
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      const token = processStartToken(other.pid!);
+      assert.ok(token, "a live process has a start token");
+      const lock = (procStart: string) => JSON.stringify({ pid: other.pid, host: hostname(), started: new Date().toISOString(), procStart }) + "\n";
+      writeFileSync(HISTORY + ".lock", lock(token.replace(/\d+$/, (n) => String(Number(n) + 1))));
+      assert.equal((await twoStep("p1").run({ verbose: 0 })).jobsRun, 3, "the pid was reused: taken over");
+      writeFileSync(HISTORY + ".lock", lock(token));
+      await assert.rejects(twoStep("p2").run({ verbose: 0 }), { name: "HistoryLockedError" });
+    } finally {
+      other.kill("SIGKILL");
+    }
+  });
+});
+
+test("lock: several runs taking over one stale lock at once: exactly one gets it", async () => {
+  await inTempDir(async (dir) => {
+    const { acquireLock } = await import("../../src/history/lock.ts");
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const file = join(dir, HISTORY);
+    // Random pauses in the file operations, so that the starters interleave in every order
+    // (one reads the stale lock, another replaces it meanwhile...).
+    const base = rt();
+    const pause = (): Promise<void> => new Promise((r) => setTimeout(r, Math.random() * 4));
+    setRuntime({
+      ...base,
+      readTextFile: async (p) => { await pause(); const t = await base.readTextFile(p); await pause(); return t; },
+      rename: async (a, b) => { await pause(); await base.rename(a, b); await pause(); },
+      createExclusive: async (p, t) => { await pause(); return base.createExclusive(p, t); },
+    });
+    try {
+    for (let round = 0; round < 30; round++) {
+      writeFileSync(file + ".lock", JSON.stringify({ pid: dead, host: hostname(), started: new Date().toISOString() }) + "\n");
+      const results = await Promise.allSettled(Array.from({ length: 6 }, () => acquireLock(file)));
+      const won = results.filter((r) => r.status === "fulfilled");
+      assert.equal(won.length, 1, `round ${round}: ${results.map((r) => (r.status === "rejected" ? String(r.reason) : "acquired")).join("; ")}`);
+      for (const r of results) if (r.status === "rejected") assert.equal((r.reason as Error).name, "HistoryLockedError", String(r.reason));
+      assert.equal(JSON.parse(read(file + ".lock")).pid, process.pid);
+      await (won[0] as PromiseFulfilledResult<() => Promise<void>>).value();
+      assert.deepEqual(readdirSync(dir), [], "no lock, no takeover leftovers");
+    }
+    } finally {
+      setRuntime(base);
+    }
+  });
+});
+
+test("historyStats counts a job with several outputs once in its task's time", async () => {
+  await inTempDir(async () => {
+    const { historyStats } = await import("../../src/history/stats.ts");
+    const p = new Pipeline("p");
+    p.originate({ task: async function two(o: string[]) { for (const f of o) await writeFile(f, "x"); await new Promise((r) => setTimeout(r, 20)); }, output: [["a.1", "a.2", "a.3"], ["b.1", "b.2", "b.3"]] });
+    await p.run({ verbose: 0 });
+    const jobs = await rows(HISTORY, "SELECT sum(duration_ms) AS ms, count(*) AS n, sum(outputs) AS outs FROM jobs");
+    assert.deepEqual([jobs[0].n, jobs[0].outs], [2, 6]);
+    const s = (await historyStats(undefined, 1, process.cwd())).tasks.get("p::two");
+    assert.equal(s?.outputs, 6);
+    assert.ok(Math.abs((s?.totalMs ?? 0) - Number(jobs[0].ms)) < 0.001, `${s?.totalMs} vs ${jobs[0].ms}`);
+  });
+});
+
+test("a large history: a run that changes nothing leaves the file as it was; one that does writes its records and its runs row", async () => {
+  await inTempDir(async (dir) => {
+    const { SqliteHistory } = await import("../../src/history/store.ts");
+    const details = { task: "t", fileMtime: 1, fileSize: 1, durationMs: 1 };
+    const open = () => SqliteHistory.open(HISTORY, { cwd: dir, checksumLevel: 1, write: true, largeFileBytes: 1 });
+    let h = await open();
+    h.startRun({});
+    h.set("a.out", { mtime: 5, funcHash: "", paramsHash: "" }, details);
+    h.endRun({ ok: true, jobsRun: 1 });
+    await h.close();
+    const bytes = readFileSync(HISTORY);
+    // "large" (over 1 byte): the database is closed once its records are read
+    h = await open();
+    assert.equal(h.get("a.out")?.mtime, 5);
+    h.startRun({});
+    h.endRun({ ok: true, jobsRun: 0, jobsUptodate: 1 });
+    await h.close();
+    assert.ok(readFileSync(HISTORY).equals(bytes), "a no-op is not written");
+    h = await open();
+    h.startRun({ n: 3 });
+    h.set("b.out", { mtime: 6, funcHash: "", paramsHash: "" }, details);
+    h.recordJob({ task: "t", kind: "transform", params: ["x", "b.out"], status: "ok", outputs: 1 });
+    h.endRun({ ok: true, jobsRun: 1 });
+    await h.close();
+    assert.deepEqual(await rows(HISTORY, "SELECT id, jobs_run, options FROM runs ORDER BY id"), [
+      { id: 1, jobs_run: 1, options: "{}" },
+      { id: 2, jobs_run: 1, options: '{"n":3}' },
+    ]);
+    assert.deepEqual(await rows(HISTORY, "SELECT path, run_id FROM outputs ORDER BY path"), [{ path: "a.out", run_id: 1 }, { path: "b.out", run_id: 2 }]);
+    assert.deepEqual(await rows(HISTORY, "SELECT run_id, job FROM jobs"), [{ run_id: 2, job: "Job  = [x -> b.out]" }]);
+  });
+});
+
+test("the jobs table keeps the last 5 runs' jobs, and earlier runs' only up to 50,000 rows", async () => {
+  await inTempDir(async (dir) => {
+    const { SqliteHistory } = await import("../../src/history/store.ts");
+    const runWith = async (jobs: number): Promise<void> => {
+      const h = await SqliteHistory.open(HISTORY, { cwd: dir, checksumLevel: 1, write: true });
+      h.startRun({});
+      for (let i = 0; i < jobs; i++) h.recordJob({ task: "t", job: `j${i}`, status: "ok" });
+      h.endRun({ ok: true, jobsRun: jobs });
+      await h.close();
+    };
+    const perRun = async () => (await rows(HISTORY, "SELECT run_id, count(*) AS n FROM jobs GROUP BY run_id ORDER BY run_id")).map((r) => [r.run_id, r.n]);
+    for (let r = 0; r < 7; r++) await runWith(2);
+    assert.deepEqual(await perRun(), [[3, 2], [4, 2], [5, 2], [6, 2], [7, 2]]);
+    await runWith(50_001);
+    assert.deepEqual((await perRun()).map((r) => r[0]), [4, 5, 6, 7, 8]);
+    await runWith(1);
+    assert.deepEqual(await perRun(), [[9, 1]], "the runs before the big one had to go with it");
   });
 });
