@@ -1,5 +1,5 @@
 /**
- * Behaviour found missing by an audit against Ruffus 2.8.4: clone() and indicator values, follows()
+ * Ruffus behaviour around the edges: clone() and indicator values, follows()
  * of a plain function, module functions over every pipeline, combinatorics with no jobs, error
  * texts, declaration-time checks. Each "compared with Ruffus 2.8.4" expectation comes from the same
  * pipeline written in Python and run with Ruffus 2.8.4.
