@@ -25,8 +25,10 @@ function onTerminal(args: string[], env: Record<string, string>, columns = 60): 
   dirs.push(dir);
   copyFileSync(join(FIXTURES, "unmatched.ts"), join(dir, "unmatched.ts"));
   const base: NodeJS.ProcessEnv = { ...process.env, TERM: "xterm", DENO_NO_UPDATE_CHECK: "1", ...env };
-  for (const k of ["NO_COLOR", "FORCE_COLOR", "CI", "COLUMNS", "NODE_TEST_CONTEXT", "NODE_OPTIONS"]) if (!(k in env)) delete base[k];
-  const command = `stty cols ${columns} rows 24; ${[...cliCommand("node"), ...args].map(quote).join(" ")}`;
+  const unset = ["NO_COLOR", "FORCE_COLOR", "CI", "COLUMNS", "NODE_TEST_CONTEXT", "NODE_OPTIONS"].filter((k) => !(k in env));
+  for (const k of unset) delete base[k];
+  // `env -u` as well: Deno's child_process adds its own environment back to the one given.
+  const command = `stty cols ${columns} rows 24; env ${unset.map((k) => `-u ${k}`).join(" ")} ${[...cliCommand("node"), ...args].map(quote).join(" ")}`;
   const r = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: dir, env: base, encoding: "utf8", timeout: 60000 });
   return { text: r.stdout.replace(/\r\n/g, "\n"), status: r.status };
 }
