@@ -10,10 +10,6 @@ import { lookupTasks } from "../core/lookup.ts";
 import { Pipeline } from "../core/pipeline.ts";
 import type { Task } from "../core/task.ts";
 import { FatalMatchError } from "../patterns/errors.ts";
-import { stringsIn } from "../patterns/flatten.ts";
-import { pythonRegexInfo } from "../patterns/python-regex.ts";
-import { compileFilter, jobSubstituter } from "../patterns/substitute.ts";
-import { PipelineFileError } from "./errors.ts";
 
 /** The pipeline file and its text, for places. */
 export interface PipelineSource {
@@ -90,6 +86,12 @@ export function explainBroken(e: unknown, src: PipelineSource): string | undefin
     return `${at ? `${at}: ` : ""}${text}`;
   }
   if (e instanceof ParameterGenerationError) return explainBroken(asJobError(e), src);
+  if (e instanceof FatalMatchError && e.taskName !== undefined) {
+    // A printout's pattern error (a run's comes as a RethrownJobError, below): the same one line.
+    const task = tasksNamed(e.taskName)[0];
+    const at = task && declaredAt(task, src);
+    return `${at ? `${at}: ` : ""}the pipeline is broken: in task '${e.taskName}': ${oneLine(e.message)}`;
+  }
   if (e instanceof RethrownJobError && e.failures.length && e.failures.every((f) => f.job === undefined)) {
     // Set-up errors of tasks (their jobs could not be made): one line each, without Ruffus's stack block.
     return e.failures
@@ -104,35 +106,3 @@ export function explainBroken(e: unknown, src: PipelineSource): string | undefin
   return undefined;
 }
 
-/**
- * Output, extras and inputs() templates that no input could ever fill in (`\2` for a regex with one
- * group, a bad escape): the same error every job would raise, found before anything runs, so that
- * `ruff -n` reports it too.
- */
-export function checkSubstitutions(pipeline: Pipeline, src: PipelineSource): void {
-  for (const task of pipeline.tasks) {
-    const filter = task.spec.filter;
-    if (!filter || filter.kind === "formatter") continue;
-    const compiled = compileFilter(filter);
-    const sub = jobSubstituter(compiled, ["\0"], { cwd: "/", outputDir: task.spec.outputDir });
-    const templates: [string, string, (s: string) => unknown][] = [
-      ...stringsIn(task.spec.output).map((s) => ["output", s, sub.output] as [string, string, (s: string) => unknown]),
-      ...task.spec.extras.flatMap((x) => stringsIn(x)).map((s) => ["extra", s, sub.extra] as [string, string, (s: string) => unknown]),
-      ...stringsIn(task.spec.modifyInputs?.value).map((s) => ["input", s, sub.extra] as [string, string, (s: string) => unknown]),
-    ];
-    for (const [what, template, fill] of templates) {
-      try {
-        fill(template);
-      } catch (e) {
-        if (!(e instanceof FatalMatchError)) continue; // no match for the made-up name: fine
-        const why = (/:\n\t(.*?)\n?$/s.exec(e.message)?.[1] ?? e.message).replace(/\.$/, "");
-        const groups = pythonRegexInfo(compiled.regex as RegExp).groups;
-        const at = declaredAt(task, src);
-        throw new PipelineFileError(
-          `${at ? `${at}: ` : ""}the pipeline is broken: in task '${task.displayName}', the ${what} pattern '${template}' cannot be filled in from ` +
-            `${filter.kind}('${filter.pattern}') (${groups} group${groups === 1 ? "" : "s"}): ${why}.`,
-        );
-      }
-    }
-  }
-}

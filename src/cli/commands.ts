@@ -14,7 +14,7 @@ import { EXIT, PipelineFileError, UsageError } from "./errors.ts";
 import { applyTaskResources, readConfig } from "./config.ts";
 import { loadPipeline } from "./load.ts";
 import { writeFlowchart } from "./flowchart.ts";
-import { checkSubstitutions, explainBroken, type PipelineSource } from "./broken.ts";
+import { explainBroken, type PipelineSource } from "./broken.ts";
 import { LogFile, prepareOutputPath } from "./output-files.ts";
 
 /** Options shared by run and printout, from the command line. */
@@ -103,7 +103,6 @@ export async function runCommand(o: CliOptions): Promise<number> {
   try {
     const { pipeline, src } = await loadFromCli(o);
     try {
-      if (o.justPrint || running) checkSubstitutions(pipeline, src);
       if (o.justPrint) {
         const verbose = Math.max(o.verbose ?? 1, 1); // Ruffus's -n without -v prints nothing: a bug
         if (o.json) {

@@ -14,7 +14,6 @@ import type { Task } from "../core/task.ts";
 import type { CliOptions } from "./args.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { loadFromCli, reportError } from "./commands.ts";
-import { checkSubstitutions } from "./broken.ts";
 import { explain } from "../report/explain.ts";
 
 /** One job's answer. */
@@ -136,7 +135,6 @@ export async function whyCommand(o: CliOptions): Promise<number> {
   const { pipeline, src } = await loadFromCli(o);
   let doc: WhyDocument;
   try {
-    checkSubstitutions(pipeline, src);
     doc = await why(pipeline, o.subject, o);
   } catch (e) {
     if (e instanceof UsageError) throw e;

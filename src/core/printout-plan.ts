@@ -7,6 +7,7 @@ import type { Pipeline } from "./pipeline.ts";
 import { prepare } from "./prepare.ts";
 import type { PrintoutOptions } from "./run-options.ts";
 import { asJobError, ParameterGenerationError, RuffusError } from "./errors.ts";
+import { refuseUnfillablePatterns } from "./pattern-groups.ts";
 import { FatalMatchError } from "../patterns/errors.ts";
 
 /** See `Pipeline.printout`. */
@@ -24,6 +25,7 @@ export async function printoutPipeline(pipeline: Pipeline, o: PrintoutOptions): 
   }
   const { session, plan, history } = prepared;
   try {
+    refuseUnfillablePatterns(session, plan.toRun);
     const text = printoutText(session, plan, { verbose, indent: o.indent ?? 4, wrapWidth: o.wrapWidth ?? 100 });
     o.outputStream?.write(text);
     return text;

@@ -12,6 +12,7 @@ import { pipelineArgs } from "./pipeline-args.ts";
 import { blackHoleLogger, stderrLogger } from "../report/logger.ts";
 import { runLog } from "../report/run-log.ts";
 import { asJobError, RethrownJobError, RuffusError } from "./errors.ts";
+import { refuseUnfillablePatterns } from "./pattern-groups.ts";
 import type { EventListener, PipelineEvent } from "./events.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { prepare } from "./prepare.ts";
@@ -56,6 +57,13 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     throw asJobError(e);
   }
   const { session, plan, history } = prepared;
+  // A pattern no job of its task can fill in: Ruffus's error now, not after the tasks before it ran.
+  try {
+    refuseUnfillablePatterns(session, plan.toRun);
+  } catch (e) {
+    await history.close();
+    throw asJobError(e);
+  }
   const listeners: EventListener[] = [runLog({ logger, verbose, session, logExceptions: o.logExceptions ?? false })];
   if (o.onEvent) listeners.push(o.onEvent);
   const emit = (e: PipelineEvent): void => {
