@@ -75,8 +75,9 @@ export interface RunOptions extends PlanOptions {
   /** Jobs run concurrently in the main thread (right for shell and cluster jobs). */
   multithread?: number;
   /**
-   * Jobs run in this many worker threads, each importing the module that declared the task (like
-   * Ruffus's process pool; see "Parallel jobs" in the README). `multithread` wins when both are set.
+   * Jobs run in this many worker processes, each importing the module that declared the task and
+   * finding the task function by name (like Ruffus's process pool; see "Parallel jobs: threads and
+   * worker processes" in the README). `multithread` wins when both are set.
    */
   multiprocess?: number;
   /** Where log lines go: `stderrLogger` (default), `blackHoleLogger`, `console`, or your own. */

@@ -6,7 +6,7 @@ import { WorkerPoolRunner } from "../exec/worker-pool.ts";
 import type { Executor } from "../exec/executor.ts";
 import { LocalExecutor } from "../exec/local-executor.ts";
 import { SlurmExecutor } from "../exec/slurm-executor.ts";
-import { flushSharedLogs, isWorker } from "../exec/shared.ts";
+import { flushSharedLogs, runInWorker } from "../exec/shared.ts";
 import { pipelineFileLoaded } from "../history/open.ts";
 import { pipelineArgs } from "./pipeline-args.ts";
 import { blackHoleLogger, stderrLogger } from "../report/logger.ts";
@@ -45,8 +45,9 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
   const touchMode = touchModeOf(o.touchFilesOnly);
   const parallelism = Math.max(1, o.multiprocess ?? 0, o.multithread ?? 0);
   if (!Number.isInteger(parallelism)) throw new RuffusError("multiprocess / multithread must be whole numbers.");
-  if (isWorker() || loadingPipelineFile) {
-    // A worker imports the pipeline's module again to find task functions; a run() at its top level must not start a second pipeline.
+  if (runInWorker() || loadingPipelineFile) {
+    // A worker imports the pipeline's module again to find task functions; a run() at its top level
+    // must not start a second pipeline (nor take the history lock). From a job, runInWorker() throws.
     return { tasksRun: [], tasksUptodate: [], jobsRun: 0, jobsUptodate: 0, elapsedMs: 0, tasks: [], fileSystemCalls: { stats: 0, globs: 0 } };
   }
 
@@ -93,7 +94,7 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     }
   }
 
-  // Processes (worker threads) only when asked for with multiprocess and not overridden by multithread.
+  // Worker processes only when asked for with multiprocess and not overridden by multithread.
   const runner: JobRunner =
     (o.multiprocess ?? 0) > 1 && !((o.multithread ?? 0) > 0)
       ? new WorkerPoolRunner(o.multiprocess as number, { pipelineFile: pipelineFileLoaded(), pipelineArgs: pipelineArgs(), cwd: rt().cwd() }, executor)

@@ -8,6 +8,7 @@ import type { TaskKind, TaskSpec } from "./arguments.ts";
 import { RuffusError, TaskDeclarationError } from "./errors.ts";
 import { TouchFileIndicator } from "./indicators.ts";
 import { describeValue } from "./describe.ts";
+import { docstringInSource } from "./docstrings.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { MkdirIndicator } from "./mkdir.ts";
 import type { Resources } from "../exec/executor.ts";
@@ -76,7 +77,16 @@ export class Task {
   /** @internal For mkdir tasks: the task they were created for, for the name and description. */
   mkdirFor: Task | undefined;
   /** @internal The module that declared this task (imported again by worker processes). */
-  sourceModule: string | undefined;
+  get sourceModule(): string | undefined {
+    return this.declaredIn;
+  }
+  set sourceModule(file: string | undefined) {
+    this.declaredIn = file;
+    // Where the runtime dropped the function's docstring (Bun), the module's source text has it.
+    if (file && !this.description && !this.descriptionGiven && this.func) this.description = docstringInSource(file, this.func.name);
+  }
+  private declaredIn: string | undefined;
+  private readonly descriptionGiven: boolean;
   /** @internal Made for a plain function named in follows() or an input (see lookup.ts). */
   implicit = false;
   /** @internal Name of the task this one was cloned from. */
@@ -98,6 +108,7 @@ export class Task {
     readonly func: TaskFunction | undefined,
     description?: string,
   ) {
+    this.descriptionGiven = description !== undefined;
     this.description = description ?? (func ? docstringOf(func) : "");
   }
 

@@ -10,6 +10,8 @@ import { errorData, errorFromData, type FromWorker, type ToWorker, type WorkerIn
 import { jobContext, type CommandResult, type CommandSpec, type Executor } from "./executor.ts";
 import { loadModule, loadPipelineFile } from "../cli/load.ts";
 import type { Job } from "../core/job-params.ts";
+import { asWorkerJob, loadedCopies } from "./shared.ts";
+import { fileURLToPath } from "node:url";
 
 const port = rt().workerPort();
 if (!port) throw new Error("worker-entry.ts runs only as a job worker process, started by the worker pool (multiprocess)");
@@ -46,20 +48,31 @@ function importFailed(file: string, e: unknown): Error {
 }
 
 async function runJob(m: Extract<ToWorker, { type: "job" }>): Promise<void> {
-  const modules = [init.pipelineFile, m.module].filter((f): f is string => Boolean(f));
-  for (const f of [...new Set(modules)]) await importOnce(f);
+  const modules = [...new Set([init.pipelineFile, m.module].filter((f): f is string => Boolean(f)))];
+  for (const f of modules) await importOnce(f);
   const task = Pipeline.lookup(m.pipeline)?.byName.get(m.task);
+  const name = m.pipeline === "main" ? m.task : `${m.pipeline}::${m.task}`;
   if (!task?.func) {
+    const copies = loadedCopies();
     throw new Error(
-      `Task '${m.pipeline === "main" ? m.task : `${m.pipeline}::${m.task}`}' was not found in a worker process after importing ${modules.join(", ") || "(no module known)"}. ` +
-        `With multiprocess, each worker imports the module that declares the pipeline and looks the task up by name, so ` +
-        `the pipeline and its tasks must be declared when that module loads (not inside a function called later), ` +
-        `with the same pipeline name. Otherwise run with multithread (ruff --use-threads).`,
+      copies.length > 1
+        ? `Task '${name}' was not found in a worker process: after importing ${modules.join(", ")}, the worker has two copies of ruffus ` +
+            `(${copies.map((c) => fileURLToPathOr(c)).join(" and ")}): the module's "ruffus" resolves to another copy than the one the worker runs, ` +
+            `so its pipelines are not the worker's. Install ruffus once, and import it by the same name everywhere (on Deno, through the same deno.json or package.json).`
+        : `Task '${name}' was not found in a worker process after importing ${modules.join(", ") || "(no module known)"}. ` +
+            `With multiprocess, each worker imports the module that declares the pipeline and looks the task up by name, so ` +
+            `the pipeline and its tasks must be declared when that module loads (not inside a function called later), ` +
+            `with the same pipeline name. Otherwise run with multithread (ruff --use-threads).`,
     );
   }
   const job: Job = { params: m.params, displayParams: m.params };
   // Commands go to the main process's executor, which owns every process and cluster job of the run.
-  await jobContext().run({ task: task.displayName, resources: m.resources, executor: proxy }, () => callTaskFunction(task, job));
+  await asWorkerJob(task.displayName, () => jobContext().run({ task: task.displayName, resources: m.resources, executor: proxy }, () => callTaskFunction(task, job)));
+}
+
+/** A file URL as a path (what the user sees); any other URL as it is. */
+function fileURLToPathOr(url: string): string {
+  return url.startsWith("file:") ? fileURLToPath(url) : url;
 }
 
 const commands = new Map<number, { resolve: (r: CommandResult) => void; reject: (e: unknown) => void; onStatus?: (m: string) => void }>();

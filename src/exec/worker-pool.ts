@@ -11,7 +11,7 @@ import type { Task } from "../core/task.ts";
 import type { WorkerHandle } from "../runtime/types.ts";
 import { describeJob } from "../report/job-names.ts";
 import { InProcessRunner, hasFileParams, type JobRunner, type TouchMode } from "./in-process.ts";
-import { acquire, counterAdd, writeLog } from "./shared.ts";
+import { acquire, counterAdd, setupLogging, writeLog } from "./shared.ts";
 import { errorData, errorFromData, unsendable, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.ts";
 import type { Executor } from "./executor.ts";
 
@@ -87,7 +87,7 @@ export class WorkerPoolRunner implements JobRunner {
       } catch (e) {
         slot.busy = undefined;
         reject(
-          new Error(
+          poolError(
             `The parameters of a job of task '${task.displayName}' cannot be sent to a worker process (${(e as Error).message}). ` +
               `Job parameters are structured-cloned: use plain data (strings, numbers, arrays, objects), or run with multithread.`,
           ),
@@ -118,13 +118,13 @@ export class WorkerPoolRunner implements JobRunner {
     worker.onError((e) => {
       const b = slot.busy;
       this.retire(slot);
-      b?.reject(new Error(`A worker process for job ${jobText(b.task, b.job)} could not be started or lost its channel: ${e.message}`));
+      b?.reject(poolError(`A worker process for job ${jobText(b.task, b.job)} could not be started or lost its channel: ${e.message}`));
     });
     worker.onExit((code, signal) => {
       const b = slot.busy;
       if (slot.dead) return;
       this.retire(slot);
-      b?.reject(new Error(worker.ready ? deathMessage(worker.id, code, signal, b.task, b.job) : notStarted(worker.id, code, signal, b.task, b.job)));
+      b?.reject(poolError(worker.ready ? deathMessage(worker.id, code, signal, b.task, b.job) : notStarted(worker.id, code, signal, b.task, b.job)));
     });
     this.slots.push(slot);
     return slot;
@@ -154,6 +154,10 @@ export class WorkerPoolRunner implements JobRunner {
         return;
       case "failed":
         this.settle(slot, (b) => b.reject(errorFromData(m.error)));
+        return;
+      case "logSetup":
+        // The main process's logger of that name writes the worker's lines (the same set-up again is the same logger).
+        setupLogging(m.logger, m.file, m.verbose);
         return;
       case "log":
         writeLog(m.logger, m.level, m.message);
@@ -190,11 +194,21 @@ export class WorkerPoolRunner implements JobRunner {
     const stopped = all.map((s) => {
       const b = s.busy;
       const done = this.retire(s);
-      b?.reject(new Error("The run was stopped; this job was interrupted."));
+      b?.reject(poolError("The run was stopped; this job was interrupted."));
       return done;
     });
     await Promise.all(stopped);
   }
+}
+
+/**
+ * An error of the pool's own making: its stack would only say where the pool noticed (an event of
+ * node:child_process), nothing the user can act on, so it is the message alone.
+ */
+function poolError(message: string): Error {
+  const e = new Error(message);
+  e.stack = `${e.name}: ${message}`;
+  return e;
 }
 
 /** The job as failure lines show it, with file names shortened as by default (Ruffus's verbose_abbreviated_path=2). */
@@ -240,7 +254,7 @@ function checkSendable(task: Task, job: Job): void {
   for (let i = 0; i < job.params.length; i++) {
     const bad = unsendable(job.params[i], paramName(task, i));
     if (!bad) continue;
-    throw new Error(
+    throw poolError(
       `The parameters of a job of task '${task.displayName}' cannot be sent to a worker process: ${bad.path} is ${bad.what}. ` +
         `Job parameters are structured-cloned, which keeps an object's own fields but not its class or methods, and cannot carry functions: ` +
         `use plain data (strings, numbers, arrays, plain objects) and rebuild the object in the task function, or run with multithread.`,

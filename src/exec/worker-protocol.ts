@@ -42,11 +42,16 @@ export interface ErrorData {
   readonly result?: CommandResult;
 }
 
+/** The levels of a setupLogging logger. */
+export type LogLevel = "info" | "debug" | "warning" | "error";
+
 /** Worker → main. */
 export type FromWorker =
   | { readonly type: "done"; readonly id: number }
   | { readonly type: "failed"; readonly id: number; readonly error: ErrorData }
-  | { readonly type: "log"; readonly logger: string; readonly level: "info" | "debug" | "warning" | "error"; readonly message: string }
+  /** setupLogging in the worker: the main process sets up the logger that writes its lines. */
+  | { readonly type: "logSetup"; readonly logger: string; readonly file: string | undefined; readonly verbose: boolean | number | undefined }
+  | { readonly type: "log"; readonly logger: string; readonly level: LogLevel; readonly message: string }
   | { readonly type: "lock"; readonly request: number; readonly name: string }
   /** `request`: that of the lock message that took the lock. */
   | { readonly type: "unlock"; readonly request: number; readonly name: string }

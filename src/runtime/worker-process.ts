@@ -13,8 +13,8 @@
  * exited or was killed), and the main process kills the workers left when it exits.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { WorkerHandle, WorkerPort, WorkerStart } from "./types.ts";
 
@@ -33,7 +33,7 @@ const READY = "ruffus:worker-ready";
 /** How long a worker gets to leave after SIGTERM before it is killed. */
 const TERMINATE_GRACE_MS = 2000;
 
-const g = globalThis as { Deno?: { execPath(): string; mainModule: string } };
+const g = globalThis as { Deno?: { execPath(): string; mainModule: string; args: string[] } };
 
 /**
  * Node flags of this process that a worker needs too (loaders, conditions, memory limits), and
@@ -63,26 +63,71 @@ function tsxLoader(): string | undefined {
 }
 
 /**
- * Deno finds its config file (import map included) from the main module's directory: give the
- * worker the one this process found, since the worker's main module lives elsewhere.
+ * Deno finds its config file (import map included) from the main module's directory, and a
+ * worker's main module is the worker entry, inside ruffus: left to itself, a worker would use
+ * ruffus's own deno.json (whose import map sends "ruffus" to another copy of the library than the
+ * one the main program imported). So the worker gets the config this process used: the one named
+ * with --config / -c, none with --no-config, else the one found from the main module's
+ * directory up — and --no-config when there is none, never ruffus's.
  */
-function denoConfigOf(mainModule: string): string | undefined {
-  if (!mainModule.startsWith("file:")) return undefined;
-  let dir = dirname(fileURLToPath(mainModule));
+export function denoConfigFlags(mainModule: string, commandLine: readonly string[] | undefined): string[] {
+  const named = commandLine && configOnCommandLine(commandLine);
+  if (named) return named;
+  const dir = mainModule.startsWith("file:") ? dirname(fileURLToPath(mainModule)) : undefined;
+  const found = dir && findUp(dir, ["deno.json", "deno.jsonc"]);
+  if (found) return ["--config", found];
+  // A package.json alone makes Deno resolve bare names from node_modules, as Node does (its
+  // "manual" mode), and --no-config would turn that off with the rest.
+  return dir && findUp(dir, ["package.json"]) ? ["--no-config", "--node-modules-dir=manual"] : ["--no-config"];
+}
+
+/** `--config X` / `-c X` / `--no-config` (and an `--import-map`) among this Deno process's own flags. */
+function configOnCommandLine(argv: readonly string[]): string[] | undefined {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const m = /^(--config|-c|--import-map)(?:=(.*))?$/.exec(a);
+    if (a === "--no-config") out.push(a);
+    else if (m) {
+      const value = m[2] ?? argv[++i];
+      if (value === undefined) continue;
+      // Relative to where this process started, and workers start there too; absolute is safer still.
+      out.push(m[1] === "-c" ? "--config" : m[1], isAbsolute(value) || /^[a-z]+:/i.test(value) ? value : join(startDirectory, value));
+    }
+  }
+  return out.some((f) => f === "--config" || f === "--no-config") ? out : undefined;
+}
+
+function findUp(dir: string, names: readonly string[]): string | undefined {
   for (;;) {
-    for (const name of ["deno.json", "deno.jsonc"]) if (existsSync(join(dir, name))) return join(dir, name);
+    for (const name of names) if (existsSync(join(dir, name))) return join(dir, name);
     const up = dirname(dir);
     if (up === dir) return undefined;
     dir = up;
   }
 }
 
+/**
+ * This Deno process's flags (what came between `deno run` and the script): /proc/self/cmdline less
+ * the script and its arguments (Deno.args). Undefined where /proc is not there.
+ */
+function denoOwnFlags(scriptArgs: readonly string[]): string[] | undefined {
+  let argv: string[];
+  try {
+    argv = readFileSync("/proc/self/cmdline", "utf8").split("\0");
+  } catch {
+    return undefined;
+  }
+  if (argv.at(-1) === "") argv.pop();
+  // deno, the subcommand, flags..., the script, its arguments.
+  return argv.slice(2, Math.max(2, argv.length - scriptArgs.length - 1));
+}
+
 /** The command line that starts a worker on this runtime. */
 function workerCommand(start: WorkerStart, runtimeName: string): string[] {
   if (!start.entry) return [process.execPath];
   if (runtimeName === "deno" && g.Deno) {
-    const config = denoConfigOf(g.Deno.mainModule);
-    return [g.Deno.execPath(), "run", "-A", ...(config ? ["--config", config] : []), start.entry.href];
+    return [g.Deno.execPath(), "run", "-A", ...denoConfigFlags(g.Deno.mainModule, denoOwnFlags(g.Deno.args)), start.entry.href];
   }
   const file = fileURLToPath(start.entry);
   if (runtimeName === "bun") return [process.execPath, file];
@@ -187,8 +232,18 @@ export function startWorkerProcess(start: WorkerStart, runtimeName: string): Wor
   };
 }
 
+/**
+ * Where the port is kept for the whole process. A worker can load ruffus twice (the worker entry's
+ * copy, and another one a pipeline module's "ruffus" resolves to): every copy must see the same
+ * channel, so that isWorker() is true in each and none of them runs the pipeline again. Not an
+ * environment variable: programs a job starts would inherit it, and they are not workers.
+ */
+const PORT_KEY = Symbol.for("ruffus.workerPort");
+
 /** Inside a worker process: its channel to the main process; undefined anywhere else. */
 export function workerPortOfThisProcess(): WorkerPort | undefined {
+  const shared = globalThis as { [PORT_KEY]?: WorkerPort };
+  if (shared[PORT_KEY]) return shared[PORT_KEY];
   const text = process.env[WORKER_ENV];
   if (text === undefined || typeof process.send !== "function") return undefined;
   // Programs a job starts are not workers.
@@ -201,7 +256,7 @@ export function workerPortOfThisProcess(): WorkerPort | undefined {
   // The main process is gone: so is the run.
   process.on("disconnect", () => process.exit(0));
   let announced = false;
-  return {
+  return (shared[PORT_KEY] = {
     data,
     postMessage: send,
     onMessage(h) {
@@ -211,5 +266,5 @@ export function workerPortOfThisProcess(): WorkerPort | undefined {
         send({ [READY]: true });
       }
     },
-  };
+  });
 }

@@ -181,23 +181,29 @@ test("after touching one input, only its job and the merge run; printout verbose
   });
 });
 
-test(
-  "a leading string in a task function is its description, like a Python docstring",
-  { skip: typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" && "Bun's transpiler drops string directives from function source; the ruff binary reads them from the pipeline file instead" },
-  async () => {
-    await inTempDir(async () => {
-      const p = new Pipeline("main");
-      p.originate({
-        task: async function make_start(output: string) {
-          "Create the starting files";
-          await writeFile(output, "start");
-        },
-        output: ["a.start"],
-      });
-      assert.ok((await p.printout({ verbose: 2 })).includes(`Task = 'make_start'\n    "Create the starting files"\n`));
+// On Bun, whose transpiler drops the string from the function's source, it is read from this file.
+test("a leading string in a task function is its description, like a Python docstring", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("main");
+    const start = p.originate({
+      task: async function make_start(output: string) {
+        "Create the starting files";
+        await writeFile(output, "start");
+      },
+      output: ["a.start"],
     });
-  },
-);
+    const copy = async (input: string, output: string): Promise<void> => {
+      'Copy each file';
+      await writeFile(output, input);
+    };
+    p.transform({ task: copy, input: start, filter: suffix(".start"), output: ".copy" });
+    p.transform({ task: copy, name: "given", description: "Given", input: start, filter: suffix(".start"), output: ".given" });
+    const text = await p.printout({ verbose: 2 });
+    assert.ok(text.includes(`Task = 'make_start'\n    "Create the starting files"\n`), text);
+    assert.ok(text.includes(`Task = 'copy'\n    "Copy each file"\n`), text);
+    assert.ok(text.includes(`Task = 'given'\n    "Given"\n`), text);
+  });
+});
 
 // Compared with Ruffus 2.8.4: a task whose regex matches no input (and so has no jobs) is up to
 // date, and each run warns about it first, at verbosity >= 1 — also at -v 3, where the up-to-date

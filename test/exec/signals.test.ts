@@ -1,7 +1,7 @@
 /**
  * Ctrl-C and SIGTERM on a real `ruff` process (Node from source, Bun from source, Deno from source,
  * and the compiled binary when dist/ruff exists), running fixtures/sleepy.ts: two quick jobs, then
- * four slow ones (sleeping on a timer, or spinning in plain CPU loops in worker threads), then a merge.
+ * four slow ones (sleeping on a timer, or spinning in plain CPU loops in worker processes), then a merge.
  *
  * The signal is sent once the expected number of slow jobs have started (counted from the files they
  * leave). Then: the exit status, the jobs named on stderr, the process gone within 2 s (the slow jobs
@@ -232,11 +232,11 @@ describe("signals stop a ruff run", { skip: !ON_NODE && "spawns ruff under every
         await interruptAndResume(cli, "sleep", [], 1, "SIGINT");
       });
 
-      test("SIGINT while two worker threads sleep (-j 2): the same", async () => {
+      test("SIGINT while jobs sleep in two worker processes (-j 2): the same", async () => {
         await interruptAndResume(cli, "sleep", ["-j", "2"], 2, "SIGINT");
       });
 
-      test("SIGINT while two worker threads spin in CPU loops (-j 2): the same", async () => {
+      test("SIGINT while jobs spin in CPU loops in two worker processes (-j 2): the same", async () => {
         await interruptAndResume(cli, "cpu", ["-j", "2"], 2, "SIGINT");
       });
 

@@ -9,16 +9,19 @@
 import { describe, test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, copyFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, copyFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { RethrownJobError, addToCounter, type Pipeline } from "ruffus";
 import * as fx from "./fixtures/pool.ts";
 import { CLIS, cliCommand, type Cli } from "../clis.ts";
+import { denoConfigFlags } from "../../src/runtime/worker-process.ts";
 
 const POOL_MODULE = fileURLToPath(new URL("./fixtures/pool.ts", import.meta.url));
 const IMPORT_FAILS_MODULE = fileURLToPath(new URL("./fixtures/import-fails.ts", import.meta.url));
+const TWO_COPIES_MODULE = fileURLToPath(new URL("./fixtures/two-copies.ts", import.meta.url));
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const CLI_FIXTURE = fileURLToPath(new URL("./fixtures/cli-pool.ts", import.meta.url));
 const g = globalThis as { Bun?: unknown; Deno?: unknown };
 const ON_NODE = !g.Bun && !g.Deno;
@@ -108,6 +111,19 @@ async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): P
   }
 }
 
+/**
+ * The lines of a setupLogging file after its heading (an empty line, then "<date> <name>", as
+ * Ruffus 2.8.4 starts a log file), which must come first and once.
+ */
+function logLines(text: string, name: string): string[] {
+  const heading = new RegExp(`^\n\\d{4}-\\d\\d-\\d\\d ${name}\n`);
+  assert.match(text, heading);
+  assert.ok(text.endsWith("\n"), "the log does not end with a whole line");
+  const lines = text.replace(heading, "").slice(0, -1).split("\n");
+  assert.deepEqual(lines.filter((l) => l === "" || (l.endsWith(` ${name}`) && /^\d{4}-/.test(l))), [], "a second heading");
+  return lines;
+}
+
 /** The failure message of a job whose worker died, as the pool words it. */
 const died = (how: string, job: string, task: string): RegExp =>
   new RegExp(
@@ -163,13 +179,10 @@ describe("multiprocess in the library", () => {
       assert.equal(new Set(outputs.map((o) => readFileSync(join(dir, o), "utf8"))).size, 4);
       // The logger appends in the background (see the todo test below): wait for the lines, by count.
       const expected = outputs.length * fx.LOG_LINES;
-      const lineCount = (): number => (existsSync("pipeline.log") ? readFileSync("pipeline.log", "utf8").split("\n").length - 1 : 0);
+      const lineCount = (): number => (existsSync("pipeline.log") ? logLines(readFileSync("pipeline.log", "utf8"), "wk_log").length : 0);
       for (let i = 0; i < 1000 && lineCount() < expected; i++) await new Promise((r) => setTimeout(r, 10));
-      const text = readFileSync("pipeline.log", "utf8");
-      assert.ok(text.endsWith("\n"));
-      const lines = text.slice(0, -1).split("\n");
-      const messages = lines.map((l) => {
-        const m = /^ \d\d:\d\d:\d\d - (.*)$/.exec(l);
+      const messages = logLines(readFileSync("pipeline.log", "utf8"), "wk_log").map((l) => {
+        const m = /^\d\d:\d\d:\d\d - wk_log - {3}INFO - (.*)$/.exec(l);
         assert.ok(m, `not a whole log line: ${JSON.stringify(l.slice(0, 80))}`);
         return m[1];
       });
@@ -189,7 +202,7 @@ describe("multiprocess in the library", () => {
     async () => {
       await inDir(async () => {
         await fx.logging.run({ verbose: 0, multiprocess: 4, forcedtorunTasks: ["logMany"] });
-        assert.equal(readFileSync("pipeline.log", "utf8").split("\n").length - 1, fx.NAMES.length * fx.LOG_LINES);
+        assert.equal(logLines(readFileSync("pipeline.log", "utf8"), "wk_log").length, fx.NAMES.length * fx.LOG_LINES);
       }, 4);
     },
   );
@@ -229,6 +242,8 @@ describe("multiprocess in the library", () => {
       assert.equal(e.failures[0].task, "wk_exiting::mayExit");
       assert.equal(e.failures[0].job, "Job  = [None -> b.exit]");
       assert.match(messageOf(e.failures[0].error), died(EXITED(3), "[None -> b.exit]", "wk_exiting::mayExit"));
+      // The pool noticed the death in an event handler: that stack would mean nothing to the user.
+      assert.equal((e.failures[0].error as Error).stack, `Error: ${messageOf(e.failures[0].error)}`);
       assert.ok(e.message.includes("exited with code 3") && e.message.includes("Job  = [None -> b.exit]"), e.message);
       assert.equal(existsSync(join(dir, "b.exit")), false);
       const before = ["a.exit", "c.exit", "d.exit", "e.exit"].filter((f) => existsSync(join(dir, f)));
@@ -376,6 +391,91 @@ describe("multiprocess in the library", () => {
       assert.equal(existsSync(join(dir, "m.out")), false);
     });
   });
+
+  test("setupLogging called inside a task function (in every job, in its worker) writes the file the main process would, as with -j 1 (compared with Ruffus 2.8.4's layout)", async () => {
+    const logged = async (o: Parameters<Pipeline["run"]>[0]): Promise<string[]> =>
+      inDir(async (dir) => {
+        assert.equal((await fx.innerLogging.run({ verbose: 0, ...o })).jobsRun, 2);
+        const ranIn = ["a.inner", "b.inner"].map((f) => Number(readFileSync(join(dir, f), "utf8")));
+        if (o?.multiprocess) assert.equal(ranIn.includes(MAIN), false, "a job ran in the main process");
+        const lines = logLines(readFileSync(join(dir, "inner.log"), "utf8"), "wk_inner");
+        for (const l of lines) assert.match(l, /^\d\d:\d\d:\d\d - wk_inner - /);
+        const messages = lines.map((l) => l.slice("00:00:00 - wk_inner - ".length));
+        // Each job's lines in the order it logged them (the two jobs may interleave); debug is not for the file.
+        for (const o of ["a.inner", "b.inner"]) {
+          assert.deepEqual(messages.filter((m) => m.includes(o)), [`  INFO - ${o} info`, `WARNING - ${o} warning`, ` ERROR - ${o} error`]);
+        }
+        return messages.sort();
+      });
+    const inWorkers = await logged({ multiprocess: 2 });
+    assert.equal(inWorkers.length, 6);
+    assert.deepEqual(inWorkers, await logged({}));
+  });
+
+  test("run() called inside a job in a worker process fails that job, saying nested runs need multithread; with multithread the nested run works", async () => {
+    await inDir(async (dir) => {
+      const e = await failing(fx.nested, { verbose: 0, multiprocess: 2 });
+      assert.equal(e.failures.length, 1);
+      assert.equal(e.failures[0].task, "wk_nested::runsAPipeline");
+      assert.equal(
+        messageOf(e.failures[0].error),
+        "run() was called inside a job of task 'wk_nested::runsAPipeline' running in a worker process: nested pipeline runs are not supported with multiprocess " +
+          "(nor in Ruffus, whose pool processes cannot start another pool). Run the outer pipeline with multithread (ruff --use-threads), whose jobs run " +
+          "in the main process and may run a pipeline with a history file of its own (historyFile), or run the inner pipeline from the main program.",
+      );
+      assert.deepEqual(["n.inner", "n.outer", "inner.sqlite"].filter((f) => existsSync(join(dir, f))), []);
+      assert.equal((await fx.nested.run({ verbose: 0, multithread: 2 })).jobsRun, 1);
+      assert.equal(readFileSync(join(dir, "n.outer"), "utf8"), "1");
+      assert.equal(readFileSync(join(dir, "n.inner"), "utf8"), "inner");
+    });
+  });
+
+  test("a module whose \"ruffus\" is a second copy of the library in the worker: that copy knows it is in a worker (its top-level run() does nothing, takes no history lock), and the task not found is explained", async () => {
+    // The second copy: the library's sources copied elsewhere, with the same dependencies.
+    const copy = newDir();
+    cpSync(join(REPO, "src"), join(copy, "src"), { recursive: true });
+    copyFileSync(join(REPO, "package.json"), join(copy, "package.json"));
+    symlinkSync(join(REPO, "node_modules"), join(copy, "node_modules"), "dir");
+    const { twoCopies } = await import("./fixtures/two-copies.ts");
+    await inDir(async (dir) => {
+      const e = await withEnv({ RUFFUS_TEST_SECOND_COPY: join(copy, "src/mod.ts") }, () => failing(twoCopies, { verbose: 0, multiprocess: 2 }));
+      assert.equal(e.failures.length, 1);
+      const m = messageOf(e.failures[0].error);
+      assert.ok(
+        m.startsWith(`Task 'wk_two_copies::declaredInTheSecondCopy' was not found in a worker process: after importing ${TWO_COPIES_MODULE}, the worker has two copies of ruffus (`),
+        m,
+      );
+      assert.ok(m.includes(`${join(REPO, "src")}/`) && m.includes(`${join(copy, "src")}/`), m);
+      assert.ok(m.endsWith(`Install ruffus once, and import it by the same name everywhere (on Deno, through the same deno.json or package.json).`), m);
+      assert.equal(existsSync(join(dir, "t.out")), false);
+    });
+  });
+});
+
+describe("the config file a Deno worker gets", () => {
+  // A worker's main module is the worker entry, inside ruffus: Deno would find ruffus's own deno.json from there.
+  test("the main process's: named on its command line (-c made absolute), --no-config, or found from the main module up; --no-config (with node_modules resolution when there is a package.json) when there is none", () => {
+    const dir = newDir();
+    mkdirSync(join(dir, "app/sub"), { recursive: true });
+    mkdirSync(join(dir, "bare/sub"), { recursive: true });
+    writeFileSync(join(dir, "app/package.json"), "{}");
+    const main = (d: string): string => pathToFileURL(join(dir, d, "sub/main.ts")).href;
+    assert.deepEqual(denoConfigFlags(main("app"), ["-A", "--config", "/x/deno.json"]), ["--config", "/x/deno.json"]);
+    assert.deepEqual(denoConfigFlags(main("app"), ["-A", "--config=/x/deno.json", "--import-map=/x/map.json"]), ["--config", "/x/deno.json", "--import-map", "/x/map.json"]);
+    assert.deepEqual(denoConfigFlags(main("app"), ["-c", "deno.jsonc"]), ["--config", join(process.cwd(), "deno.jsonc")]);
+    assert.deepEqual(denoConfigFlags(main("app"), ["-A", "--no-config"]), ["--no-config"]);
+    // An import map alone is not a config: the config is still looked for.
+    assert.deepEqual(denoConfigFlags(main("app"), ["--import-map", "/x/map.json"]), ["--no-config", "--node-modules-dir=manual"]);
+    assert.deepEqual(denoConfigFlags(main("app"), undefined), ["--no-config", "--node-modules-dir=manual"]);
+    // Nothing from the main module up (unless this machine's temp directory has a project file above it).
+    const projectAbove = (d: string): boolean => ["deno.json", "deno.jsonc", "package.json"].some((n) => existsSync(join(d, n))) || (dirname(d) !== d && projectAbove(dirname(d)));
+    if (!projectAbove(join(dir, "bare/sub"))) assert.deepEqual(denoConfigFlags(main("bare"), []), ["--no-config"]);
+    writeFileSync(join(dir, "app/deno.json"), "{}");
+    assert.deepEqual(denoConfigFlags(main("app"), ["-A"]), ["--config", join(dir, "app/deno.json")]);
+    writeFileSync(join(dir, "app/sub/deno.jsonc"), "{}");
+    assert.deepEqual(denoConfigFlags(main("app"), []), ["--config", join(dir, "app/sub/deno.jsonc")]);
+    assert.deepEqual(denoConfigFlags("https://example.com/main.ts", []), ["--no-config"]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -488,6 +588,13 @@ describe("ruff -j 4 runs jobs in worker processes", { skip: !ON_NODE && "spawns 
       assert.match(killed.stderr, /Worker process \d+ died \(signal SIGKILL — out of memory\?\) while running job \[None -> b\.kill\] of task 'wk_killed::mayDie'/);
       assert.ok(existsSync(join(dir, "a.kill")));
       assert.equal(existsSync(join(dir, "b.kill")), false);
+      // A death is said by the message alone: no stack of node:child_process's events under it.
+      assert.doesNotMatch(killed.stderr, /node:events|ChildProcess/);
+
+      // The module ruff loaded is the task's module too: named once.
+      const late = await ruff(cli, ["-j", "2", CLI_DEATHS, "--", "late"], dir);
+      assertExit(late, 1);
+      assert.ok(late.stderr.includes(`Task 'cli_late::mainOnly' was not found in a worker process after importing ${CLI_DEATHS}. With multiprocess,`), late.stderr);
     });
 
     // Without "type": "module", tsx loads a pipeline.ts as CommonJS: workers must register its CommonJS hooks too.

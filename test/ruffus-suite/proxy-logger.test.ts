@@ -10,10 +10,12 @@
  * Compared with Ruffus 2.8.4's setup_logging. Logged from the main thread, from a job in a worker
  * process (multiprocess) and from a job run with multithread.
  *
+ * The file's layout is what Ruffus 2.8.4 writes on Python 3 (its setup_logging means another one,
+ * but Python 3's logging ignores the `_fmt` it sets): an empty line and "<date> <logger>" before the
+ * logger's first line, then "<time> - <logger> - <level, right-aligned in 6> - <message>".
+ *
  * Not ported (Python's logging module): the rotating file handler and its sizes, level numbers,
- * `critical()` and `log(level, ...)`, which our Logger does not have, and the line layout (Ruffus's
- * differs between its documentation and what Python 3 writes); only which messages reach the file,
- * whole and in order, is compared.
+ * `critical()` and `log(level, ...)` (Ruffus's MESSAGE level), which our Logger does not have.
  *
  * The shared logger and the pipeline live in fixtures/proxy-logger-tasks.ts: a worker imports the
  * module that declared a task.
@@ -109,11 +111,19 @@ function runVerbose(cwd: string, file: string): Promise<Child> {
 }
 
 describe("test_proxy_logger", () => {
-  test("from the main thread, inside the lock: debug stays out of the file; info, warning, error reach it in order (compared with Ruffus 2.8.4)", async () => {
+  test("from the main thread, inside the lock: debug stays out of the file; info, warning, error reach it in order, laid out as Ruffus's (compared with Ruffus 2.8.4)", async () => {
     await inDir(async () => {
       await withLock(MUTEX, () => logEveryLevel(myLog));
       await waitFor(() => existsSync(LOG_FILE) && readFileSync(LOG_FILE, "utf8").includes(MESSAGES.error));
       assert.deepEqual(loggedMessages(LOG_FILE), FILE_MESSAGES);
+      const masked = readFileSync(LOG_FILE, "utf8").replace(/^\d{4}-\d\d-\d\d /m, "<date> ").replace(/^\d\d:\d\d:\d\d /gm, "<time> ");
+      assert.equal(
+        masked,
+        "\n<date> my_logger\n" +
+          `<time> - my_logger -   INFO - ${MESSAGES.info}\n` +
+          `<time> - my_logger - WARNING - ${MESSAGES.warning}\n` +
+          `<time> - my_logger -  ERROR - ${MESSAGES.error}\n`,
+      );
     });
   });
 

@@ -7,8 +7,9 @@
  * the log file must hold the 61 messages Ruffus's does, each on a whole line of its own, each once
  * (compared with Ruffus 2.8.4).
  *
- * Our shared logger is setupLogging (Ruffus's cmdline.setup_logging); its lines have our layout,
- * not Python's logging formatter's, so only the messages are compared.
+ * Our shared logger is setupLogging (Ruffus's cmdline.setup_logging), whose file is laid out as
+ * Ruffus 2.8.4's on Python 3: an empty line and "<date> my_logger" first, then
+ * "<time> - my_logger -   INFO - <message>" lines (compared with Ruffus 2.8.4).
  *
  * The tasks live in fixtures/with-logger-tasks.ts: a worker imports the module that declared a task.
  */
@@ -40,18 +41,21 @@ const EXPECTED_MESSAGES = [
   MERGED,
 ].sort();
 
-/** The message of each log line (the longest expected message the line ends with), after a time. */
+/** The message of each log line after the file's heading (the longest expected message the line ends with). */
 function loggedMessages(): string[] {
   const text = readFileSync(LOG_FILE, "utf8");
   assert.ok(text.endsWith("\n"));
+  const heading = /^\n\d{4}-\d\d-\d\d my_logger\n/;
+  assert.match(text, heading);
   const byLength = [...EXPECTED_MESSAGES].sort((a, b) => b.length - a.length);
   return text
+    .replace(heading, "")
     .slice(0, -1)
     .split("\n")
     .map((l) => {
       const m = byLength.find((k) => l.endsWith(` - ${k}`));
       assert.ok(m, `not a whole log line: ${JSON.stringify(l)}`);
-      assert.match(l.slice(0, -m.length), /\d\d:\d\d:\d\d/);
+      assert.match(l.slice(0, -m.length), /^\d\d:\d\d:\d\d - my_logger - {3}INFO - $/);
       return m;
     });
 }

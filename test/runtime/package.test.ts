@@ -53,10 +53,13 @@ function compiledSources(): string[] {
   return out.filter((f) => f !== "cli/bin.ts" && f !== "cli/worker.ts").sort();
 }
 
-/** A copy of what `npm pack` and its prepack build read. */
+/**
+ * A copy of what `npm pack` and its prepack build read, and the checkout's deno.json (whose import
+ * map sends "ruffus" to src/mod.ts: a Deno worker started inside an installed checkout must not use it).
+ */
 function staging(): string {
   const dir = newDir("ruffus-stage-");
-  for (const f of ["package.json", "README.md", "LICENSE", "tsconfig.json"]) cpSync(join(REPO, f), join(dir, f));
+  for (const f of ["package.json", "README.md", "LICENSE", "tsconfig.json", "deno.json"]) cpSync(join(REPO, f), join(dir, f));
   cpSync(join(REPO, "src"), join(dir, "src"), { recursive: true });
   cpSync(join(REPO, "scripts"), join(dir, "scripts"), { recursive: true });
   symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
@@ -92,7 +95,7 @@ p.transform({
 });
 
 if (!isWorker()) {
-  const summary = await p.run({ verbose: 0, ...(process.argv[2] === "multiprocess" ? { multiprocess: 2 } : {}) });
+  const summary = await p.run({ verbose: 0, ...(process.argv.includes("multiprocess") ? { multiprocess: 2 } : {}) });
   console.log(JSON.stringify({
     resolved: import.meta.resolve("ruffus"),
     tsx: process.execArgv.join(" ").includes("tsx"),
@@ -181,5 +184,34 @@ describe("the npm package", { skip: SKIP }, () => {
     sh(join(app, "node_modules/.bin/ruff"), ["-j", "2", "pipeline.ts"], bin);
     assert.equal(readFileSync(join(bin, "x.out"), "utf8"), "made\n");
     assert.equal(readFileSync(join(bin, "y.out"), "utf8"), "made\n");
+  });
+
+  // A checkout installed as a dependency (`npm install <path>` links it): Deno found the checkout's
+  // deno.json from the worker entry, whose import map gave the workers a second copy of ruffus,
+  // which ran the pipeline again at import and failed every job with HistoryLockedError.
+  test("npm install <checkout path>: a Deno script, a Node script and a Bun script run a pipeline with multiprocess: 2 on the checkout's one copy of ruffus", () => {
+    if (!existsSync(join(stage, "dist/npm/mod.js"))) sh(process.execPath, ["--import", "tsx", "scripts/build-npm.ts"], stage);
+    const app = newDir("ruffus-linked-");
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "linked", private: true, type: "module" }));
+    sh("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", stage], app, 300000);
+    assert.equal(realpathSync(join(app, "node_modules/ruffus")), stage);
+    writeFileSync(join(app, "consumer.mjs"), consumer(false));
+    writeFileSync(join(app, "consumer.ts"), consumer(true));
+    const inWorkers = { jobsRun: 4, a: "A.START\nworker process\n", b: "B.START\nworker process\n" };
+    const runs: [string, string[], string][] = [
+      [join(REPO, "node_modules/.bin/deno"), ["run", "-A", "../consumer.ts", "multiprocess"], `file://${stage}/dist/npm/mod.js`],
+      [process.execPath, ["../consumer.mjs", "multiprocess"], `file://${stage}/dist/npm/mod.js`],
+      // Bun takes the package's "bun" condition: the TypeScript sources.
+      [join(REPO, "node_modules/.bin/bun"), ["../consumer.ts", "multiprocess"], `file://${stage}/src/mod.ts`],
+    ];
+    for (const [program, args, resolved] of runs) {
+      const dir = join(app, program.split("/").at(-1) ?? "run");
+      mkdirSync(dir);
+      const { resolved: got, tsx: _, ...result } = JSON.parse(sh(program, args, dir)) as { resolved: string; tsx: boolean };
+      assert.deepEqual(result, inWorkers, program);
+      assert.equal(realpathSync(fileURLToPath(got)), fileURLToPath(resolved), program);
+      // The history the workers' jobs left is the main process's: a second run has nothing to do.
+      assert.equal((JSON.parse(sh(program, args, dir)) as { jobsRun: number }).jobsRun, 0, program);
+    }
   });
 });
