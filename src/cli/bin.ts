@@ -19,8 +19,9 @@ import { startedAsWorker } from "../runtime/worker-process.ts";
 setSqlWasm(() => new Uint8Array(readFileSync(wasmPath)));
 setDeclarationFiles(declarations as Record<string, string>);
 setRenderAssets({ resvgWasm: () => new Uint8Array(readFileSync(resvgWasmPath)), fonts: () => [fontPath, boldFontPath].map((f) => new Uint8Array(readFileSync(f))) });
-// The history's thread: the second entry point of the build, beside this one's (the binary's root).
-setHistoryThreadEntry(new URL("./history/db-thread.ts", import.meta.url));
+// The history's thread: the build's second entry point, under the binary's root (src/). Run from
+// the sources (profiling), the library finds it itself.
+if (!import.meta.url.endsWith(".ts")) setHistoryThreadEntry(new URL("./history/db-thread.ts", import.meta.url));
 // Job workers are this binary started again, with the worker variable in their environment.
 setWorkerEntry(undefined);
 if (startedAsWorker) await import("./worker.ts");

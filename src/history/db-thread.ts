@@ -25,7 +25,8 @@ export interface ThreadInit {
 /** A request to the thread. */
 export interface ThreadRequest {
   readonly seq: number;
-  readonly batches: readonly Batch[];
+  /** The batches (`Batch[]`) as JSON. */
+  readonly batches: string;
 }
 
 /** The thread's answer to the request `seq`. */
@@ -49,12 +50,13 @@ if (port) {
   // One request at a time, in order (the main thread sends the next only after this one's answer anyway).
   let queue: Promise<void> = Promise.resolve();
   port.onMessage((m) => {
-    const { seq, batches } = m as ThreadRequest;
+    const { seq, batches: text } = m as ThreadRequest;
     queue = queue.then(async () => {
       let applied = 0;
       const fail = (e: unknown): void => port.postMessage({ seq, applied, state, error: errorOf(e) } satisfies ThreadReply);
       let db;
       try {
+        const batches = JSON.parse(text) as Batch[];
         db = await opened;
         for (const b of batches) {
           applyBatch(db, b, state);

@@ -50,7 +50,7 @@ async function scriptedRun(threadRows: number, between?: () => void): Promise<vo
     await h.flush().catch((e: unknown) => {
       if (!(e instanceof HistoryWriteError)) throw e;
     });
-    between?.(h);
+    between?.();
   }
   h.recordJob({ task: "t", job: "Job  = [x -> y]", status: "failed", error: "Error: boom" });
   h.endRun({ ok: false, jobsRun: 900, failures: 1 });
