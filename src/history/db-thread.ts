@@ -36,6 +36,8 @@ export interface ThreadReply {
   readonly applied: number;
   readonly state: DbState;
   readonly bytes?: Uint8Array;
+  /** The thread's time on the request, ms. */
+  readonly ms: number;
   /** Why not all were applied, or the export failed. */
   readonly error?: { readonly message: string; readonly code?: string };
 }
@@ -52,8 +54,9 @@ if (port) {
   port.onMessage((m) => {
     const { seq, batches: text } = m as ThreadRequest;
     queue = queue.then(async () => {
+      const t0 = performance.now();
       let applied = 0;
-      const fail = (e: unknown): void => port.postMessage({ seq, applied, state, error: errorOf(e) } satisfies ThreadReply);
+      const fail = (e: unknown): void => port.postMessage({ seq, applied, state, ms: performance.now() - t0, error: errorOf(e) } satisfies ThreadReply);
       let db;
       try {
         const batches = JSON.parse(text) as Batch[];
@@ -72,7 +75,7 @@ if (port) {
         return fail(e);
       }
       const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      port.postMessage({ seq, applied, state, bytes } satisfies ThreadReply, whole ? [bytes.buffer as ArrayBuffer] : []);
+      port.postMessage({ seq, applied, state, bytes, ms: performance.now() - t0 } satisfies ThreadReply, whole ? [bytes.buffer as ArrayBuffer] : []);
     });
   });
 }

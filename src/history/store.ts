@@ -162,6 +162,8 @@ class LocalDb implements DbHolder {
 
 /** The database in the history's thread; one request at a time (the caller serialises writes). */
 class ThreadDb implements DbHolder {
+  /** The thread's time on the last request (ms): this thread only waited for it. */
+  busyMs = 0;
   private seq = 0;
   private waiting: { seq: number; resolve: (b: Uint8Array) => void; reject: (e: ApplyError) => void } | undefined;
   private gone: Error | undefined;
@@ -178,6 +180,7 @@ class ThreadDb implements DbHolder {
       // Idle, the thread must not keep the process alive.
       thread.unref();
       Object.assign(this.state, r.state);
+      this.busyMs = r.ms;
       if (r.error || !r.bytes) w.reject(new ApplyError(Object.assign(new Error(r.error?.message ?? "no data"), r.error?.code ? { code: r.error.code } : {}), r.applied));
       else w.resolve(r.bytes);
     });
@@ -249,6 +252,8 @@ export class SqliteHistory implements JobHistory {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private lastWriteMs = 0;
+  /** Time the current write spent waiting for the history's thread. */
+  private waitedMs = 0;
   private dirty = false;
   private closed = false;
   /** Output records set since the file was last written (lost if it can never be written again). */
@@ -258,6 +263,8 @@ export class SqliteHistory implements JobHistory {
   private warned = false;
   /** Size of the file when opened (0 for a new one). */
   loadedBytes = 0;
+  /** The history is in the current directory. */
+  private readonly here: boolean;
 
   private constructor(
     readonly file: string,
@@ -273,7 +280,9 @@ export class SqliteHistory implements JobHistory {
     private readonly retryInterval: number,
     private readonly largeFile: number,
     private readonly threadRows: number,
-  ) {}
+  ) {
+    this.here = dir === cwd;
+  }
 
   /** Opens (or creates) a history file. */
   static async open(file: string, o: SqliteHistoryOptions): Promise<SqliteHistory> {
@@ -318,10 +327,12 @@ export class SqliteHistory implements JobHistory {
 
   /** The key of a path (see {@link keyOf}), memoised. */
   private key(path: string): string {
+    // Most paths are already normalised and relative to a history file in the current directory:
+    // their own keys (telling that is cheaper than the memo's look-up, several times per job).
+    if (this.here && isSimpleRelative(path)) return path;
     let k = this.keys.get(path);
     if (k === undefined) {
-      // Most paths are already normalised and relative to a history file in the current directory.
-      k = this.dir === this.cwd && isSimpleRelative(path) ? path : keyOf(path, this.cwd, this.dir);
+      k = keyOf(path, this.cwd, this.dir);
       this.keys.set(path, k);
     }
     return k;
@@ -401,10 +412,7 @@ export class SqliteHistory implements JobHistory {
         // which reports it if it still fails): nothing to do with the error here but say so.
         this.flush().catch(() => this.changed(this.retryInterval));
       },
-      // With the history's thread, a write costs this thread little (its time is mostly the
-      // thread's): write as often as the thread keeps up, so that the last write, which the end of
-      // the run waits for, stays small.
-      delay ?? Math.max(this.minInterval, (this.holder instanceof ThreadDb ? 1 : 10) * this.lastWriteMs),
+      delay ?? Math.max(this.minInterval, 10 * this.lastWriteMs),
     );
     (this.timer as { unref?: () => void }).unref?.();
   }
@@ -425,6 +433,7 @@ export class SqliteHistory implements JobHistory {
     const t0 = rt().now();
     const saving = this.unsaved;
     this.dirty = false;
+    this.waitedMs = 0;
     const batch = this.takeBatch();
     if (!isEmptyBatch(batch)) this.queued.push(batch);
     try {
@@ -448,7 +457,8 @@ export class SqliteHistory implements JobHistory {
       rt().stderr.write(`ruffus: the history file ${this.file} is written again; no record was lost.\n`);
     }
     this.unsaved -= saving;
-    this.lastWriteMs = rt().now() - t0;
+    // What the write cost, this thread's time and the history thread's (not the wait for it).
+    this.lastWriteMs = rt().now() - t0 - this.waitedMs + (this.holder instanceof ThreadDb ? this.holder.busyMs : 0);
   }
 
   /** The pending changes as one batch (each output's last change; jobs described now); they are no longer pending. */
@@ -493,7 +503,9 @@ export class SqliteHistory implements JobHistory {
     for (;;) {
       const holder = await this.holderFor();
       try {
+        const t0 = rt().now();
         const bytes = await holder.apply(this.queued);
+        if (holder instanceof ThreadDb) this.waitedMs += rt().now() - t0;
         this.unwritten.push(...this.queued.splice(0));
         return bytes;
       } catch (e) {
