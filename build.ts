@@ -22,8 +22,10 @@ for (const target of targets) {
   const exe = target?.includes("windows") ? ".exe" : "";
   const outfile = `${dir}/ruff${exe}`;
   const result = await Bun.build({
-    // Job workers are the binary itself started again (bin.ts imports worker.ts then).
-    entrypoints: ["src/cli/bin.ts"],
+    // Job workers are the binary itself started again (bin.ts imports worker.ts then); the
+    // history's thread is a module of its own, found by bin.ts (src/ is the root of both).
+    entrypoints: ["src/cli/bin.ts", "src/history/db-thread.ts"],
+    root: "src",
     compile: target ? { target: target as Bun.Build.CompileTarget, outfile } : { outfile },
     minify: true,
     bytecode: true,

@@ -57,7 +57,8 @@ export class FileCache {
       this.lstats.delete(p);
       this.reals.delete(p);
     }
-    this.globs = new Map();
+    // (Called after every job: no new Map when there is nothing to drop.)
+    if (this.globs.size) this.globs = new Map();
   }
 
   /** stat() following symlinks; undefined when missing (a broken symlink counts as missing). */

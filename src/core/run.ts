@@ -67,7 +67,11 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
   }
   const listeners: EventListener[] = [runLog({ logger, verbose, session, logExceptions: o.logExceptions ?? false })];
   if (o.onEvent) listeners.push(o.onEvent);
+  // The log writes a line per job only from -v 3 (up-to-date jobs from -v 5): below that, with no
+  // listener of the caller's, the per-job events are not made into calls at all.
+  const quietJobs = verbose < 3 && !o.onEvent;
   const emit = (e: PipelineEvent): void => {
+    if (quietJobs && (e.type === "jobQueued" || e.type === "jobStarted" || e.type === "jobCompleted" || e.type === "jobUptodate")) return;
     for (const l of listeners) l(e);
   };
 

@@ -86,6 +86,8 @@ interface Pending {
   limitName: string | undefined;
   /** The history no longer holds (on disk) records of the outputs this job will write. */
   cleared?: boolean;
+  /** The job's output files when its names alone tell them (see {@link plainOutputFiles}): looked at before and after it runs. */
+  outs?: string[] | null;
 }
 
 /** Runs the plan. Resolves when all work is done or the run stopped on failures. */
@@ -203,10 +205,11 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
   };
 
   /** The outputs of a queued job that the history records as complete. */
-  const recordedOutputs = ({ ref: { task, job } }: Pending): string[] | undefined => {
+  const recordedOutputs = (p: Pending): string[] | undefined => {
+    const { task, job } = p.ref;
     if (job.params.length < 2 || !hasFileParams(task)) return undefined;
     let found: string[] | undefined;
-    for (const f of outputFiles(job, session)) if (session.history.has(f)) (found ??= []).push(f);
+    for (const f of outputsOf(p, session)) if (session.history.has(f)) (found ??= []).push(f);
     return found;
   };
 
@@ -276,7 +279,8 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     }
   };
 
-  const runOne = async ({ ref }: Pending): Promise<void> => {
+  const runOne = async (p: Pending): Promise<void> => {
+    const { ref } = p;
     const { task, job } = ref;
     emit({ type: "jobStarted", job: ref });
     runningJobs.add(ref);
@@ -309,7 +313,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
     const st = states.get(task)!;
     if (!failed) {
       try {
-        const outputs = await recordOutputs(task, job, session, { startedMs: t0, durationMs, touchMode: s.touchMode });
+        const outputs = await recordOutputs(task, job, session, { startedMs: t0, durationMs, touchMode: s.touchMode, outs: p.outs ?? undefined });
         session.history.recordJob?.({ task: task.displayName, kind: task.kind, params: job.displayParams, status: "ok", startedMs: t0, durationMs, outputs });
       } catch (e) {
         // The job ran but its outputs cannot be recorded (the history cannot be written...): it did not complete.
@@ -342,15 +346,13 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
   };
   // Task functions that never wait (synchronous work) finish in microtasks, one after another, and
   // would keep signal handlers (Ctrl-C) and timers from running until the whole run is over. A
-  // timer notes each turn of the event loop; when none came for a while, the loop waits for one.
+  // timer notes the turns of the event loop; when none came for a while, the loop waits for one.
+  // (One repeating timer: a timer per turn cost a microsecond or two per job.)
   let lastTurn = rt().now();
-  let tick: ReturnType<typeof setTimeout> | undefined;
-  const noteTurns = (): void => {
-    tick ??= setTimeout(() => {
-      tick = undefined;
-      lastTurn = rt().now();
-    }, 0);
-  };
+  const tick = setInterval(() => {
+    lastTurn = rt().now();
+  }, 10);
+  (tick as { unref?: () => void }).unref?.();
   // From the moment of the signal, jobs ending (their processes killed) are interrupted, not failed.
   s.interrupt?.onFire(() => {
     abort = true;
@@ -363,7 +365,6 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       if (interrupted()) break;
       // Nothing running and nothing startable: every remaining task waits on a failed parent.
       if (running.size === 0) break;
-      noteTurns();
       await Promise.race(s.interrupt ? [...running, s.interrupt.fired] : running);
       if (rt().now() - lastTurn > 50 && !interrupted()) {
         // Two turns: Node hands a signal to its listeners one loop iteration after noticing it.
@@ -373,7 +374,7 @@ export async function schedule(s: ScheduleSettings): Promise<ScheduleResult> {
       }
     }
   } finally {
-    if (tick) clearTimeout(tick);
+    clearInterval(tick);
   }
   if (abort && running.size) {
     // Worker threads are stopped; jobs running in this thread cannot be, so the run waits for them
@@ -397,20 +398,32 @@ function checkInputsExist(job: Job, session: Session): void {
   }
 }
 
-/** The job's outputs as files now on disk: globs expanded again, outputs that are inputs left out. */
-function outputFiles(job: Job, session: Session): string[] {
-  // Fast path (nearly every job): plain relative names compare as strings, no path resolution.
+/**
+ * The job's output files when its names alone tell them, without looking at the disk (nearly every
+ * job): no globs, and plain relative names, which compare as strings (outputs that are inputs left
+ * out); else undefined.
+ */
+function plainOutputFiles(job: Job): string[] | undefined {
   const outs = stringsIn(job.displayParams[1]);
   const ins = stringsIn(job.params[0]);
-  let simple = true;
-  for (const o of outs) if (isGlob(o) || !isSimpleRelative(o)) simple = false;
-  for (const f of ins) if (!isSimpleRelative(f)) simple = false;
-  if (simple) {
-    if (!ins.length) return outs;
-    if (ins.length === 1) return outs.filter((o) => o !== ins[0]);
-    const set = new Set(ins);
-    return outs.filter((o) => !set.has(o));
-  }
+  for (const o of outs) if (isGlob(o) || !isSimpleRelative(o)) return undefined;
+  for (const f of ins) if (!isSimpleRelative(f)) return undefined;
+  if (!ins.length) return outs;
+  if (ins.length === 1) return outs.filter((o) => o !== ins[0]);
+  const set = new Set(ins);
+  return outs.filter((o) => !set.has(o));
+}
+
+/** A queued job's output files, from its names once (see {@link plainOutputFiles}), else from the disk. */
+function outputsOf(p: Pending, session: Session): string[] {
+  if (p.outs === undefined) p.outs = plainOutputFiles(p.ref.job) ?? null;
+  return p.outs ?? outputFiles(p.ref.job, session);
+}
+
+/** The job's outputs as files now on disk: globs expanded again, outputs that are inputs left out. */
+function outputFiles(job: Job, session: Session): string[] {
+  const plain = plainOutputFiles(job);
+  if (plain) return plain;
   const cwd = session.cwd;
   const inputs = new Set(stringsIn(job.params[0]).map((f) => abspath(f, cwd)));
   const out: string[] = [];
@@ -432,6 +445,8 @@ interface Completed {
   readonly startedMs: number;
   readonly durationMs: number;
   readonly touchMode: TouchMode;
+  /** The job's output files if its names alone tell them (computed before it ran). */
+  readonly outs?: string[];
 }
 
 /**
@@ -445,15 +460,18 @@ async function recordOutputs(task: Task, job: Job, session: Session, c: Complete
   let outputs = 0;
   if (job.params.length < 2 || !hasFileParams(task)) return outputs;
   const funcHash = functionFingerprint(task.func);
-  const paramsHash = paramsFingerprint(job.displayParams.slice(2));
+  const paramsHash = paramsFingerprint(job.displayParams.length > 2 ? job.displayParams.slice(2) : NO_EXTRAS);
   const inputs = stringsIn(job.params[0]);
-  for (const f of outputFiles(job, session)) {
+  // The newest input, on disk (and with its record), looked up once for all the job's outputs.
+  let newestFile: number | undefined;
+  let newestRecorded: number | undefined;
+  for (const f of c.outs ?? outputFiles(job, session)) {
     let st = rt().stat(f);
     if (!st) continue;
-    if (c.touchMode !== 2) st = (await keepNewerThanInputs(f, st, inputs, session, c.startedMs)) ?? st;
+    if (c.touchMode !== 2) st = (await keepNewerThanInputs(f, st, inputs, session, c.startedMs, (newestFile ??= newestInput(inputs, session, false)))) ?? st;
     let mtime = st.mtimeMs;
     const now = rt().now();
-    if (c.touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(mtime, newestInput(inputs, session, true) + 0.001);
+    if (c.touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(mtime, (newestRecorded ??= newestInput(inputs, session, true)) + 0.001);
     if (c.touchMode === 2) mtime = recordedAfterInputs(mtime, inputs, session);
     session.noteWritten(f, st);
     session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs: c.durationMs });
@@ -506,9 +524,8 @@ function clockTickMs(mtimeMs: number): number {
  * as Ruffus sees it. Files are never changed through a symbolic link or a second hard link (a
  * shared reference file, or the input itself), and a failure here only skips the adjustment.
  */
-async function keepNewerThanInputs(output: string, st: FileStat, inputs: string[], session: Session, startedMs: number): Promise<FileStat | undefined> {
+async function keepNewerThanInputs(output: string, st: FileStat, inputs: string[], session: Session, startedMs: number, newest: number): Promise<FileStat | undefined> {
   try {
-    const newest = newestInput(inputs, session, false);
     const tick = clockTickMs(st.mtimeMs);
     if (newest === -Infinity || st.mtimeMs > newest || newest - st.mtimeMs >= tick) return undefined;
     if (st.mtimeMs < startedMs - tick || newest > rt().now() + tick) return undefined;
@@ -552,6 +569,8 @@ export { ParameterGenerationError };
 function errorSummary(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
+
+const NO_EXTRAS: readonly unknown[] = [];
 
 /** A job for events; its description is only formatted if a listener reads it (not at verbosity 0). */
 function jobRef(task: Task, job: Job, session: Session): JobRef {

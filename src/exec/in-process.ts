@@ -7,7 +7,7 @@ import { rt } from "../core/runtime.ts";
 import type { Job } from "../core/job-params.ts";
 import type { Task } from "../core/task.ts";
 import { abspath } from "../core/paths.ts";
-import { jobContext, type Executor } from "./executor.ts";
+import { jobContext, type Executor, type JobContext } from "./executor.ts";
 
 /** 0: run jobs; 1: touch outputs instead; 2: do nothing (the history is rebuilt from the files). */
 export type TouchMode = 0 | 1 | 2;
@@ -50,15 +50,21 @@ export async function callTaskFunction(task: Task, job: Job): Promise<void> {
 
 /** The runner used for `multithread` and for sequential runs. */
 export class InProcessRunner implements JobRunner {
+  /** What sh and runJob find: the same for every job of a task (made once, not per job). */
+  private readonly contexts = new Map<Task, JobContext>();
+
   constructor(private readonly executor: Executor) {}
 
-  async run(task: Task, job: Job, touchMode: TouchMode): Promise<void> {
+  run(task: Task, job: Job, touchMode: TouchMode): Promise<void> {
     if (task.kind === "mkdir") return makeDirectories(job);
-    if (touchMode && hasFileParams(task)) {
-      if (touchMode === 1) await touchOutputs(job);
-      return;
+    if (touchMode && hasFileParams(task)) return touchMode === 1 ? touchOutputs(job) : Promise.resolve();
+    let ctx = this.contexts.get(task);
+    if (!ctx) {
+      ctx = { task: task.displayName, resources: task.resourcesValue, executor: this.executor };
+      this.contexts.set(task, ctx);
     }
     // sh and runJob inside the task function find the run's executor and the task's resources here.
-    await jobContext().run({ task: task.displayName, resources: task.resourcesValue, executor: this.executor }, () => callTaskFunction(task, job));
+    // (callTaskFunction is async: a task function that throws at once rejects, as before.)
+    return jobContext().run(ctx, () => callTaskFunction(task, job));
   }
 }

@@ -13,6 +13,11 @@ export function setSqlWasm(bytes: () => Uint8Array): void {
   wasmBinary = bytes;
 }
 
+/** The embedded wasm bytes (the compiled binary), for the history's thread; undefined where sql.js finds its own. */
+export function embeddedSqlWasm(): Uint8Array | undefined {
+  return wasmBinary?.();
+}
+
 /** The sql.js module, initialised. */
 export function sqlJs(): Promise<SqlJsStatic> {
   loading ??= (async () => {

@@ -12,12 +12,15 @@
 import type { Database, SqlJsStatic, SqlValue } from "sql.js";
 import { RuffusError } from "../core/errors.ts";
 import type { JobHistory, JobRecord, OutputRecord, OutputRecordDetails } from "../core/history-types.ts";
+import type { ThreadHandle } from "../runtime/types.ts";
 import { abspath, isAbsolute, isSimpleRelative, relpath } from "../core/paths.ts";
 import { rt } from "../core/runtime.ts";
 import { basename, dirname } from "pathe";
+import { applyBatch, isEmptyBatch, JOB_VALUES, OUTPUT_VALUES, type Batch, type DbState } from "./db-batch.ts";
+import type { ThreadInit, ThreadReply, ThreadRequest } from "./db-thread.ts";
 import { acquireLock } from "./lock.ts";
-import { checkSchema, JOB_ROWS_KEPT, JOB_RUNS_KEPT, migrate, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
-import { sqlJs } from "./sqlite.ts";
+import { checkSchema, migrate, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
+import { embeddedSqlWasm, sqlJs } from "./sqlite.ts";
 
 /** The history file cannot be read, or is not a ruffus history. It is left untouched. */
 export class HistoryFileError extends RuffusError {
@@ -49,11 +52,19 @@ export interface SqliteHistoryOptions {
   readonly retryAfterFailureMs?: number;
   /** From this size on, a run that changed nothing leaves the file as it was (default 4 MB). */
   readonly largeFileBytes?: number;
+  /**
+   * From a write of this many rows on, the database moves to a thread of its own (see
+   * `db-thread.ts`); default {@link THREAD_ROWS}. 0: from the first write; Infinity: never.
+   */
+  readonly threadRows?: number;
 }
 
-const OUTPUT_COLUMNS = ["path", "completed", "file_mtime", "file_size", "func_hash", "params_hash", "task", "duration_ms", "exit_status", "run_id"];
-const JOB_COLUMNS = ["run_id", "task", "job", "status", "started", "duration_ms", "outputs", "error"];
-const ROWS_PER_STATEMENT = 200;
+/**
+ * A write of this many rows (a few hundred milliseconds of a run of quick jobs) moves the
+ * database to the history's thread. Smaller runs keep it here: a thread costs its start and a
+ * second sql.js, which only pays off when the run goes on while the thread works.
+ */
+const THREAD_ROWS = 1000;
 /** Above this size, a run that changed nothing leaves the history file as it was. */
 const NOOP_WRITE_LIMIT = 4 * 1024 * 1024;
 
@@ -97,21 +108,152 @@ function keyOf(path: string, cwd: string, dir: string): string {
   return inside(abs, dir) ?? (isAbsolute(path) ? abs : relpath(abs, dir));
 }
 
+// Sources run as .ts; the npm build is .js (tsc rewrites import specifiers, not URLs).
+const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+let threadEntry: URL | undefined = new URL(`./db-thread${EXT}`, import.meta.url);
+
+/** @internal The history thread's entry module (the compiled binary has its own); undefined: no thread. */
+export function setHistoryThreadEntry(url: URL | undefined): void {
+  threadEntry = url;
+}
+
+/** Applying batches failed: the first `applied` of them are in the database; `lost`: the thread holding it is gone. */
+class ApplyError extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly applied: number,
+    readonly lost = false,
+  ) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
+/** Where the database is held: here, or in the history's thread. */
+interface DbHolder {
+  /** Applies the batches in order, each in its own transaction, and exports the database; rejects with an {@link ApplyError}. */
+  apply(batches: readonly Batch[]): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** The database in this thread. */
+class LocalDb implements DbHolder {
+  constructor(
+    readonly db: Database,
+    private readonly state: DbState,
+  ) {}
+
+  async apply(batches: readonly Batch[]): Promise<Uint8Array> {
+    let applied = 0;
+    try {
+      for (const b of batches) {
+        applyBatch(this.db, b, this.state);
+        applied++;
+      }
+      return this.db.export();
+    } catch (e) {
+      throw new ApplyError(e, applied);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+/** The database in the history's thread; one request at a time (the caller serialises writes). */
+class ThreadDb implements DbHolder {
+  /** The thread's time on the last request (ms): this thread only waited for it. */
+  busyMs = 0;
+  private seq = 0;
+  private waiting: { seq: number; resolve: (b: Uint8Array) => void; reject: (e: ApplyError) => void } | undefined;
+  private gone: Error | undefined;
+
+  constructor(
+    private readonly thread: ThreadHandle,
+    private readonly state: DbState,
+  ) {
+    thread.onMessage((m) => {
+      const r = m as ThreadReply;
+      const w = this.waiting;
+      if (!w || w.seq !== r.seq) return;
+      this.waiting = undefined;
+      // Idle, the thread must not keep the process alive.
+      thread.unref();
+      Object.assign(this.state, r.state);
+      this.busyMs = r.ms;
+      if (r.error || !r.bytes) w.reject(new ApplyError(Object.assign(new Error(r.error?.message ?? "no data"), r.error?.code ? { code: r.error.code } : {}), r.applied));
+      else w.resolve(r.bytes);
+    });
+    thread.onError((e) => {
+      this.gone = e;
+      const w = this.waiting;
+      this.waiting = undefined;
+      w?.reject(new ApplyError(e, 0, true));
+    });
+    thread.unref();
+  }
+
+  apply(batches: readonly Batch[]): Promise<Uint8Array> {
+    if (this.gone) return Promise.reject(new ApplyError(this.gone, 0, true));
+    return new Promise((resolve, reject) => {
+      const seq = ++this.seq;
+      this.waiting = { seq, resolve, reject };
+      // Awaited, it must keep the process alive until it answers.
+      this.thread.ref();
+      try {
+        // As JSON text: one string is copied across far faster than the structured clone of
+        // arrays of a few hundred thousand values (the rows hold only strings, finite numbers and nulls).
+        this.thread.postMessage({ seq, batches: JSON.stringify(batches) } satisfies ThreadRequest);
+      } catch (e) {
+        this.waiting = undefined;
+        this.thread.unref();
+        reject(new ApplyError(e, 0, true));
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.gone ??= new Error("the history's thread was closed");
+    await this.thread.terminate();
+  }
+}
+
+/** Rows a batch writes (what moving to the thread is decided on). */
+function batchRows(b: Batch): number {
+  return b.outputs.length / OUTPUT_VALUES + b.jobs.length / JOB_VALUES + b.deletes.length;
+}
+
 /** See the module comment. */
 export class SqliteHistory implements JobHistory {
   private readonly pending = new Map<string, Row | null>();
   private readonly keys = new Map<string, string>();
-  private readonly failuresPending: { task: string; job: string; error: string; at: string }[] = [];
-  private jobsPending: SqlValue[][] = [];
-  private jobsPruned = false;
+  private failuresPending: SqlValue[] = [];
+  /** task, job (or its kind and parameters, described when the batch is made), status, started, duration_ms, outputs, error. */
+  private jobsPending: unknown[] = [];
   private interruptedJobs = 0;
-  private runId: number | undefined;
+  /** The database's state (this run's runs.id...), as its holder has it. */
+  private state: DbState = { runId: undefined, jobsPruned: false };
+  /** Where the database is held once the first write opened it. */
+  private holder: DbHolder | undefined;
+  /**
+   * What the holder's database started from: the file as last written (`bytes` undefined), or the
+   * bytes the history's thread was started with; the batches applied to it since are `unwritten`.
+   * If the thread fails, the database is rebuilt here from these.
+   */
+  private base: { bytes: Uint8Array | undefined; state: DbState } = { bytes: undefined, state: { ...this.state } };
+  /** The history's thread failed to start or died: the database stays in this thread. */
+  private noThread = false;
+  /** Batches not in the database yet (oldest first), and batches in it but not yet in the file. */
+  private queued: Batch[] = [];
+  private unwritten: Batch[] = [];
   /** This run's `runs` row, inserted by the first write (a run that writes nothing leaves no row). */
   private run: { started: number; options: string } | undefined;
   private runEnd: SqlValue[] | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private lastWriteMs = 0;
+  /** Time the current write spent waiting for the history's thread. */
+  private waitedMs = 0;
   private dirty = false;
   private closed = false;
   /** Output records set since the file was last written (lost if it can never be written again). */
@@ -121,6 +263,8 @@ export class SqliteHistory implements JobHistory {
   private warned = false;
   /** Size of the file when opened (0 for a new one). */
   loadedBytes = 0;
+  /** The history is in the current directory. */
+  private readonly here: boolean;
 
   private constructor(
     readonly file: string,
@@ -135,7 +279,10 @@ export class SqliteHistory implements JobHistory {
     private readonly minInterval: number,
     private readonly retryInterval: number,
     private readonly largeFile: number,
-  ) {}
+    private readonly threadRows: number,
+  ) {
+    this.here = dir === cwd;
+  }
 
   /** Opens (or creates) a history file. */
   static async open(file: string, o: SqliteHistoryOptions): Promise<SqliteHistory> {
@@ -159,7 +306,7 @@ export class SqliteHistory implements JobHistory {
       // through a symlinked directory must not give its own files ../../real/... keys.
       const dir = rt().realpath(dirname(absFile));
       const { db, records, migrated } = await loadDatabase(SQL, absFile, o, dir);
-      const h = new SqliteHistory(absFile, SQL, db, records, dir, rt().realpath(o.cwd), release, o.minFlushIntervalMs ?? 300, o.retryAfterFailureMs ?? 2000, o.largeFileBytes ?? NOOP_WRITE_LIMIT);
+      const h = new SqliteHistory(absFile, SQL, db, records, dir, rt().realpath(o.cwd), release, o.minFlushIntervalMs ?? 300, o.retryAfterFailureMs ?? 2000, o.largeFileBytes ?? NOOP_WRITE_LIMIT, o.threadRows ?? THREAD_ROWS);
       h.loadedBytes = rt().stat(absFile)?.size ?? 0;
       // A migrated file is written at the end of the run, whatever the run does.
       if (migrated) h.dirty = true;
@@ -180,10 +327,12 @@ export class SqliteHistory implements JobHistory {
 
   /** The key of a path (see {@link keyOf}), memoised. */
   private key(path: string): string {
+    // Most paths are already normalised and relative to a history file in the current directory:
+    // their own keys (telling that is cheaper than the memo's look-up, several times per job).
+    if (this.here && isSimpleRelative(path)) return path;
     let k = this.keys.get(path);
     if (k === undefined) {
-      // Most paths are already normalised and relative to a history file in the current directory.
-      k = this.dir === this.cwd && isSimpleRelative(path) ? path : keyOf(path, this.cwd, this.dir);
+      k = keyOf(path, this.cwd, this.dir);
       this.keys.set(path, k);
     }
     return k;
@@ -220,9 +369,9 @@ export class SqliteHistory implements JobHistory {
 
   /** Notes a job in the `jobs` table (and a failed or interrupted one in `failures`). */
   recordJob(j: JobRecord): void {
-    // The description is made when the batch is written: a job costs a push until then.
-    this.jobsPending.push([0, j.task, j.params ? [j.kind, j.params] : (j.job ?? ""), j.status, j.startedMs ?? null, j.durationMs ?? null, j.outputs ?? 0, j.error ?? null] as SqlValue[]);
-    if (j.status !== "ok") this.failuresPending.push({ task: j.task, job: j.job ?? jobText(j.kind, j.params ?? []), error: j.error ?? j.status, at: new Date().toISOString() });
+    // The description is made when the batch is made: a job costs a few pushes until then.
+    this.jobsPending.push(j.task, j.params ? [j.kind, j.params] : (j.job ?? ""), j.status, j.startedMs ?? null, j.durationMs ?? null, j.outputs ?? 0, j.error ?? null);
+    if (j.status !== "ok") this.failuresPending.push(j.task, j.job ?? jobText(j.kind, j.params ?? []), j.error ?? j.status, new Date().toISOString());
     if (j.status === "interrupted") this.interruptedJobs++;
     this.changed();
   }
@@ -255,7 +404,7 @@ export class SqliteHistory implements JobHistory {
     this.dirty = true;
     if (this.timer || this.closed || !this.release) return;
     // Writing the whole file costs time proportional to its size: space writes out so that
-    // they stay around a tenth of the run, and never closer than minInterval.
+    // they stay around a tenth of the run (of this thread's time), and never closer than minInterval.
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
@@ -284,12 +433,15 @@ export class SqliteHistory implements JobHistory {
     const t0 = rt().now();
     const saving = this.unsaved;
     this.dirty = false;
+    this.waitedMs = 0;
+    const batch = this.takeBatch();
+    if (!isEmptyBatch(batch)) this.queued.push(batch);
     try {
-      const db = (this.db ??= new this.SQL.Database(await rt().readFile(this.file)));
-      this.applyPending(db);
-      await rt().writeFileAtomic(this.file, db.export());
+      const bytes = await this.applyQueued();
+      await rt().writeFileAtomic(this.file, bytes);
     } catch (e) {
-      // The database in memory holds every change: the next write (a timer, the next flush, close) carries it.
+      // The database holds every batch applied, and batches not applied wait in order: the next
+      // write (a timer, the next flush, close) carries them.
       this.dirty = true;
       this.writeFailure = e;
       if (!this.warned) {
@@ -298,64 +450,121 @@ export class SqliteHistory implements JobHistory {
       }
       throw new HistoryWriteError(`Cannot write the history file ${this.file}: ${osReason(e)}.`);
     }
+    this.unwritten = [];
+    this.base = { bytes: undefined, state: { ...this.state } };
     if (this.writeFailure !== undefined) {
       this.writeFailure = undefined;
       rt().stderr.write(`ruffus: the history file ${this.file} is written again; no record was lost.\n`);
     }
     this.unsaved -= saving;
-    this.lastWriteMs = rt().now() - t0;
+    // What the write cost, this thread's time and the history thread's (not the wait for it).
+    this.lastWriteMs = rt().now() - t0 - this.waitedMs + (this.holder instanceof ThreadDb ? this.holder.busyMs : 0);
   }
 
-  /** Moves the pending changes into the database, in one transaction (all or nothing: they stay pending if it fails). */
-  private applyPending(db: Database): void {
-    const newRun = this.run !== undefined && this.runId === undefined;
-    if (!newRun && !this.runEnd && !this.pending.size && !this.failuresPending.length && !this.jobsPending.length) return;
-    db.run("BEGIN");
-    try {
-      let runId = this.runId ?? null;
-      if (newRun && this.run) {
-        db.run("INSERT INTO runs (started, options, pid, host) VALUES (?, ?, ?, ?)", [new Date(this.run.started).toISOString(), this.run.options, rt().pid, rt().hostname()]);
-        runId = db.exec("SELECT last_insert_rowid()")[0].values[0][0] as number;
+  /** The pending changes as one batch (each output's last change; jobs described now); they are no longer pending. */
+  private takeBatch(): Batch {
+    const deletes: string[] = [];
+    const outputs: SqlValue[] = [];
+    for (const [k, row] of this.pending) {
+      if (row === null) deletes.push(k);
+      else {
+        const { rec, details: d } = row;
+        outputs.push(k, rec.mtime, d.fileMtime, d.fileSize, rec.funcHash, rec.paramsHash, d.task, d.durationMs);
       }
-      if (this.runEnd) {
-        db.run("UPDATE runs SET finished = ?, elapsed_ms = ?, ok = ?, jobs_run = ?, jobs_uptodate = ?, failures = ?, interrupted = ? WHERE id = ?", [...this.runEnd, runId]);
-      }
-      const deletes: string[] = [];
-      const inserts: SqlValue[][] = [];
-      for (const [k, row] of this.pending) {
-        if (row === null) deletes.push(k);
-        else {
-          const { rec, details: d } = row;
-          inserts.push([k, rec.mtime, d.fileMtime, d.fileSize, rec.funcHash, rec.paramsHash, d.task, d.durationMs, 0, runId]);
-        }
-      }
-      if (this.jobsPending.length && !this.jobsPruned) {
-        this.jobsPruned = true;
-        pruneJobs(db, runId ?? 0);
-      }
-      for (let i = 0; i < deletes.length; i += ROWS_PER_STATEMENT) {
-        const chunk = deletes.slice(i, i + ROWS_PER_STATEMENT);
-        db.run(`DELETE FROM outputs WHERE path IN (${chunk.map(() => "?").join(",")})`, chunk);
-      }
-      insertRows(db, "INSERT OR REPLACE INTO outputs", OUTPUT_COLUMNS, inserts);
-      for (const row of this.jobsPending) {
-        row[0] = runId ?? 0;
-        if (typeof row[2] !== "string") row[2] = jobText(...(row[2] as unknown as [string | undefined, readonly unknown[]]));
-      }
-      insertRows(db, "INSERT INTO jobs", JOB_COLUMNS, this.jobsPending);
-      for (const f of this.failuresPending) {
-        db.run("INSERT INTO failures (run_id, task, job, error, at) VALUES (?, ?, ?, ?, ?)", [runId ?? 0, f.task, f.job, f.error, f.at]);
-      }
-      db.run("COMMIT");
-      this.runId = runId ?? undefined;
-    } catch (e) {
-      db.run("ROLLBACK");
-      throw e;
     }
+    const jobs = this.jobsPending;
+    for (let i = 1; i < jobs.length; i += JOB_VALUES) {
+      const job = jobs[i];
+      if (typeof job !== "string") jobs[i] = jobText(...(job as [string | undefined, readonly unknown[]]));
+    }
+    const run = this.run;
+    const batch: Batch = {
+      // Carried until the database has the row (a batch that failed to apply is applied again).
+      run: run && this.state.runId === undefined ? { started: new Date(run.started).toISOString(), options: run.options, pid: rt().pid, host: rt().hostname() } : undefined,
+      runEnd: this.runEnd,
+      deletes,
+      outputs,
+      jobs: jobs as SqlValue[],
+      failures: this.failuresPending,
+    };
     this.pending.clear();
-    this.failuresPending.length = 0;
     this.jobsPending = [];
+    this.failuresPending = [];
     this.runEnd = undefined;
+    return batch;
+  }
+
+  /**
+   * Moves the queued batches into the database and returns its bytes. If the history's thread
+   * fails, the database is opened here again from what the thread started from (the file as last
+   * written), and every batch since is applied again: nothing is lost, nothing applied twice.
+   */
+  private async applyQueued(): Promise<Uint8Array> {
+    for (;;) {
+      const holder = await this.holderFor();
+      try {
+        const t0 = rt().now();
+        const bytes = await holder.apply(this.queued);
+        if (holder instanceof ThreadDb) this.waitedMs += rt().now() - t0;
+        this.unwritten.push(...this.queued.splice(0));
+        return bytes;
+      } catch (e) {
+        if (!(e instanceof ApplyError)) throw e;
+        this.unwritten.push(...this.queued.splice(0, e.applied));
+        if (!(holder instanceof ThreadDb) || !e.lost) throw e.reason;
+        this.noThread = true;
+        this.holder = undefined;
+        this.queued.unshift(...this.unwritten.splice(0));
+        this.state = { ...this.base.state };
+        if (this.base.bytes) this.db = new this.SQL.Database(this.base.bytes);
+        this.base.bytes = undefined;
+      }
+    }
+  }
+
+  /** The database's holder: opened by the first write, moved to the history's thread by a large one. */
+  private async holderFor(): Promise<DbHolder> {
+    const wantThread = (): boolean =>
+      !this.noThread && !this.closed && threadEntry !== undefined && rt().createThread !== undefined && this.queued.reduce((n, b) => n + batchRows(b), 0) >= this.threadRows;
+    if (this.holder instanceof LocalDb && wantThread()) {
+      const thread = this.startThread(this.holder.db.export(), true);
+      if (thread) {
+        this.holder.db.close();
+        this.db = undefined;
+        this.holder = thread;
+      }
+    }
+    if (this.holder) return this.holder;
+    if (wantThread()) {
+      // A database open here may differ from the file (a new history, a migrated one): kept until the first write.
+      const thread = this.db ? this.startThread(this.db.export(), true) : this.startThread(await rt().readFile(this.file), false);
+      if (thread) {
+        this.db?.close();
+        this.db = undefined;
+        return (this.holder = thread);
+      }
+    }
+    this.db ??= new this.SQL.Database(await rt().readFile(this.file));
+    return (this.holder = new LocalDb(this.db, this.state));
+  }
+
+  /**
+   * Starts the history's thread with the database `bytes` (`keep`: they are not the file on disk,
+   * so they are what a failed thread's work is rebuilt from); undefined, and no thread from now on,
+   * if it cannot start.
+   */
+  private startThread(bytes: Uint8Array, keep: boolean): ThreadDb | undefined {
+    try {
+      const init: ThreadInit = { bytes, state: { ...this.state }, wasm: embeddedSqlWasm() };
+      const thread = new ThreadDb(rt().createThread!(threadEntry!, init), this.state);
+      // What the thread holds from now on includes every batch applied so far.
+      this.base = { bytes: keep ? bytes : undefined, state: { ...this.state } };
+      this.unwritten = [];
+      return thread;
+    } catch {
+      this.noThread = true;
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {
@@ -378,7 +587,8 @@ export class SqliteHistory implements JobHistory {
           ` (to trust the files on disk as they are instead, run once with --recreate-database).`,
       );
     } finally {
-      this.db?.close();
+      if (this.holder) await this.holder.close().catch(() => {});
+      else this.db?.close();
       await this.release?.();
     }
   }
@@ -405,41 +615,6 @@ function jobText(kind: string | undefined, params: readonly unknown[]): string {
   if (kind === undefined || kind === "follows") return params.length ? `Job  = ${show(params)}` : "Job";
   const extras = params.slice(2).map(show).join(", ");
   return `Job  = [${params.length ? show(params[0]) : "??"} -> ${params.length > 1 ? show(params[1]) : "??"}${extras ? ", " + extras : ""}]`;
-}
-
-/**
- * Once per run, before its first `jobs` rows: the rows of earlier runs are kept for the last
- * {@link JOB_RUNS_KEPT} runs, whole runs, while they number at most {@link JOB_ROWS_KEPT} (the
- * whole file is held in memory by every run, a no-op included).
- */
-function pruneJobs(db: Database, runId: number): void {
-  const runs = db.exec("SELECT run_id, count(*) FROM jobs WHERE run_id <> ? GROUP BY run_id ORDER BY run_id DESC", [runId])[0]?.values ?? [];
-  let kept = 0;
-  let n = 0;
-  for (const [id, count] of runs) {
-    kept += Number(count);
-    if (++n >= JOB_RUNS_KEPT || kept > JOB_ROWS_KEPT) {
-      db.run("DELETE FROM jobs WHERE run_id <= ? AND run_id <> ?", [id, runId]);
-      return;
-    }
-  }
-}
-
-/** One multi-row INSERT per {@link ROWS_PER_STATEMENT} rows; one prepared statement for every full chunk (compiling SQL per chunk cost as much as inserting). */
-function insertRows(db: Database, head: string, columns: readonly string[], rows: SqlValue[][]): void {
-  if (!rows.length) return;
-  const tuple = `(${columns.map(() => "?").join(",")})`;
-  const sql = (n: number): string => `${head} (${columns.join(", ")}) VALUES ${Array(n).fill(tuple).join(",")}`;
-  const full = Math.floor(rows.length / ROWS_PER_STATEMENT) * ROWS_PER_STATEMENT;
-  if (full) {
-    const stmt = db.prepare(sql(ROWS_PER_STATEMENT));
-    try {
-      for (let i = 0; i < full; i += ROWS_PER_STATEMENT) stmt.run(rows.slice(i, i + ROWS_PER_STATEMENT).flat());
-    } finally {
-      stmt.free();
-    }
-  }
-  if (full < rows.length) db.run(sql(rows.length - full), rows.slice(full).flat());
 }
 
 /** Opening a history for writing failed with the operating system's error `e` (a read-only directory, a full disk). */

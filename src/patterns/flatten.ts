@@ -14,6 +14,13 @@
  * @example stringsIn(["one", [1, [{ four: 4 }, "two"], "three"]]) // ["one", "two", "three"]
  */
 export function stringsIn(value: unknown): string[] {
+  // The common cases (one file name; a flat list of them) without the walk, which runs several times per job.
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) {
+    let flat = true;
+    for (let i = 0; i < value.length && flat; i++) flat = typeof value[i] === "string";
+    if (flat) return value.slice() as string[];
+  }
   const out: string[] = [];
   const walk = (v: unknown): void => {
     if (typeof v === "string") out.push(v);

@@ -12,6 +12,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { ChildProcessHandle, FileStat, Runtime, SpawnOptions } from "./types.ts";
 import { pythonGlob } from "./python-glob.ts";
 import { startWorkerProcess, workerPortOfThisProcess } from "./worker-process.ts";
+import { startThread, threadPortOfThisThread } from "./thread.ts";
 
 function toStat(s: fs.Stats | undefined): FileStat | undefined {
   if (!s) return undefined;
@@ -215,6 +216,9 @@ export function nodeRuntime(name = "node"): Runtime {
       return { run: <R>(value: T, fn: () => R): R => als.run(value, fn), get: () => als.getStore() };
     },
     workerPort: () => port,
+    // Node runs TypeScript sources through tsx; Bun and Deno (and the compiled binary) run them themselves.
+    createThread: (entry, data) => startThread(entry, data, name === "node" && /\.[cm]?ts$/.test(entry.pathname)),
+    threadPort: threadPortOfThisThread,
     onSignal(signal, handler) {
       process.on(signal, handler);
       return () => void process.off(signal, handler);

@@ -56,6 +56,28 @@ export interface WorkerHandle {
   readonly ready: boolean;
 }
 
+/**
+ * A thread of this process running one module (the history's database work, off the main thread).
+ * Messages are structured-cloned; `transfer` hands buffers over without a copy.
+ */
+export interface ThreadHandle {
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  onMessage(handler: (message: unknown) => void): void;
+  /** The thread could not start, threw, or stopped: called once, and nothing is received after it. */
+  onError(handler: (error: Error) => void): void;
+  /** Whether a waiting thread keeps the process alive (it must while an answer is awaited, and must not otherwise). */
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<void>;
+}
+
+/** Inside a thread started with {@link Runtime.createThread}: what it was given, and its channel. */
+export interface ThreadPort {
+  readonly data: unknown;
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  onMessage(handler: (message: unknown) => void): void;
+}
+
 /** How to start a job worker ({@link Runtime.createWorker}). */
 export interface WorkerStart {
   /** The worker's entry module; undefined: this program itself (the compiled binary), which becomes a worker when it finds the worker variable in its environment. */
@@ -163,6 +185,10 @@ export interface Runtime {
   createWorker(start: WorkerStart): WorkerHandle;
   /** Inside a job worker: its channel to the main process. */
   workerPort(): WorkerPort | undefined;
+  /** Starts a thread running the module `entry` (TypeScript too, where the process runs it), given `data`; undefined where threads are unavailable. */
+  createThread?(entry: URL, data: unknown): ThreadHandle;
+  /** Inside a thread started by {@link createThread}: its channel. */
+  threadPort?(): ThreadPort | undefined;
   /** Calls `handler` on SIGINT/SIGTERM/SIGHUP instead of dying; returns a function that removes it. */
   onSignal(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): () => void;
   /**
