@@ -12,7 +12,7 @@ import { checkOptionKeys, type OptionsOf } from "./option-keys.ts";
 import { wirePipelines } from "./wiring.ts";
 import { InputsIndicator, inputs } from "./indicators.ts";
 import { regex } from "../patterns/indicators.ts";
-import { callerModule } from "./source-module.ts";
+import { callerPlace } from "./source-module.ts";
 import type { RunOptions, RunSummary, PrintoutOptions } from "./run-options.ts";
 import type { PrintoutGraphOptions } from "./printout-graph.ts";
 import { checkGraphvizAttributes, type GraphvizAttributes, type PosttaskAction, type Task, type TaskFunction, type UptodateCheck } from "./task.ts";
@@ -28,7 +28,9 @@ function taskFor(func: TaskFunction): Task {
   if (!task) {
     task = main.createTask(func, undefined);
     task.createdViaDecorator = true;
-    task.sourceModule = callerModule();
+    const place = callerPlace();
+    task.declaredLine = place?.line;
+    task.sourceModule = place?.file;
     task.kind = "follows";
     main.byDecoratedFunction.set(func, task);
   }

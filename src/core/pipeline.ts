@@ -14,7 +14,7 @@ import type { RunOptions, RunSummary } from "./run-options.ts";
 import type { PrintoutOptions } from "./run-options.ts";
 import { runPipeline } from "./run.ts";
 import { rt } from "./runtime.ts";
-import { callerModule } from "./source-module.ts";
+import { callerPlace } from "./source-module.ts";
 import { shortenFilenames } from "../report/shorten.ts";
 import { printoutPipeline } from "./printout-plan.ts";
 import { printoutGraph, type PrintoutGraphOptions } from "./printout-graph.ts";
@@ -224,7 +224,9 @@ export class Pipeline {
     }
     // Arguments are checked before the task is registered, so a rejected declaration leaves nothing behind.
     const task = this.newTask(func, name, kind, description);
-    task.sourceModule = callerModule();
+    const place = callerPlace();
+    task.declaredLine = place?.line;
+    task.sourceModule = place?.file;
     this.applyKind(task, kind, positional, rest);
     return this.register(task);
   }

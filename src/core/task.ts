@@ -83,8 +83,10 @@ export class Task {
   set sourceModule(file: string | undefined) {
     this.declaredIn = file;
     // Where the runtime dropped the function's docstring (Bun), the module's source text has it.
-    if (file && !this.description && !this.descriptionGiven && this.func) this.description = docstringInSource(file, this.func.name);
+    if (file && !this.description && !this.descriptionGiven && this.func) this.description = docstringInSource(file, this.func.name, this.declaredLine);
   }
+  /** @internal The line of the call that declared this task in {@link sourceModule}, set before it. */
+  declaredLine: number | undefined;
   private declaredIn: string | undefined;
   private readonly descriptionGiven: boolean;
   /** @internal Made for a plain function named in follows() or an input (see lookup.ts). */
