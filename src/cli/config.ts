@@ -50,7 +50,7 @@ type Kind = "string" | "number" | "strings" | "boolean";
 const SLURM_KEYS: Record<string, Kind> = {
   maxQueued: "number", pollMs: "number", maxPollMs: "number", arrayWindowMs: "number", partition: "string",
   options: "strings", sbatch: "string", squeue: "string", scontrol: "string", scancel: "string",
-  maxSubmitting: "number", failUnsatisfiable: "boolean", lostJobGraceMs: "number", retryMs: "number", sacct: "string",
+  maxSubmitting: "number", failUnsatisfiable: "boolean", lostJobGraceMs: "number", retryMs: "number", sacct: "string", submitRetryMs: "number",
 };
 const RESOURCE_KEYS: Record<string, Kind> = { cpus: "number", memMb: "number", time: "string", partition: "string", options: "strings" };
 

@@ -51,6 +51,8 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
     return { tasksRun: [], tasksUptodate: [], jobsRun: 0, jobsUptodate: 0, elapsedMs: 0, tasks: [], fileSystemCalls: { stats: 0, globs: 0 } };
   }
 
+  // Before the history is opened (and locked): a bad executor option fails with nothing to undo.
+  const executor = makeExecutor(o);
   let prepared;
   try {
     prepared = await prepare(pipeline, { ...o, touchFilesOnly: touchMode, forHistoryWrite: true });
@@ -80,7 +82,6 @@ export async function runPipeline(pipeline: Pipeline, o: RunOptions): Promise<Ru
   // 128 + the signal's number, as a shell reports a command killed by it.
   const exitCode = (sig: "SIGINT" | "SIGTERM" | "SIGHUP"): number => (sig === "SIGINT" ? 130 : sig === "SIGHUP" ? 129 : 143);
   const removeHandlers: (() => void)[] = [];
-  const executor = makeExecutor(o);
   if (o.handleSignals ?? true) {
     // SIGHUP (the terminal closed) stops the run as SIGTERM does.
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {

@@ -125,7 +125,7 @@ export class CommandError extends RuffusError {
     /** True for failures of the machine or the scheduler (node failure, preemption): worth retrying. */
     readonly retryable: boolean,
   ) {
-    const headline = `Command ${describeEnd(result)}: ${command}`;
+    const headline = `Command ${describeEnd(result)}: ${shortened(command)}`;
     const tail = result.stderr.trimEnd().split("\n").slice(-20).join("\n");
     super(tail ? `${headline}\n${tail}` : headline);
     // The failure report prints the message and then the stack, which repeats the message: the
@@ -162,6 +162,12 @@ export class CommandError extends RuffusError {
   get stderr(): string {
     return this.result.stderr;
   }
+}
+
+/** A command as the error message shows it: whole, unless it is very long (its start, and its length). */
+function shortened(command: string): string {
+  if (command.length <= 2000) return command;
+  return `${command.slice(0, 1000)}… (${new TextEncoder().encode(command).length} bytes in all)`;
 }
 
 /** Linux signal numbers, for exit statuses above 128. */

@@ -55,12 +55,19 @@ export class LocalExecutor implements Executor {
     // Like make: a command of plain words needs no shell, and starting one costs a process per job.
     const argv = spec.env === undefined ? plainWords(spec.cmd) : undefined;
     const program = argv && findProgram(argv[0]);
-    const child = rt().spawnProcess(program ?? "/bin/sh", program ? (argv as string[]).slice(1) : ["-c", spec.cmd], {
-      cwd: spec.cwd,
-      env: spec.env,
-      onStdout: spec.echo ? (t) => rt().stdout.write(t) : undefined,
-      onStderr: spec.echo ? (t) => rt().stderr.write(t) : undefined,
-    });
+    let child: ChildProcessHandle;
+    try {
+      child = rt().spawnProcess(program ?? "/bin/sh", program ? (argv as string[]).slice(1) : ["-c", spec.cmd], {
+        cwd: spec.cwd,
+        env: spec.env,
+        onStdout: spec.echo ? (t) => rt().stdout.write(t) : undefined,
+        onStderr: spec.echo ? (t) => rt().stderr.write(t) : undefined,
+      });
+    } catch (e) {
+      // Node throws it ("spawn E2BIG", naming no command); Bun and Deno report it as the child's failure, below.
+      if ((e as { code?: unknown }).code === "E2BIG") return tooLong(spec.cmd);
+      throw e;
+    }
     const started = rt().now();
     this.running.add(child);
     track(child);
@@ -68,6 +75,7 @@ export class LocalExecutor implements Executor {
     spec.onStatus?.(`started as process ${child.pid}`);
     try {
       const { code, signal } = await child.exited;
+      if (code === 127 && SPAWN_E2BIG.test(child.stderr())) return tooLong(spec.cmd);
       const usage = spec.usage ? `${((rt().now() - started) / 1000).toFixed(1)}s of wall-clock time` : undefined;
       return { code, signal, stdout: child.stdout(), stderr: child.stderr(), ...(usage ? { usage } : {}) };
     } finally {
@@ -110,6 +118,23 @@ export class LocalExecutor implements Executor {
     this.stopped = true;
     for (const c of this.running) c.killGroup("SIGKILL");
   }
+}
+
+/** How Bun and Deno report a command line the system refused (E2BIG) as the child's failure. */
+const SPAWN_E2BIG = /^(E2BIG: argument list too long, posix_spawn|Failed to spawn .*: Argument list too long)/;
+
+/**
+ * A command the system would not start because its command line is too long (Linux: 128 KiB for
+ * one argument, and `sh -c` makes one of the whole command; about 2 MiB in all): said in words
+ * with the way out, as a shell's 126 ("cannot execute").
+ */
+function tooLong(cmd: string): CommandResult {
+  const bytes = new TextEncoder().encode(cmd).length;
+  const description =
+    `could not be started: the command line is ${bytes} bytes, more than the system allows (E2BIG). ` +
+    "Pass long lists of file names through a file instead: write them to one (list.txt, a name a line) and run, e.g., `xargs cat < list.txt`, " +
+    "or use the program's own option for a file of names";
+  return { code: 126, signal: null, stdout: "", stderr: "", description };
 }
 
 /** Words that mean something to the shell itself: such commands always go through /bin/sh. */

@@ -3,6 +3,7 @@
  * Both go through the executor the run chose (local processes, or SLURM with `--executor slurm`),
  * with the calling task's resources.
  */
+import { RuffusError } from "../core/errors.ts";
 import { rt } from "../core/runtime.ts";
 import type { Logger } from "../core/run-options.ts";
 import { stringsIn } from "../patterns/flatten.ts";
@@ -26,7 +27,9 @@ export interface ShellResult {
 
 /**
  * Runs a shell command; interpolated values are quoted as single words (arrays as several), so
- * file names with spaces or quotes are safe. Rejects with a `CommandError` saying how it failed.
+ * file names with spaces or quotes are safe. Values must be strings, numbers or arrays of them
+ * (null and undefined give no word); an object, boolean or function is refused with an error
+ * rather than becoming `[object Object]`. Rejects with a `CommandError` saying how it failed.
  * Outside a run (a plain script), a command still running when the process exits, or when a Ctrl-C
  * the script does not handle itself ends it, is killed with its process group.
  *
@@ -34,6 +37,7 @@ export interface ShellResult {
  * p.transform({ task: async (input: string, output: string) => { await sh`samtools sort ${input} -o ${output}`; }, ... });
  */
 export async function sh(strings: TemplateStringsArray, ...values: unknown[]): Promise<ShellResult> {
+  values.forEach((v, i) => checkWord(v, i, strings));
   let cmd = strings[0];
   values.forEach((v, i) => (cmd += shellWords(v) + strings[i + 1]));
   const ctx = jobContext().get();
@@ -41,6 +45,45 @@ export async function sh(strings: TemplateStringsArray, ...values: unknown[]): P
   const r = await currentExecutor().run(spec);
   if (r.code !== 0 || r.signal) throw new CommandError(cmd, r, false);
   return { stdout: r.stdout, stderr: r.stderr, exitCode: 0 };
+}
+
+/**
+ * An interpolated value must be a string, a number or an array of them (null and undefined give no
+ * word): anything else would become a word nobody meant (`[object Object]`, `false`, `NaN`).
+ */
+function checkWord(v: unknown, index: number, strings: TemplateStringsArray, top = v): void {
+  if (v === undefined || v === null || typeof v === "string" || typeof v === "bigint" || (typeof v === "number" && Number.isFinite(v))) return;
+  if (Array.isArray(v)) {
+    for (const x of v) checkWord(x, index, strings, top);
+    return;
+  }
+  const template = strings.reduce((t, s, i) => t + (i ? "${…}" : "") + s, "");
+  const what =
+    typeof v === "number" ? `the number ${v}` :
+    typeof v === "boolean" ? `the boolean ${v}` :
+    typeof v === "function" ? `a function (${v.name || "anonymous"})` :
+    typeof v === "symbol" ? `a symbol (${String(v.description)})` :
+    `an object (${describeObject(v)})`;
+  const hint =
+    typeof v === "boolean" ? `; for an optional word write \${flag ? "-v" : []}` :
+    typeof v === "object" ? `; pick the part you mean (\${x.path}) or convert it yourself (\${JSON.stringify(x)})` : "";
+  throw new RuffusError(
+    `sh: value ${index + 1} in sh\`${template.length > 200 ? `${template.slice(0, 200)}…` : template}\` is ${what}${Object.is(v, top) ? "" : " inside an array"}, ` +
+      `which is no shell word. Interpolate strings, numbers, or arrays of them${hint}.`,
+  );
+}
+
+function describeObject(v: object): string {
+  const name = v.constructor?.name;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(v);
+  } catch {
+    text = undefined; // a cycle
+  }
+  if (name && name !== "Object") text = text && text !== "{}" ? `${name} ${text}` : name;
+  text ??= String(v);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 /** Options of {@link runJob} (Ruffus's `run_job` parameters in camelCase). */

@@ -21,6 +21,7 @@ import { rt } from "../core/runtime.ts";
 import { abspath } from "../core/paths.ts";
 import { CommandError, signalName, type CommandResult, type CommandSpec, type Executor, type Resources } from "./executor.ts";
 import { shellQuote } from "./shell-quote.ts";
+import { noteClusterJob, registerJobCanceller, type ClusterJobNote } from "./cluster-jobs.ts";
 
 /** Options of the SLURM executor (config file `slurm` section, or `executorOptions`). */
 export interface SlurmOptions {
@@ -48,6 +49,12 @@ export interface SlurmOptions {
   readonly lostJobGraceMs?: number;
   /** First wait of the back-off when sbatch or scancel must be tried again, ms (default 500). */
   readonly retryMs?: number;
+  /**
+   * How long sbatch is tried again while the controller does not answer ("Unable to contact slurm
+   * controller", "Socket timed out"), ms (default 300000: five minutes). After that the job fails as
+   * a scheduler failure, which the run retries as it retries node failures.
+   */
+  readonly submitRetryMs?: number;
   /** The commands, if not on PATH under these names. */
   readonly sbatch?: string;
   readonly squeue?: string;
@@ -69,8 +76,9 @@ const NEVER_STARTS =
 /** Reasons that last until an administrator acts (a partition or the requested nodes are down): warned about, not failed. */
 const UNTIL_AN_ADMIN_ACTS = /^(PartitionDown|PartitionInactive|NodeDown|ReqNodeNotAvail.*)$/;
 
-/** sbatch errors that mean "try again": the controller is busy or unreachable. */
-const TRANSIENT = /Socket timed out|Unable to contact|Zero Bytes|temporarily unavailable|try again/i;
+/** sbatch and squeue errors that mean "try again": the controller is busy or unreachable. */
+const TRANSIENT =
+  /Socket timed out|Unable to contact|Zero Bytes|temporarily unavailable|try again|slurm_load_jobs error|Communication connection failure|Connection refused|Transport endpoint|Connection timed out/i;
 /** sbatch refusals that clear as jobs leave the queue: a per-user or per-account submit limit. */
 const SUBMIT_LIMIT = /MaxSubmitJob|violates accounting\/QOS policy|submit limit|Job submit\/allocate failed: .*limit/i;
 
@@ -114,6 +122,8 @@ class SubmitFailure extends Error {
   constructor(
     readonly code: number | null,
     readonly stderr: string,
+    /** How long sbatch could not reach the controller before ruff gave up, ms; undefined for a refusal. */
+    readonly unreachable?: number,
   ) {
     super(stderr);
   }
@@ -148,6 +158,20 @@ export class SlurmExecutor implements Executor {
   private closed = false;
   private cancelled = false;
   /**
+   * Slices being written and submitted (sbatch may be running): Ctrl-C waits for them, since a job
+   * sbatch submits exists even if ruff is gone by then, and nobody would cancel it.
+   */
+  private readonly submissions = new Set<Promise<void>>();
+  /** While cancelAll waits for those: jobs they submitted after the stop, for it to cancel. */
+  private late: InFlight[] | undefined;
+  /** The files of the last failed attempt of each command, removed when it is tried again. */
+  private readonly failedFiles = new Map<string, string[]>();
+  /** Since when squeue has not answered, and whether that was said. */
+  private squeueFailingSince: number | undefined;
+  private squeueWarned = false;
+  /** Said that sbatch cannot reach the controller (once until it can again). */
+  private unreachableWarned = false;
+  /**
    * Submissions and polls made (for tests and the benchmark: one poll call covers many jobs).
    *
    * @example
@@ -156,6 +180,7 @@ export class SlurmExecutor implements Executor {
   readonly stats = { sbatch: 0, squeue: 0, scontrol: 0, scancel: 0, sacct: 0, arrays: 0 };
 
   constructor(private readonly o: SlurmOptions = {}) {
+    checkOptions(o);
     this.pollInterval = o.pollMs ?? 500;
   }
 
@@ -176,6 +201,8 @@ export class SlurmExecutor implements Executor {
     } catch (e) {
       return Promise.reject(e);
     }
+    // Used again after the end of a run (close()): polling resumes with the next submission.
+    this.closed = false;
     return new Promise((resolve, reject) => {
       const p: Pending = { spec, script: "", resolve, reject };
       const key = batchKey(spec);
@@ -212,15 +239,29 @@ export class SlurmExecutor implements Executor {
     for (const b of batches) void this.submit(b).catch((e) => b.forEach((p) => p.reject(e)));
   }
 
-  /** Waits until `n` more jobs fit under maxQueued, and reserves them (no await between check and reservation). */
-  private async reserve(n: number): Promise<void> {
+  /**
+   * Waits for room under maxQueued and reserves places for up to `want` jobs: as many as fit, but
+   * not fewer than a tenth of maxQueued (or `want`), so that each sbatch submits a worthwhile array
+   * while the queue stays at least nine tenths full. No await between the check and the reservation.
+   */
+  private async reserve(want: number): Promise<number> {
     const max = this.o.maxQueued ?? 1000;
-    while (this.inFlight.size + this.submitting > 0 && this.inFlight.size + this.submitting + n > max) {
+    const least = Math.min(want, Math.max(1, Math.floor(max / 10)));
+    for (;;) {
       if (this.cancelled) throw new Error("The run was stopped before this job was submitted.");
+      const room = max - this.inFlight.size - this.submitting;
+      if (room >= least) {
+        const n = Math.min(want, room);
+        this.submitting += n;
+        return n;
+      }
       await new Promise<void>((r) => this.waitingForRoom.push(r));
     }
-    if (this.cancelled) throw new Error("The run was stopped before this job was submitted.");
-    this.submitting += n;
+  }
+
+  /** A job left the queue (or will not enter it): submissions waiting for room look again. */
+  private roomMade(): void {
+    this.waitingForRoom.splice(0).forEach((w) => w());
   }
 
   /** The cluster's MaxArraySize (array indices go up to one less), asked once; 1001, SLURM's default, if scontrol does not say. */
@@ -235,18 +276,24 @@ export class SlurmExecutor implements Executor {
     return this.maxArraySize;
   }
 
-  /** Writes the scripts and submits one job, or one array for several commands. */
+  /**
+   * Writes the scripts and submits one job, or arrays for several commands: each slice as large as
+   * the room in the queue (maxQueued) and the cluster's array size allow, so that the queue refills
+   * as jobs leave it rather than once it is empty.
+   */
   private async submit(list: Pending[]): Promise<void> {
-    // Larger batches than the queue (or the cluster's array size) allows go out in slices.
-    const max = Math.max(1, Math.min(this.o.maxQueued ?? 1000, list.length > 1 ? await this.arrayLimit() : 1));
-    for (let i = 0; i < list.length; i += max) {
-      const slice = list.slice(i, i + max);
-      await this.reserve(slice.length);
+    const arrayMax = list.length > 1 ? Math.max(1, await this.arrayLimit()) : 1;
+    for (let i = 0; i < list.length; ) {
+      const n = await this.reserve(Math.min(list.length - i, arrayMax));
+      const slice = list.slice(i, (i += n));
+      const submission = this.submitSlice(slice);
+      this.submissions.add(submission);
       try {
-        await this.submitSlice(slice);
+        await submission;
       } finally {
+        this.submissions.delete(submission);
         this.submitting -= slice.length;
-        this.waitingForRoom.splice(0).forEach((w) => w());
+        this.roomMade();
       }
     }
   }
@@ -265,7 +312,7 @@ export class SlurmExecutor implements Executor {
     });
     for (const [i, p] of list.entries()) {
       p.script = files[i].script;
-      await rt().writeTextFile(files[i].script, jobScript(p.spec, files[i].exit, cwd));
+      await rt().writeTextFile(files[i].script, jobScript(p.spec, files[i].exit, cwd, files[i].script));
     }
     const args = ["--parsable", "-J", first.jobName ?? "ruffus_job", "-D", cwd, ...resourceArgs(first.resources, this.o), ...splitOptions(first.jobOtherOptions)];
     let entry: string;
@@ -287,30 +334,43 @@ export class SlurmExecutor implements Executor {
       // Nothing was queued: the scripts would only pile up.
       if (!first.retainJobScript) for (const f of [...files.map((f) => f.script), ...(array ? [entry] : [])]) await rt().removeFile(f);
       if (!(e instanceof SubmitFailure)) throw e;
-      const how = `could not be submitted to SLURM (sbatch failed with exit code ${e.code ?? "none"})`;
+      const how = e.unreachable
+        ? `could not be submitted to SLURM: sbatch could not reach the controller for ${duration(e.unreachable)} (exit code ${e.code ?? "none"})`
+        : `could not be submitted to SLURM (sbatch failed with exit code ${e.code ?? "none"})`;
       for (const p of list) {
-        p.reject(new CommandError(p.spec.cmd, { code: e.code, signal: null, stdout: "", stderr: e.stderr, state: "SUBMIT_FAILED", description: how }, false));
+        // An unreachable controller is the cluster's failure, not the command's: retried as a node failure is.
+        const result: CommandResult = { code: e.code, signal: null, stdout: "", stderr: e.stderr, state: "SUBMIT_FAILED", description: how };
+        p.reject(new CommandError(p.spec.cmd, result, e.unreachable !== undefined));
       }
       return;
     }
+    // Noted at once (synchronously): a run taking over after a kill -9 of this one cancels it.
+    noteClusterJob({ scheduler: "slurm", id: jobId, scancel: this.o.scancel ?? "scancel", squeue: this.o.squeue ?? "squeue" });
     // sbatch read the array's entry script already; each task runs its own script.
     if (array && !first.retainJobScript) await rt().removeFile(entry);
-    if (this.cancelled) {
-      // Stopped while sbatch ran: the job exists now, so cancel it too.
-      await this.scancel([jobId]);
-      throw new Error(`SLURM job ${jobId} was cancelled: the run was stopped.`);
-    }
-    list.forEach((p, i) => {
+    const jobs: InFlight[] = list.map((p, i) => {
       const id = array ? `${jobId}_${i}` : jobId;
-      this.inFlight.set(id, { id, pending: p, exitFile: files[i].exit, outFile: files[i].out, errFile: files[i].err, lastState: "PENDING" });
-      p.spec.onStatus?.(`submitted as SLURM job ${id}`);
+      return { id, pending: p, exitFile: files[i].exit, outFile: files[i].out, errFile: files[i].err, lastState: "PENDING" };
     });
+    if (this.cancelled) {
+      // Stopped while sbatch ran: the job exists now, so it is cancelled too, with the others if
+      // cancelAll is still waiting for submissions, else here.
+      if (this.late) this.late.push(...jobs);
+      else await this.cancelJobs(jobs);
+      return;
+    }
+    for (const job of jobs) {
+      this.inFlight.set(job.id, job);
+      job.pending.spec.onStatus?.(`submitted as SLURM job ${job.id}`);
+    }
     this.schedulePoll(this.o.pollMs ?? 500);
   }
 
   /** Runs one sbatch when fewer than maxSubmitting are running. */
   private async sbatchOnce(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    while (this.sbatchRunning >= Math.max(1, this.o.maxSubmitting ?? 4)) await new Promise<void>((r) => this.waitingForSbatch.push(r));
+    while (this.sbatchRunning >= (this.o.maxSubmitting ?? 4)) await new Promise<void>((r) => this.waitingForSbatch.push(r));
+    // Woken by cancelAll (or by a finished sbatch after it): submit nothing more.
+    if (this.cancelled) throw new Error("The run was stopped before this job was submitted.");
     this.sbatchRunning++;
     try {
       this.stats.sbatch++;
@@ -324,22 +384,35 @@ export class SlurmExecutor implements Executor {
   }
 
   /**
-   * sbatch, tried again with back-off while the controller does not answer (5 times), and while a
-   * submit limit refuses the job: as long as jobs of this run are queued (they will make room), and
-   * 5 times more after that.
+   * sbatch, tried again with back-off (doubling, at most 30 s apart) while the controller does not
+   * answer, for up to `submitRetryMs` (5 minutes); and while a submit limit refuses the job: as long
+   * as jobs of this run are queued (they will make room), and 5 times more after that.
    */
   private async sbatch(args: string[], what: string): Promise<string> {
     const first = this.o.retryMs ?? 500;
+    const patience = this.o.submitRetryMs ?? 300000;
+    let unreachableSince: number | undefined;
     let transient = 0;
     let limited = 0;
     for (;;) {
       if (this.cancelled) throw new Error("The run was stopped before this job was submitted.");
       const r = await this.sbatchOnce(args);
       const id = r.stdout.trim().split(";")[0];
-      if (r.code === 0 && /^\d+$/.test(id)) return id;
+      if (r.code === 0 && /^\d+$/.test(id)) {
+        this.unreachableWarned = false;
+        return id;
+      }
       const err = r.stderr.trim() || r.stdout.trim();
-      if (TRANSIENT.test(err) && transient < 4) {
-        await this.pause(first * 2 ** transient++);
+      if (TRANSIENT.test(err)) {
+        unreachableSince ??= rt().now();
+        const wait = Math.min(30000, first * 2 ** transient++);
+        const waited = rt().now() - unreachableSince;
+        if (waited + wait > patience) throw new SubmitFailure(r.code, `${err}\n`, Math.max(waited, 1));
+        if (transient === 3 && !this.unreachableWarned) {
+          this.unreachableWarned = true;
+          this.warn(`sbatch cannot reach the SLURM controller (${err.split("\n")[0]}); submitting again with back-off for up to ${duration(patience)}.`);
+        }
+        await this.pause(wait);
       } else if (SUBMIT_LIMIT.test(err) && (this.inFlight.size > 0 || limited < 5)) {
         if (limited === 0) this.warn(`sbatch refused ${what} (${err.split("\n")[0]}); submitting it again with back-off as the queue drains.`);
         await this.pause(Math.min(60000, first * 4 * 2 ** Math.min(limited++, 8)));
@@ -361,12 +434,13 @@ export class SlurmExecutor implements Executor {
   private async poll(): Promise<void> {
     const ids = [...this.inFlight.keys()];
     if (!ids.length) return;
-    const jobs = [...new Set(ids.map((id) => id.split("_")[0]))];
+    const jobs = [...new Set(ids.map(arrayOf))];
     this.stats.squeue++;
     const child = rt().spawnProcess(this.o.squeue ?? "squeue", ["-h", "-t", "all", "-r", "-j", jobs.join(","), "-o", "%i|%T|%r"]);
     const { code } = await child.exited;
     // "Invalid job id" when every job asked about is gone: an answer, not a failure to answer.
     const answered = code === 0 || /Invalid job id/i.test(child.stderr());
+    this.squeueAnswered(answered, child.stderr());
     const states = new Map<string, string>();
     const reasons = new Map<string, string>();
     for (const line of child.stdout().split("\n")) {
@@ -418,12 +492,32 @@ export class SlurmExecutor implements Executor {
     this.schedulePoll(this.pollInterval);
   }
 
+  /**
+   * squeue failing (the controller busy or down) is waited out: the jobs run on, and the next poll
+   * asks again, less often. Said once when it has lasted a minute, and again when squeue answers.
+   */
+  private squeueAnswered(answered: boolean, stderr: string): void {
+    if (answered) {
+      if (this.squeueWarned) this.warn("squeue answers again; the run goes on.");
+      this.squeueFailingSince = undefined;
+      this.squeueWarned = false;
+      return;
+    }
+    this.squeueFailingSince ??= rt().now();
+    if (!this.squeueWarned && rt().now() - this.squeueFailingSince >= 60000) {
+      this.squeueWarned = true;
+      const why = stderr.trim().split("\n")[0] || "no answer";
+      this.warn(`squeue has not answered for a minute (${why}); ruff keeps asking, and the jobs in the queue keep running.`);
+    }
+  }
+
   /** Cancels jobs that can never start and fails their commands, naming the job and squeue's reason. */
   private async failUnstartable(list: { job: InFlight; reason: string }[]): Promise<void> {
     for (const { job } of list) this.inFlight.delete(job.id);
-    this.waitingForRoom.splice(0).forEach((w) => w());
+    this.roomMade();
     await this.scancel(list.map(({ job }) => job.id));
     for (const { job, reason } of list) {
+      await this.attemptEnded(job, false);
       const description =
         `could not start: SLURM job ${job.id} (${job.pending.spec.jobName ?? "ruffus_job"}) was pending with reason ${reason}, ` +
         `which means it asks for more than the cluster will give, so ruff cancelled it. Change the task's resources ` +
@@ -449,7 +543,8 @@ export class SlurmExecutor implements Executor {
         job.goneSince = undefined; // still known to be queued or running: keep polling
       } else {
         this.inFlight.delete(job.id);
-        this.waitingForRoom.splice(0).forEach((w) => w());
+        this.roomMade();
+        await this.attemptEnded(job, false);
         const description =
           `failed: SLURM job ${job.id} left the queue without writing its exit status, and neither sacct nor scontrol knows how it ended; ` +
           `it may have been cancelled, timed out or its node failed`;
@@ -484,12 +579,19 @@ export class SlurmExecutor implements Executor {
 
   private async finish(job: InFlight, state: string, inferred: boolean, known?: Known): Promise<void> {
     this.inFlight.delete(job.id);
-    this.waitingForRoom.splice(0).forEach((w) => w());
-    const { code, signal } = known ?? (await this.exitStatus(job, state));
+    this.roomMade();
+    let { code, signal } = known ?? (await this.exitStatus(job, state));
     // Only the exit file said how it ended: a non-zero exit may have been the scheduler's doing (OUT_OF_MEMORY).
     if (inferred && code !== 0) {
       const k = (await this.lookUp([job.id])).get(job.id);
       if (k && TERMINAL.has(k.state)) state = k.state;
+    }
+    // The scheduler ended it and the status is 128+N: the command died of the scheduler's signal N
+    // (the job script's shell had time to report it as a status before dying itself), so it reads
+    // as scontrol's 0:15 would, not as a status the program chose.
+    if (SCHEDULER_ENDED.has(state) && code !== null && code > 128 && code <= 128 + 64) {
+      signal = signalName(code - 128);
+      code = null;
     }
     const stdout = await readIfThere(job.outFile);
     const stderr = await readIfThere(job.errFile);
@@ -500,11 +602,27 @@ export class SlurmExecutor implements Executor {
     if (job.pending.spec.retainJobScript) {
       // As Ruffus: the kept script is renamed <script>.<jobid>.
       await rt().rename(job.pending.script, `${job.pending.script}.${job.id}`).catch(() => undefined);
-    } else if (ok) {
-      for (const f of [job.pending.script, job.exitFile, job.outFile, job.errFile]) await rt().removeFile(f);
+    } else {
+      await this.attemptEnded(job, ok);
     }
     if (ok) job.pending.resolve(result);
     else job.pending.reject(new CommandError(job.pending.spec.cmd, result, RETRYABLE.has(state)));
+  }
+
+  /**
+   * The files of a finished job: removed when it succeeded; kept when it failed (for diagnosis)
+   * until the same command is tried again (runJob's retries, the task's), so that only the last
+   * failed attempt's files stay.
+   */
+  private async attemptEnded(job: InFlight, ok: boolean): Promise<void> {
+    const spec = job.pending.spec;
+    if (spec.retainJobScript) return;
+    const key = JSON.stringify([spec.jobName ?? "", spec.cwd ?? "", spec.scriptDirectory ?? "", spec.cmd]);
+    const earlier = this.failedFiles.get(key);
+    this.failedFiles.delete(key);
+    const mine = [job.pending.script, job.exitFile, job.outFile, job.errFile];
+    if (!ok) this.failedFiles.set(key, mine);
+    for (const f of [...(earlier ?? []), ...(ok ? mine : [])]) await rt().removeFile(f);
   }
 
   /** The exit status: from the file the script wrote (waiting a little for a shared file system), else scontrol. */
@@ -569,28 +687,30 @@ export class SlurmExecutor implements Executor {
 
   /**
    * scancel, tried 4 times with back-off while it fails. Jobs still queued after that are named on
-   * stderr with the command that cancels them: no job is left behind without the user knowing.
+   * stderr with the command that cancels them (no job is left behind without the user knowing), and
+   * returned.
    */
-  private async scancel(ids: string[]): Promise<void> {
-    if (!ids.length) return;
+  private async scancel(ids: string[]): Promise<string[]> {
+    if (!ids.length) return [];
     let err = "";
     for (let attempt = 0; attempt < 4; attempt++) {
       if (attempt) await new Promise((r) => setTimeout(r, (this.o.retryMs ?? 500) * 2 ** (attempt - 1)));
       this.stats.scancel++;
       const child = rt().spawnProcess(this.o.scancel ?? "scancel", ids);
       const { code } = await child.exited;
-      if (code === 0) return;
+      if (code === 0) return [];
       err = (child.stderr().trim() || `exit code ${code}`).split("\n")[0];
     }
     const left = await this.stillQueued(ids);
     if (left.length) {
       this.warn(`could not cancel SLURM job${left.length > 1 ? "s" : ""} ${left.join(" ")} (${err}). They may still run: cancel them by hand with\n    scancel ${left.join(" ")}`);
     }
+    return left;
   }
 
   /** Which of these jobs squeue shows as not finished (all of them if squeue does not answer). */
   private async stillQueued(ids: string[]): Promise<string[]> {
-    const jobs = [...new Set(ids.map((id) => id.split("_")[0]))];
+    const jobs = [...new Set(ids.map(arrayOf))];
     this.stats.squeue++;
     const child = rt().spawnProcess(this.o.squeue ?? "squeue", ["-h", "-t", "all", "-j", jobs.join(","), "-o", "%i|%T"]);
     const { code } = await child.exited;
@@ -601,7 +721,7 @@ export class SlurmExecutor implements Executor {
       .map((l) => l.trim().split("|"))
       .filter(([id, state]) => id && state && !TERMINAL.has(state.replace(/\+$/, "")));
     // An array's pending tasks show as one line ("12_[3-9]"): the whole array is then still queued.
-    return ids.filter((id) => running.some(([line]) => line === id || line.split("_")[0] === id.split("_")[0]));
+    return ids.filter((id) => running.some(([line]) => line === id || arrayOf(line) === arrayOf(id)));
   }
 
   /**
@@ -619,32 +739,97 @@ export class SlurmExecutor implements Executor {
 
   private async cancelEverything(): Promise<void> {
     this.cancelled = true;
-    this.waitingForRoom.splice(0).forEach((w) => w());
+    this.roomMade();
     [...this.pauses].forEach((wake) => wake());
+    this.waitingForSbatch.splice(0).forEach((w) => w());
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
     const pending = [...this.batch.values()].flat();
     this.batch.clear();
     for (const p of pending) p.reject(new Error("The run was stopped before this job was submitted."));
-    const inFlight = [...this.inFlight.values()];
+    const jobs = [...this.inFlight.values()];
     this.inFlight.clear();
-    const jobs = [...new Set(inFlight.map((j) => j.id.split("_")[0]))];
-    jobs.forEach((j) => this.cancelling.add(j));
-    try {
-      await this.scancel(jobs);
-    } finally {
-      jobs.forEach((j) => this.cancelling.delete(j));
+    for (const j of jobs) this.cancelling.add(arrayOf(j.id));
+    if (this.submissions.size) {
+      // sbatch under way: the jobs it submits exist once it answers, whether ruff waits or not, so
+      // it waits for their ids (at most 30 s) and cancels them with the rest. Killing sbatch would
+      // not help: the controller may have the job already.
+      this.late = [];
+      const n = this.submissions.size;
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      const notice = `waiting for ${n} sbatch under way to answer, to cancel the jobs ${n > 1 ? "they submit" : "it submits"} (at most ${SBATCH_WAIT_MS / 1000} s; Ctrl-C again to leave at once).`;
+      timers.push(setTimeout(() => this.warn(notice), 1000));
+      await Promise.race([Promise.allSettled([...this.submissions]), new Promise((r) => timers.push(setTimeout(r, SBATCH_WAIT_MS)))]);
+      timers.forEach(clearTimeout);
+      jobs.push(...this.late);
+      this.late = undefined;
+      if (this.submissions.size) {
+        this.warn(
+          `${this.submissions.size} sbatch did not answer within ${SBATCH_WAIT_MS / 1000} s; the jobs they submit are cancelled if they answer before ruff exits. ` +
+            `Look for jobs left behind with: squeue --me`,
+        );
+      }
     }
-    for (const j of inFlight) j.pending.reject(new Error(`SLURM job ${j.id} was cancelled: the run was stopped.`));
+    await this.cancelJobs(jobs);
   }
 
-  /** A second Ctrl-C: scancel everything in flight (or still being cancelled) without waiting for the answer. */
+  /**
+   * scancels jobs of this run and fails their commands. Their scripts and output files would only
+   * pile up: they are removed once the jobs have left the queue (a job being killed may still
+   * write them; at most 5 s later), unless the user asked to keep them.
+   */
+  private async cancelJobs(jobs: InFlight[]): Promise<void> {
+    const ids = [...new Set(jobs.map((j) => arrayOf(j.id)))];
+    ids.forEach((id) => this.cancelling.add(id));
+    let left: string[] = [];
+    try {
+      left = await this.scancel(ids);
+      const leaving = ids.filter((id) => !left.includes(id));
+      for (const deadline = rt().now() + 5000; leaving.length && rt().now() < deadline; ) {
+        if (!(await this.stillQueued(leaving)).length) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      ids.forEach((id) => this.cancelling.delete(id));
+    }
+    for (const j of jobs) {
+      if (!j.pending.spec.retainJobScript) for (const f of [j.pending.script, j.exitFile, j.outFile, j.errFile]) await rt().removeFile(f);
+      j.pending.reject(new Error(`SLURM job ${j.id} was cancelled: the run was stopped.`));
+    }
+  }
+
+  /**
+   * A second Ctrl-C: scancel every job known (in flight, being cancelled, submitted since the stop)
+   * without waiting for the answer; the process exits right after.
+   */
   killAll(): void {
     this.cancelled = true;
-    const jobs = [...new Set([...[...this.inFlight.keys()].map((id) => id.split("_")[0]), ...this.cancelling])];
+    const jobs = [...new Set([...[...this.inFlight.keys()].map(arrayOf), ...this.cancelling, ...(this.late ?? []).map((j) => arrayOf(j.id))])];
+    if (this.submissions.size) {
+      this.warn(`leaving while ${this.submissions.size} sbatch ${this.submissions.size > 1 ? "are" : "is"} still under way: the jobs ${this.submissions.size > 1 ? "they submit" : "it submits"} are not cancelled. Look for them with: squeue --me`);
+    }
     if (!jobs.length) return;
     this.stats.scancel++;
     rt().spawnProcess(this.o.scancel ?? "scancel", jobs);
+  }
+
+  /**
+   * @internal Cancels the jobs a run killed with SIGKILL left queued (see cluster-jobs.ts), with the
+   * squeue and scancel that run used; `say` is told which are still queued first.
+   */
+  static async cancelLeftBehind(jobs: readonly ClusterJobNote[], say: (queued: readonly string[]) => void): Promise<void> {
+    const byCommands = new Map<string, string[]>();
+    for (const j of jobs) {
+      const key = JSON.stringify([j.scancel ?? "scancel", j.squeue ?? "squeue"]);
+      byCommands.set(key, [...(byCommands.get(key) ?? []), j.id]);
+    }
+    for (const [key, ids] of byCommands) {
+      const [scancel, squeue] = JSON.parse(key) as [string, string];
+      const ex = new SlurmExecutor({ scancel, squeue });
+      const queued = await ex.stillQueued([...new Set(ids)]);
+      say(queued);
+      await ex.scancel(queued);
+    }
   }
 
   /**
@@ -658,6 +843,53 @@ export class SlurmExecutor implements Executor {
     if (this.pollTimer) clearTimeout(this.pollTimer);
     if (this.batchTimer) clearTimeout(this.batchTimer);
   }
+}
+
+/**
+ * The smallest value each numeric option may take, and why: a mistyped 0 would poll squeue or retry
+ * sbatch in a tight loop against a controller shared by everyone on the cluster.
+ */
+const LEAST: Record<string, [number, string]> = {
+  maxQueued: [1, "at least one job must fit in the queue"],
+  maxSubmitting: [1, "at least one sbatch must be able to run"],
+  pollMs: [100, "polling more often would load the controller everyone shares"],
+  maxPollMs: [100, "polling more often would load the controller everyone shares"],
+  arrayWindowMs: [0, "0 submits every command at once"],
+  lostJobGraceMs: [0, "0 asks sacct at once"],
+  retryMs: [10, "retrying more often would load the controller everyone shares"],
+  submitRetryMs: [0, "0 gives up at the first failure"],
+};
+
+/** Refuses option values that would misbehave, naming the option, the value and what is allowed. */
+function checkOptions(o: SlurmOptions): void {
+  for (const [key, [least, why]] of Object.entries(LEAST)) {
+    const v = (o as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    if (typeof v !== "number" || !Number.isFinite(v) || v < least || (key.startsWith("max") && key !== "maxPollMs" && !Number.isInteger(v))) {
+      throw new RuffusError(
+        `SLURM option "${key}" (the config file's "slurm" section, or executorOptions) is ${JSON.stringify(v)}: ` +
+          `it must be ${key.startsWith("max") && key !== "maxPollMs" ? "a whole number" : "a number"} of at least ${least}${key.endsWith("Ms") ? " (milliseconds)" : ""}, since ${why}.`,
+      );
+    }
+  }
+  if (o.pollMs !== undefined && o.maxPollMs !== undefined && o.maxPollMs < o.pollMs) {
+    throw new RuffusError(`SLURM option "maxPollMs" (${o.maxPollMs}) is less than "pollMs" (${o.pollMs}): the longest poll interval must be at least the first.`);
+  }
+}
+
+registerJobCanceller("slurm", "SLURM job", (jobs, say) => SlurmExecutor.cancelLeftBehind(jobs, say));
+
+/** How long Ctrl-C waits for sbatch under way, to cancel what it submits. */
+const SBATCH_WAIT_MS = 30000;
+
+/** "1.5 s", "5 min". */
+function duration(ms: number): string {
+  return ms < 60000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60000)} min`;
+}
+
+/** "12" for array task "12_3", and for job "12". */
+function arrayOf(id: string): string {
+  return id.split("_")[0];
 }
 
 /** sacct's and scontrol's ExitCode=CODE:SIGNAL. */
@@ -692,8 +924,12 @@ function commentValue(s: string): string {
   return /[\u0000-\u001f\u007f]/.test(s) ? JSON.stringify(s) : s;
 }
 
-/** The job script: runs the command in its directory and writes its exit status beside itself. */
-export function jobScript(spec: CommandSpec, exitFile: string, cwd: string): string {
+/**
+ * The job script: runs the command in its directory and writes its exit status beside itself —
+ * unless the script was removed meanwhile (ruff cancelled the job and cleared its files: a status
+ * written now would only be left lying there).
+ */
+export function jobScript(spec: CommandSpec, exitFile: string, cwd: string, scriptFile?: string): string {
   checkEnvironment(spec);
   const lines = [
     "#!/bin/sh",
@@ -706,7 +942,7 @@ export function jobScript(spec: CommandSpec, exitFile: string, cwd: string): str
     `cd ${shellQuote(cwd)} || { echo 126 > ${shellQuote(exitFile)}; exit 126; }`,
     `/bin/sh -c ${shellQuote(spec.cmd)}`,
     "rc=$?",
-    `echo $rc > ${shellQuote(exitFile)}`,
+    scriptFile === undefined ? `echo $rc > ${shellQuote(exitFile)}` : `[ ! -e ${shellQuote(scriptFile)} ] || echo $rc > ${shellQuote(exitFile)}`,
     "exit $rc",
     "",
   ];

@@ -2,12 +2,13 @@
  * One writer per history file. A run takes `<history>.lock` (its pid, host, start time and the
  * process's identity); a second run fails at once naming the first; a lock left by a dead process
  * on this host — or by a process whose pid now belongs to another program — is taken over, after
- * stopping the commands the dead run left running (see procs.ts). Printouts only read, so they
- * take no lock.
+ * stopping the commands the dead run left running (see procs.ts) and cancelling the cluster jobs
+ * it left queued (see ../exec/cluster-jobs.ts). Printouts only read, so they take no lock.
  */
 import { rt } from "../core/runtime.ts";
 import { RuffusError } from "../core/errors.ts";
 import { ownerAlive, processStartToken, startProcLog, stopOrphans } from "./procs.ts";
+import { startClusterJobLog, stopOrphanClusterJobs } from "../exec/cluster-jobs.ts";
 
 /** Another run holds the history. */
 export class HistoryLockedError extends RuffusError {
@@ -47,13 +48,16 @@ export async function acquireLock(historyFile: string, o: LockOptions = {}): Pro
     if (await rt().createExclusive(lockFile, mine)) {
       try {
         await stopOrphans(lockFile, o.graceMs);
+        await stopOrphanClusterJobs(lockFile);
       } catch (e) {
         await rt().removeFile(lockFile);
         throw e;
       }
       const stopLog = startProcLog(lockFile, { pid: me.pid, host: me.host, start: me.procStart });
+      const stopJobLog = startClusterJobLog(lockFile, { pid: me.pid, host: me.host, start: me.procStart });
       return async () => {
         await stopLog();
+        await stopJobLog();
         // Only our own lock: never one another run put there.
         if ((await rt().readTextFile(lockFile).catch(() => undefined)) === mine) await rt().removeFile(lockFile);
       };

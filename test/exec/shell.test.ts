@@ -9,13 +9,13 @@
 import { describe, test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import initSqlJs from "sql.js";
 import {
-  CommandError, Pipeline, RethrownJobError, runJob, sh,
+  CommandError, Pipeline, RethrownJobError, SlurmExecutor, runJob, sh,
   type CommandResult, type CommandSpec, type Executor, type PipelineEvent,
 } from "ruffus";
 import { age, exists, inTempDir, mtime, read, write, NODE } from "../helpers.ts";
@@ -153,6 +153,59 @@ describe("sh", () => {
     assert.ok(e instanceof CommandError);
     assert.equal(e.exitCode, 127);
     assert.match(e.message, /^Command failed with exit code 127: ruffus-no-such-program-xyz arg\n.*ruffus-no-such-program-xyz.*not found/);
+  });
+});
+
+describe("bad input to sh and the executors", () => {
+  test("an interpolated object, boolean, function or non-finite number is refused, naming it, before anything runs", () =>
+    inTempDir(async () => {
+      const cases: [unknown, string][] = [
+        [{ a: 1 }, 'an object ({"a":1})'],
+        [new Map(), "an object (Map)"],
+        [true, "the boolean true"],
+        [() => 1, "a function (anonymous)"],
+        [NaN, "the number NaN"],
+        [[["x", false]], "the boolean false inside an array"],
+      ];
+      for (const [value, what] of cases) {
+        const e = await rejection(sh`touch ran; echo ${"a"} ${value}`);
+        assert.ok(e instanceof Error && !(e instanceof CommandError), String(e));
+        assert.ok(e.message.startsWith(`sh: value 2 in sh\`touch ran; echo \${…} \${…}\` is ${what}, which is no shell word. Interpolate strings, numbers, or arrays of them`), e.message);
+      }
+      const e = await rejection(sh`echo ${{ path: "x" }}`);
+      assert.equal(
+        (e as Error).message,
+        'sh: value 1 in sh`echo ${…}` is an object ({"path":"x"}), which is no shell word. Interpolate strings, numbers, or arrays of them; pick the part you mean (${x.path}) or convert it yourself (${JSON.stringify(x)}).',
+      );
+      const b = await rejection(sh`ls ${false}`);
+      assert.equal((b as Error).message, 'sh: value 1 in sh`ls ${…}` is the boolean false, which is no shell word. Interpolate strings, numbers, or arrays of them; for an optional word write ${flag ? "-v" : []}.');
+      assert.equal(exists("ran"), false);
+      // What stays allowed: strings, numbers, bigints, nested arrays of them; null and undefined give no word.
+      assert.equal((await sh`printf '%s,' ${"s"} ${1.5} ${10n} ${[["a"], []]} ${null} ${undefined}`).stdout, "s,1.5,10,a,");
+    }));
+
+  test("a local command longer than the system takes fails saying so (E2BIG), with the way out and the command shortened", async () => {
+    const big = "x".repeat(140000);
+    const e = await rejection(sh`echo ${big} | wc -c`);
+    assert.ok(e instanceof CommandError, String(e));
+    assert.equal(e.exitCode, 126);
+    assert.equal(
+      e.message,
+      "Command could not be started: the command line is 140013 bytes, more than the system allows (E2BIG). " +
+        "Pass long lists of file names through a file instead: write them to one (list.txt, a name a line) and run, e.g., `xargs cat < list.txt`, " +
+        `or use the program's own option for a file of names: echo ${"x".repeat(995)}… (140013 bytes in all)`,
+    );
+    assert.equal(e.command, `echo ${big} | wc -c`);
+  });
+
+  test("SLURM options that would load the controller or make no sense are refused, naming the option and the limit", () => {
+    assert.throws(() => new SlurmExecutor({ pollMs: 0 }), {
+      message: 'SLURM option "pollMs" (the config file\'s "slurm" section, or executorOptions) is 0: it must be a number of at least 100 (milliseconds), since polling more often would load the controller everyone shares.',
+    });
+    assert.throws(() => new SlurmExecutor({ maxQueued: 2.5 }), { message: /^SLURM option "maxQueued" .* is 2\.5: it must be a whole number of at least 1, since at least one job must fit in the queue\.$/ });
+    assert.throws(() => new SlurmExecutor({ retryMs: -1 }), /"retryMs" .* is -1: it must be a number of at least 10 \(milliseconds\)/);
+    assert.throws(() => new SlurmExecutor({ pollMs: 1000, maxPollMs: 500 }), { message: 'SLURM option "maxPollMs" (500) is less than "pollMs" (1000): the longest poll interval must be at least the first.' });
+    new SlurmExecutor({ pollMs: 100, maxPollMs: 100, maxQueued: 1, arrayWindowMs: 0, submitRetryMs: 0 });
   });
 });
 
@@ -476,6 +529,16 @@ describe("shell jobs under a real ruff process", () => {
     }
     return pids;
   }
+
+  test("a config file with \"pollMs\": 0 fails before anything runs, naming the option, and leaves no lock behind", async () => {
+    const dir = workdir("echoes.ts", true);
+    writeFileSync(join(dir, "ruffus.config.json"), JSON.stringify({ executor: "slurm", slurm: { pollMs: 0 } }));
+    const { out, exited } = startRuff(dir, ["echoes.ts"]);
+    assert.equal(await exited, 2, out.stderr);
+    assert.ok(out.stderr.includes('SLURM option "pollMs" (the config file\'s "slurm" section, or executorOptions) is 0: it must be a number of at least 100 (milliseconds)'), out.stderr);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith(".ruffus_history")), []);
+    assert.equal(existsSync(join(dir, "a.echo")), false);
+  });
 
   test("ruff -j 2 runs the shell jobs of a .ts pipeline in worker threads, with or without a package.json", async () => {
     for (const packageJson of [true, false]) {

@@ -111,11 +111,15 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       assert.ok(readdirSync(".ruffus_jobs").some((f) => f.endsWith(".sh")), readdirSync(".ruffus_jobs").join(" "));
     }));
 
-  test("a job cancelled from outside (scancel) is a CommandError naming CANCELLED", () =>
+  // scontrol reports such a job as ExitCode=0:15 (the job script was killed by SLURM's SIGTERM) or,
+  // when the script's shell had time to report its command's death first, as 143:0; the fake
+  // scontrol makes the second case certain. Either way the command was killed with SIGTERM.
+  for (const fake of [undefined, "scontrol-exit143.sh"]) {
+  test(`a job cancelled from outside (scancel) is a CommandError naming CANCELLED and SIGTERM (${fake ? "exit status 143" : "real scontrol"})`, () =>
     inTempDir(async () => {
       const p = new Pipeline("slurm_cancelled");
-      p.originate({ task: async function waitLong(output: string) { await sh`echo $SLURM_JOB_ID > cancel.jobid; sleep 120; touch ${output}`; }, output: "never.out" });
-      const running = runFailure(p.run({ verbose: 0, executor: new SlurmExecutor({ pollMs: 200 }) }));
+      p.originate({ task: async function waitLong(output: string) { await sh`echo $SLURM_JOB_ID > cancel.jobid; sleep 120 && touch ${output}`; }, output: "never.out" });
+      const running = runFailure(p.run({ verbose: 0, executor: new SlurmExecutor({ pollMs: 200, ...(fake ? { scontrol: script(fake) } : {}) }) }));
       let id = "";
       for (let i = 0; i < 300 && !id; i++) {
         await sleep(50);
@@ -125,14 +129,15 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       execFileSync("scancel", [id]);
       const e = await running;
       assert.ok(e instanceof CommandError);
-      // scontrol's ExitCode=0:15: the job script itself was killed by SLURM's SIGTERM.
       assert.match(e.message, new RegExp(`^Command ended CANCELLED \\(SLURM job ${id}\\), killed with SIGTERM: `));
       assert.equal(e.result.signal, "SIGTERM");
-      assert.ok(e.message.includes("echo $SLURM_JOB_ID > cancel.jobid; sleep 120; touch never.out"), e.message);
+      assert.equal(e.exitCode, null);
+      assert.ok(e.message.includes("echo $SLURM_JOB_ID > cancel.jobid; sleep 120 && touch never.out"), e.message);
       assert.equal(e.result.state, "CANCELLED");
       assert.equal(e.retryable, false);
       assert.equal(exists("never.out"), false);
     }));
+  }
 
   test("20 jobs of one task with the same resources go out as job arrays, and all complete", () =>
     inTempDir(async () => {
@@ -255,6 +260,29 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
         assert.ok(most >= 2, `${most} jobs ran at once: the queue was not used`);
       }));
   }
+
+  test("maxQueued: the queue refills as jobs leave it, so one slow job does not hold back the rest (30 jobs, at most 10 queued)", () =>
+    inTempDir(async () => {
+      const ex = new SlurmExecutor({ pollMs: 200, maxPollMs: 1000, maxQueued: 10 });
+      const p = new Pipeline("slurm_refill");
+      // The first job waits (at most 90 s) until the 29 others have run: they can only run while it is
+      // still in the queue if the queue takes new jobs before it is empty.
+      p.originate({
+        task: async function refill(output: string) {
+          if (output === "r0.out") {
+            await sh`i=0; while [ $(ls | grep -c '^done\.') -lt 29 ] && [ $i -lt 450 ]; do sleep 0.2; i=$((i + 1)); done; [ $(ls | grep -c '^done\.') -ge 29 ] && touch ${output}`;
+          } else {
+            await sh`touch done.${output} ${output}`;
+          }
+        },
+        output: Array.from({ length: 30 }, (_, i) => `r${i}.out`),
+      });
+      const s = await p.run({ verbose: 0, executor: ex, multithread: 30 });
+      assert.equal(s.jobsRun, 30);
+      assert.ok(exists("r0.out"));
+      // More submissions than whole queues' worth: the queue was topped up.
+      assert.ok(ex.stats.sbatch > 3, JSON.stringify(ex.stats));
+    }));
 
   test("stopping while sbatch is under way: the job it submits is cancelled too, and its command settles", () =>
     inTempDir(async (dir) => {
@@ -601,6 +629,70 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       assert.ok(arrays.every((n) => n <= 3), `array sizes ${arrays.join(", ")}`);
     }));
 
+  test("sbatch that cannot reach the controller is tried again for longer than a few times; after submitRetryMs the job fails as retryable, and the run retries it", () =>
+    inTempDir(async () => {
+      // Unreachable for the first 7 calls (more than the 5 tries there used to be), then fine.
+      const warnings: string[] = [];
+      const sbatch = script("sbatch-unreachable.sh");
+      writeFileSync("unreachable.times", "7\n");
+      const ex = new SlurmExecutor({ pollMs: 200, retryMs: 10, sbatch, onWarning: (m) => warnings.push(m) });
+      const r = await ex.run({ cmd: "true", jobName: "slurm_unreachable" });
+      await ex.close();
+      assert.equal(r.code, 0);
+      assert.equal(ex.stats.sbatch, 8);
+      assert.deepEqual(warnings, [
+        "sbatch cannot reach the SLURM controller (sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)); submitting again with back-off for up to 5 min.",
+      ]);
+
+      // Every submission of the first attempt's script fails: given up after submitRetryMs, a
+      // retryable failure; the run's retry (a new script) goes through.
+      rmSync("unreachable.times");
+      writeFileSync("unreachable.first", "");
+      const ex2 = new SlurmExecutor({ pollMs: 200, retryMs: 10, submitRetryMs: 1000, sbatch, onWarning: () => undefined });
+      const p = new Pipeline("slurm_unreachable_retried");
+      p.originate({ task: async function unreachable(output: string) { await sh`touch ${output}`; }, output: ["reached.out"] }).retries(0, 10);
+      const events: PipelineEvent[] = [];
+      const s = await p.run({ verbose: 0, executor: ex2, onEvent: (ev) => events.push(ev) });
+      assert.equal(s.jobsRun, 1);
+      assert.ok(exists("reached.out"));
+      const retries = events.filter((ev): ev is Extract<PipelineEvent, { type: "jobRetry" }> => ev.type === "jobRetry");
+      assert.equal(retries.length, 1);
+      const err = retries[0].error;
+      assert.ok(err instanceof CommandError, String(err));
+      assert.equal(err.retryable, true);
+      assert.equal(err.result.state, "SUBMIT_FAILED");
+      assert.match(
+        err.message,
+        /^Command could not be submitted to SLURM: sbatch could not reach the controller for \d+\.\d s \(exit code 1\): touch reached\.out\nsbatch: error: Batch job submission failed: Unable to contact slurm controller \(connect failure\)$/,
+      );
+      assert.ok(ex2.stats.sbatch >= 3, JSON.stringify(ex2.stats));
+    }));
+
+  test("retried commands leave only the last failed attempt's files in .ruffus_jobs; a success after failures leaves none", () =>
+    inTempDir(async () => {
+      const ex = new SlurmExecutor({ pollMs: 200 });
+      // Fails twice, then succeeds (runJob's own retries).
+      const flaky = 'n=$(( $(cat count 2>/dev/null || echo 0) + 1 )); echo $n > count; echo "attempt $n" >&2; [ $n -ge 3 ]';
+      const p = new Pipeline("slurm_flaky");
+      p.originate({ task: async function flakyJob(output: string) { await runJob({ cmd: `${flaky} && touch ${output}`, retries: 2, retryDelayMs: 10 }); }, output: ["flaky.out"] });
+      await p.run({ verbose: 0, executor: ex });
+      assert.equal(read("count"), "3\n");
+      assert.deepEqual(readdirSync(".ruffus_jobs"), []);
+      // Fails every time: the third attempt's script, output and status stay, the others' are gone.
+      const p2 = new Pipeline("slurm_failing");
+      p2.originate({ task: async function failingJob(output: string) { await runJob({ cmd: `echo "failing $SLURM_JOB_ID" >&2; exit 4; touch ${output}`, retries: 2, retryDelayMs: 10 }); }, output: ["failing.out"] });
+      const e = await runFailure(p2.run({ verbose: 0, executor: ex }));
+      await ex.close();
+      assert.ok(e instanceof CommandError);
+      assert.equal(ex.stats.sbatch, 6);
+      const left = readdirSync(".ruffus_jobs").sort();
+      assert.equal(left.length, 4, left.join(" "));
+      const stem = left[0].replace(/\.[a-z]+$/, "");
+      assert.deepEqual(left, [".err", ".exit", ".out", ".sh"].map((x) => stem + x));
+      assert.equal(read(join(".ruffus_jobs", `${stem}.err`)), `failing ${e.result.jobId}\n`);
+      assert.equal(read(join(".ruffus_jobs", `${stem}.exit`)), "4\n");
+    }));
+
   test("runJob's logger and verbose on SLURM: submission, status and end at debug level; resources used at info", () =>
     inTempDir(async () => {
       const lines: string[] = [];
@@ -712,5 +804,95 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       }
     });
     }
+
+    // Once: the run waits for the slow sbatch and cancels the array it submits. Twice: the second
+    // Ctrl-C leaves at once, saying that the jobs sbatch is still submitting are not cancelled.
+    for (const signals of [["SIGINT"], ["SIGINT", "SIGINT"]] as const) {
+    test(`${signals.join(" + ")} while sbatch is submitting 40 jobs (ruff -j 200 --use-threads): exit 130${signals.length === 1 ? ", no job left in the queue, no job files left" : ", the jobs left are named"}`, async () => {
+      const dir = workdir("many-long-jobs.ts", {});
+      copyFileSync(join(FIXTURES, "slow-sbatch.sh"), join(dir, "slow-sbatch.sh"));
+      chmodSync(join(dir, "slow-sbatch.sh"), 0o755);
+      writeFileSync(join(dir, "ruffus.config.json"), JSON.stringify({ executor: "slurm", slurm: { pollMs: 200, sbatch: join(dir, "slow-sbatch.sh") } }));
+      const { child, out, exited } = startRuff(dir, ["many-long-jobs.ts", "-j", "200", "--use-threads"]);
+      try {
+        for (let i = 0; i < 600 && !existsSync(join(dir, "sbatch.started")); i++) await sleep(20);
+        assert.ok(existsSync(join(dir, "sbatch.started")), `sbatch was not called:\n${out.stderr}`);
+        child.kill("SIGINT");
+        if (signals.length === 2) {
+          await sleep(200);
+          child.kill("SIGINT");
+        }
+        assert.equal(await exited, 130, out.stderr);
+        if (signals.length === 2) {
+          assert.match(out.stderr, /ruff: leaving while \d+ sbatch (is|are) still under way: the jobs (it submits|they submit) are not cancelled\. Look for them with: squeue --me\n/);
+          return;
+        }
+        assert.ok(out.stderr.includes("interrupted by SIGINT"), out.stderr);
+        // The slow sbatch has answered by now (the run waited for it); whatever it submitted is cancelled.
+        let left = queuedIn(dir);
+        for (let i = 0; i < 50 && left.length; i++) {
+          await sleep(100);
+          left = queuedIn(dir);
+        }
+        assert.deepEqual(left, [], "jobs left in the queue");
+        assert.deepEqual(readdirSync(join(dir, ".ruffus_jobs")), [], "job files left behind");
+        const SQL = await initSqlJs();
+        const db = new SQL.Database(readFileSync(join(dir, ".ruffus_history.sqlite")));
+        try {
+          assert.deepEqual(db.exec("SELECT path FROM outputs"), []);
+        } finally {
+          db.close();
+        }
+      } finally {
+        if (child.exitCode === null) child.kill("SIGKILL");
+        // The slow sbatch of the second case answers up to 1.5 s after it started: then cancel what it made.
+        await sleep(signals.length === 2 ? 2500 : 0);
+        const left = queuedIn(dir);
+        if (left.length) spawnSync("scancel", left);
+      }
+    });
+    }
+
+    test("after kill -9 of ruff, the next run cancels the SLURM jobs it left queued (saying so) before it starts", async () => {
+      const dir = workdir("long-jobs.ts", { executor: "slurm", slurm: { pollMs: 200 } });
+      const first = startRuff(dir, ["long-jobs.ts", "-j", "3"]);
+      const started = ["a", "b", "c"].map((n) => join(dir, `${n}.long.started`));
+      let second: ReturnType<typeof startRuff> | undefined;
+      try {
+        for (let i = 0; i < 600 && !started.every((f) => existsSync(f)); i++) await sleep(50);
+        assert.ok(started.every((f) => existsSync(f)), `the jobs did not start:\n${first.out.stderr}`);
+        const queued = queuedIn(dir);
+        assert.equal(queued.length, 3, "the three jobs should be in the queue now");
+        first.child.kill("SIGKILL");
+        await first.exited;
+        await sleep(500);
+        assert.deepEqual(queuedIn(dir).sort(), queued.sort(), "the jobs should outlive ruff");
+        const notes = readdirSync(dir).filter((f) => f.endsWith(".jobs"));
+        assert.equal(notes.length, 1, readdirSync(dir).join(" "));
+
+        // The rerun's jobs finish at once; the old ones must not be left to write the same outputs.
+        writeFileSync(join(dir, "quick"), "");
+        second = startRuff(dir, ["long-jobs.ts", "-j", "3"]);
+        assert.equal(await second.exited, 0, second.out.stderr);
+        const said = /ruffus: the run that held \S+ \(pid (\d+)\) died and left (\d+) SLURM jobs? in the queue \(([\d, ]+)\); cancelling (them|it) before this run starts, so that (they do|it does) not write into its outputs\.\n/.exec(second.out.stderr);
+        assert.ok(said, second.out.stderr);
+        assert.equal(Number(said[1]), first.child.pid);
+        const named = said[3].split(", ");
+        assert.equal(named.length, Number(said[2]));
+        assert.deepEqual([...new Set(queued.map((id) => id.split("_")[0]))].sort(), named.sort());
+        let left = queuedIn(dir).filter((id) => queued.includes(id));
+        for (let i = 0; i < 50 && left.length; i++) {
+          await sleep(100);
+          left = queuedIn(dir).filter((id) => queued.includes(id));
+        }
+        assert.deepEqual(left, [], "the killed run's jobs are still queued");
+        for (const n of ["a", "b", "c"]) assert.equal(readFileSync(join(dir, `${n}.long`), "utf8"), "done\n");
+        assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".jobs")), []);
+      } finally {
+        for (const r of [first, second]) if (r && r.child.exitCode === null) r.child.kill("SIGKILL");
+        const left = queuedIn(dir);
+        if (left.length) spawnSync("scancel", left);
+      }
+    });
   });
 });
