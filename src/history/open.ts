@@ -1,8 +1,8 @@
 /**
  * Which history a run or printout uses (reference §3.4): the `historyFile` option, else env
  * DEFAULT_RUFFUS_HISTORY_FILE (whose `{basename}`, `{path}`... are those of the pipeline script),
- * else `.ruffus_history.sqlite` in the current directory. At checksum level 0 with neither option
- * nor env, the history lives in memory only.
+ * else `.ruffus_history.sqlite` in the current directory. At checksum level 0 without the option
+ * the history lives in memory only, whatever the env says (Ruffus's `_pipeline_prepare_to_run`).
  */
 import { MemoryHistory, type JobHistory } from "../core/history-types.ts";
 import { abspath } from "../core/paths.ts";
@@ -38,8 +38,13 @@ export interface OpenHistoryOptions {
   readonly replaceUnreadable?: boolean;
 }
 
-/** The history file a call would use, or undefined for an in-memory history. */
+/**
+ * The history file a call would use, or undefined for an in-memory history. As in Ruffus, level 0
+ * keeps the history in memory unless a file is passed: the env does not count, and an empty name
+ * counts as passed (it means the default file, env or `.ruffus_history.sqlite`, at every level).
+ */
 export function historyFileFor(file: string | undefined, checksumLevel: number, cwd: string): string | undefined {
+  if (file === undefined && checksumLevel === 0) return undefined;
   if (file !== undefined && file !== "") return file;
   const env = rt().env("DEFAULT_RUFFUS_HISTORY_FILE");
   if (env) {
@@ -53,7 +58,6 @@ export function historyFileFor(file: string | undefined, checksumLevel: number, 
       throw new RuffusError(`DEFAULT_RUFFUS_HISTORY_FILE='${env}': ${(e as Error).message}. Placeholders: {basename}, {ext}, {path}, {subdir[0]}, {subpath[0]}.`);
     }
   }
-  if (checksumLevel === 0) return undefined;
   return DEFAULT_HISTORY_FILE;
 }
 

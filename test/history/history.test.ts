@@ -13,7 +13,7 @@ import initSqlJs from "sql.js";
 import { Pipeline, RethrownJobError, suffix, runtimeParameter } from "ruffus";
 import { setPipelineFile } from "../../src/history/open.ts";
 import { rt, setRuntime } from "../../src/core/runtime.ts";
-import { inTempDir, write, read, exists, age, mtime } from "../helpers.ts";
+import { inTempDir, write, read, exists, age, mtime, recordedPaths } from "../helpers.ts";
 
 const HISTORY = ".ruffus_history.sqlite";
 
@@ -128,10 +128,19 @@ test("env DEFAULT_RUFFUS_HISTORY_FILE, with {basename} of the pipeline script; t
       // the option wins over the env
       await twoStep("p4").run({ verbose: 0, historyFile: "option.sqlite" });
       assert.ok(exists("option.sqlite"));
-      // the env also applies at level 0
+      // At level 0 the env does not count: the history is in memory unless historyFile is passed
+      // (compared with Ruffus 2.8.4, task.py _pipeline_prepare_to_run: ':memory:' when
+      // checksum_level == 0 and history_file is None, with DEFAULT_RUFFUS_HISTORY_FILE set or not).
       process.env.DEFAULT_RUFFUS_HISTORY_FILE = "zero.sqlite";
-      await twoStep("p5").run({ verbose: 0, checksumLevel: 0 });
-      assert.ok(exists("zero.sqlite"));
+      write("a.in", "changed");
+      assert.equal((await twoStep("p5").run({ verbose: 0, checksumLevel: 0 })).jobsRun, 2);
+      assert.ok(!exists("zero.sqlite"), "level 0 without historyFile writes no history, whatever the env says");
+      await twoStep("p5b").printout({ checksumLevel: 0 });
+      assert.ok(!exists("zero.sqlite"));
+      // ...passed, it is used; an empty name passed means the default file, which the env names (as Ruffus's open_job_history(""))
+      write("a.in", "changed again");
+      assert.equal((await twoStep("p6").run({ verbose: 0, checksumLevel: 0, historyFile: "" })).jobsRun, 2);
+      assert.deepEqual(await recordedPaths("zero.sqlite"), ["a.mid", "all.sum"], "the jobs that ran are recorded in it");
     } finally {
       setPipelineFile(undefined);
       if (saved === undefined) delete process.env.DEFAULT_RUFFUS_HISTORY_FILE;
