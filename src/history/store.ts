@@ -51,7 +51,7 @@ export interface SqliteHistoryOptions {
   readonly largeFileBytes?: number;
 }
 
-const OUTPUT_COLUMNS = ["path", "completed", "file_mtime", "file_size", "func_hash", "params_hash", "task", "duration_ms", "exit_status", "run_id"];
+const OUTPUT_COLUMNS = ["path", "completed", "file_mtime", "file_size", "func_hash", "params_hash", "task", "duration_ms", "exit_status", "run_id", "finished"];
 const JOB_COLUMNS = ["run_id", "task", "job", "status", "started", "duration_ms", "outputs", "error"];
 const ROWS_PER_STATEMENT = 200;
 /** Above this size, a run that changed nothing leaves the history file as it was. */
@@ -326,7 +326,7 @@ export class SqliteHistory implements JobHistory {
         if (row === null) deletes.push(k);
         else {
           const { rec, details: d } = row;
-          inserts.push([k, rec.mtime, d.fileMtime, d.fileSize, rec.funcHash, rec.paramsHash, d.task, d.durationMs, 0, runId]);
+          inserts.push([k, rec.mtime, d.fileMtime, d.fileSize, rec.funcHash, rec.paramsHash, d.task, d.durationMs, 0, runId, d.finishedMs]);
         }
       }
       if (this.jobsPending.length && !this.jobsPruned) {
