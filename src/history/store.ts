@@ -16,6 +16,7 @@ import { abspath, isAbsolute, isSimpleRelative, relpath } from "../core/paths.ts
 import { rt } from "../core/runtime.ts";
 import { basename, dirname } from "pathe";
 import { acquireLock } from "./lock.ts";
+import { replacedFile } from "./replaced.ts";
 import { checkSchema, JOB_ROWS_KEPT, JOB_RUNS_KEPT, migrate, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
 import { sqlJs } from "./sqlite.ts";
 
@@ -147,11 +148,12 @@ export class SqliteHistory implements JobHistory {
         await rt().mkdirp(dirname(absFile));
         release = await acquireLock(absFile);
         // With the lock held, temporary files beside the history are leftovers of a killed writer.
-        for (const tmp of rt().glob(`.${basename(absFile)}.[0-9]*.tmp`, { cwd: dirname(absFile) })) await rt().removeFile(`${dirname(absFile)}/${tmp}`);
+        const real = replacedFile(absFile);
+        for (const tmp of rt().glob(`.${basename(real)}.[0-9]*.tmp`, { cwd: dirname(real) })) await rt().removeFile(`${dirname(real)}/${tmp}`);
       } catch (e) {
         await release?.();
         // Other errors (a file where a directory should be...) say what is wrong themselves.
-        throw NOT_WRITABLE.has(String((e as { code?: unknown } | undefined)?.code)) ? notWritable(absFile, e) : e;
+        throw NOT_WRITABLE.has(String((e as { code?: unknown } | undefined)?.code)) ? notWritable(replacedFile(absFile), e) : e;
       }
     }
     try {
