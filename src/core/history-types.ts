@@ -5,7 +5,7 @@
 
 /** What is remembered about one output file written by a successful job. */
 export interface OutputRecord {
-  /** When the job completed (ms since the epoch, sub-millisecond), or the file's mtime if that is later. */
+  /** The output's up-to-date time (ms since the epoch, sub-millisecond): its file time at completion, or just after its newest input's when the clock could not tell them apart. */
   readonly mtime: number;
   /** Fingerprint of the task function's source (checksum level 2). */
   readonly funcHash: string;
@@ -19,6 +19,8 @@ export interface OutputRecordDetails {
   readonly fileMtime: number;
   readonly fileSize: number;
   readonly durationMs: number;
+  /** When the job completed, ms since the epoch. */
+  readonly finishedMs: number;
 }
 
 /** One job that ran, for the history's `jobs` table (people asking what ran and how long it took). */

@@ -474,7 +474,7 @@ async function recordOutputs(task: Task, job: Job, session: Session, c: Complete
     if (c.touchMode !== 2 && now >= mtime && now - mtime < 1100) mtime = Math.max(mtime, (newestRecorded ??= newestInput(inputs, session, true)) + 0.001);
     if (c.touchMode === 2) mtime = recordedAfterInputs(mtime, inputs, session);
     session.noteWritten(f, st);
-    session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs: c.durationMs });
+    session.history.set(f, { mtime, funcHash, paramsHash }, { task: task.displayName, fileMtime: st.mtimeMs, fileSize: st.size, durationMs: c.durationMs, finishedMs: c.startedMs + c.durationMs });
     outputs++;
   }
   return outputs;

@@ -8,8 +8,8 @@ import type { Database, SqlValue } from "sql.js";
 import { JOB_ROWS_KEPT, JOB_RUNS_KEPT } from "./schema.ts";
 
 /** Values per `outputs` row in {@link Batch.outputs}: exit_status (0) and run_id are the same for every row. */
-export const OUTPUT_VALUES = 8;
-const OUTPUT_COLUMNS = "path, completed, file_mtime, file_size, func_hash, params_hash, task, duration_ms, exit_status, run_id";
+export const OUTPUT_VALUES = 9;
+const OUTPUT_COLUMNS = "path, completed, file_mtime, file_size, func_hash, params_hash, task, duration_ms, finished, exit_status, run_id";
 /** Values per `jobs` row in {@link Batch.jobs}: run_id is the same for every row. */
 export const JOB_VALUES = 7;
 const JOB_COLUMNS = "run_id, task, job, status, started, duration_ms, outputs, error";
@@ -25,7 +25,7 @@ export interface Batch {
   readonly runEnd?: SqlValue[];
   /** Keys whose records are removed. */
   readonly deletes: string[];
-  /** path, completed, file_mtime, file_size, func_hash, params_hash, task, duration_ms; per output. */
+  /** path, completed, file_mtime, file_size, func_hash, params_hash, task, duration_ms, finished; per output. */
   readonly outputs: SqlValue[];
   /** task, job, status, started, duration_ms, outputs, error; per job. */
   readonly jobs: SqlValue[];
@@ -70,7 +70,7 @@ export function applyBatch(db: Database, b: Batch, state: DbState): void {
     }
     // run_id is a number this database gave (or NULL): written into the statement, not bound per row.
     const id = runId === undefined ? "NULL" : String(Math.trunc(runId));
-    insertRows(db, `INSERT OR REPLACE INTO outputs (${OUTPUT_COLUMNS}) VALUES `, `(?,?,?,?,?,?,?,?,0,${id})`, OUTPUT_VALUES, b.outputs);
+    insertRows(db, `INSERT OR REPLACE INTO outputs (${OUTPUT_COLUMNS}) VALUES `, `(?,?,?,?,?,?,?,?,?,0,${id})`, OUTPUT_VALUES, b.outputs);
     insertRows(db, `INSERT INTO jobs (${JOB_COLUMNS}) VALUES `, `(${runId === undefined ? "0" : id},?,?,?,?,?,?,?)`, JOB_VALUES, b.jobs);
     insertRows(db, "INSERT INTO failures (run_id, task, job, error, at) VALUES ", `(${runId === undefined ? "0" : id},?,?,?,?)`, FAILURE_VALUES, b.failures);
     db.run("COMMIT");

@@ -9,6 +9,7 @@ import { rt } from "../core/runtime.ts";
 import { RuffusError } from "../core/errors.ts";
 import { ownerAlive, processStartToken, startProcLog, stopOrphans } from "./procs.ts";
 import { startClusterJobLog, stopOrphanClusterJobs } from "../exec/cluster-jobs.ts";
+import { replacedFile } from "./replaced.ts";
 
 /** Another run holds the history. */
 export class HistoryLockedError extends RuffusError {
@@ -35,7 +36,7 @@ export interface LockOptions {
 
 /** Takes the lock; returns a function that releases it. */
 export async function acquireLock(historyFile: string, o: LockOptions = {}): Promise<() => Promise<void>> {
-  const lockFile = historyFile + ".lock";
+  const lockFile = replacedFile(historyFile) + ".lock";
   const me: LockInfo = {
     pid: rt().pid,
     host: rt().hostname(),

@@ -6,7 +6,7 @@
 import type { Database } from "sql.js";
 
 /** Bumped when the tables change; older files are migrated on open (see {@link migrate}). */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** How many runs keep their rows in `jobs`: this one and the 4 before it... */
 export const JOB_RUNS_KEPT = 5;
@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS meta (
 -- One row per output file written by a job that completed successfully.
 CREATE TABLE IF NOT EXISTS outputs (
   path        TEXT PRIMARY KEY,   -- relative to the directory holding the history file (see the README for files outside it)
-  completed   REAL NOT NULL,      -- when the job completed, ms since 1970 (the output's up-to-date time)
+  completed   REAL NOT NULL,      -- the output's up-to-date time, ms since 1970: its file time at completion, or just after its newest input's when the clock could not tell them apart (not when the job completed: see finished)
   file_mtime  REAL NOT NULL,      -- the file's modification time then, ms since 1970
   file_size   INTEGER NOT NULL,   -- the file's size then, bytes
   func_hash   TEXT NOT NULL,      -- fingerprint of the task function's source (checksum level 2)
@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS outputs (
   task        TEXT NOT NULL,      -- the task that wrote it
   duration_ms REAL NOT NULL,      -- how long the job took (the whole job: shared by all its outputs)
   exit_status INTEGER NOT NULL,   -- 0: only successful jobs are recorded
-  run_id      INTEGER             -- runs.id of the run that wrote it
+  run_id      INTEGER,            -- runs.id of the run that wrote it
+  finished    REAL                -- when the job completed, ms since 1970 (NULL for records older than schema version 3)
 );
 -- One row per job that completed, failed or was interrupted, in the last few runs.
 CREATE TABLE IF NOT EXISTS jobs (
@@ -67,7 +68,7 @@ CREATE TABLE IF NOT EXISTS failures (
 );
 `;
 
-/** The columns of each table of version 1 (version 2 added `jobs` and `runs.interrupted`). */
+/** The columns of each table of version 1 (version 2 added `jobs` and `runs.interrupted`, version 3 `outputs.finished`). */
 const V1_COLUMNS: Record<string, readonly string[]> = {
   meta: ["key", "value"],
   outputs: ["path", "completed", "file_mtime", "file_size", "func_hash", "params_hash", "task", "duration_ms", "exit_status", "run_id"],
@@ -79,6 +80,8 @@ const V2_COLUMNS: Record<string, readonly string[]> = {
   runs: [...V1_COLUMNS.runs, "interrupted"],
   jobs: ["run_id", "task", "job", "status", "started", "duration_ms", "outputs", "error"],
 };
+const V3_COLUMNS: Record<string, readonly string[]> = { ...V2_COLUMNS, outputs: [...V2_COLUMNS.outputs, "finished"] };
+const COLUMNS_OF_VERSION: Record<number, Record<string, readonly string[]>> = { 1: V1_COLUMNS, 2: V2_COLUMNS, 3: V3_COLUMNS };
 
 /** What {@link checkSchema} found in an existing database. */
 export type SchemaState =
@@ -108,7 +111,7 @@ export function checkSchema(db: Database): SchemaState {
   if (v === undefined || !Number.isInteger(version) || version < 1) return { kind: "foreign", why: `it has an unknown schema: no valid schema_version in its meta table` };
   // A newer file may have more tables or columns: the caller refuses it by its version alone.
   if (version > SCHEMA_VERSION) return { kind: "ours", version };
-  const expected = version === 1 ? V1_COLUMNS : V2_COLUMNS;
+  const expected = COLUMNS_OF_VERSION[version];
   for (const [table, cols] of Object.entries(expected)) {
     const found = new Set(columnsOf(db, table));
     const missing = cols.filter((c) => !found.has(c));
@@ -137,6 +140,8 @@ export function migrate(db: Database, from: number, rekey: (oldKey: string) => s
         if (next !== p) db.run("UPDATE OR REPLACE outputs SET path = ? WHERE path = ?", [next, p]);
       }
     }
+    // Earlier records do not know when their job completed: NULL.
+    if (from < 3) db.run("ALTER TABLE outputs ADD COLUMN finished REAL");
     db.run("UPDATE meta SET value = ? WHERE key = 'schema_version'", [String(SCHEMA_VERSION)]);
     db.run("COMMIT");
   } catch (e) {

@@ -19,6 +19,7 @@ import { basename, dirname } from "pathe";
 import { applyBatch, isEmptyBatch, JOB_VALUES, OUTPUT_VALUES, type Batch, type DbState } from "./db-batch.ts";
 import type { ThreadInit, ThreadReply, ThreadRequest } from "./db-thread.ts";
 import { acquireLock } from "./lock.ts";
+import { replacedFile } from "./replaced.ts";
 import { checkSchema, migrate, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
 import { embeddedSqlWasm, sqlJs } from "./sqlite.ts";
 
@@ -294,11 +295,12 @@ export class SqliteHistory implements JobHistory {
         await rt().mkdirp(dirname(absFile));
         release = await acquireLock(absFile);
         // With the lock held, temporary files beside the history are leftovers of a killed writer.
-        for (const tmp of rt().glob(`.${basename(absFile)}.[0-9]*.tmp`, { cwd: dirname(absFile) })) await rt().removeFile(`${dirname(absFile)}/${tmp}`);
+        const real = replacedFile(absFile);
+        for (const tmp of rt().glob(`.${basename(real)}.[0-9]*.tmp`, { cwd: dirname(real) })) await rt().removeFile(`${dirname(real)}/${tmp}`);
       } catch (e) {
         await release?.();
         // Other errors (a file where a directory should be...) say what is wrong themselves.
-        throw NOT_WRITABLE.has(String((e as { code?: unknown } | undefined)?.code)) ? notWritable(absFile, e) : e;
+        throw NOT_WRITABLE.has(String((e as { code?: unknown } | undefined)?.code)) ? notWritable(replacedFile(absFile), e) : e;
       }
     }
     try {
@@ -469,7 +471,7 @@ export class SqliteHistory implements JobHistory {
       if (row === null) deletes.push(k);
       else {
         const { rec, details: d } = row;
-        outputs.push(k, rec.mtime, d.fileMtime, d.fileSize, rec.funcHash, rec.paramsHash, d.task, d.durationMs);
+        outputs.push(k, rec.mtime, d.fileMtime, d.fileSize, rec.funcHash, rec.paramsHash, d.task, d.durationMs, d.finishedMs);
       }
     }
     const jobs = this.jobsPending;

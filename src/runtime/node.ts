@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as os from "node:os";
 import { isatty } from "node:tty";
-import { dirname, basename, join, delimiter } from "node:path";
+import { dirname, basename, join, delimiter, resolve } from "node:path";
 import { spawn } from "node:child_process";
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { ChildProcessHandle, FileStat, Runtime, SpawnOptions } from "./types.ts";
@@ -29,6 +29,66 @@ function toStat(s: fs.Stats | undefined): FileStat | undefined {
 }
 
 let tmpCounter = 0;
+
+/**
+ * The file `path` finally names: its symlinks followed, also a dangling one's (a write creates the
+ * file where the link points); `path` itself when it is no link.
+ */
+function fileNamed(path: string): string {
+  try {
+    return fs.realpathSync.native(path);
+  } catch {
+    // not there (yet), or a link to nothing
+  }
+  let p = path;
+  for (let hops = 0; hops < 40; hops++) {
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (!st?.isSymbolicLink()) return p;
+    // Relative to the link's physical directory, as the kernel reads it.
+    let dir = dirname(p);
+    try {
+      dir = fs.realpathSync.native(dir);
+    } catch {
+      // a directory that is not there: the write fails and says so
+    }
+    p = resolve(dir, fs.readlinkSync(p));
+  }
+  return p;
+}
+
+/**
+ * Whether this process may write `path`, asked of the kernel by opening it for writing (without
+ * truncating: nothing changes). access(W_OK) is not used because Deno's answers from the mode bits
+ * alone, refusing root a 0640 file. With `throwIfNot`, the open's own error (EACCES...) is thrown.
+ */
+function mayWrite(path: string, throwIfNot: boolean): boolean {
+  try {
+    fs.closeSync(fs.openSync(path, fs.constants.O_WRONLY));
+    return true;
+  } catch (e) {
+    if (throwIfNot) throw e;
+    return false;
+  }
+}
+
+/**
+ * Gives the replacement `tmp` the replaced file's mode (0660 stays 0660, whatever the umask) and,
+ * where this process may, its owner and group (root may set both; a user may set a group it
+ * belongs to).
+ */
+async function keepOwnerAndMode(tmp: string, old: fs.Stats): Promise<void> {
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  if (uid !== undefined && (old.uid !== uid || old.gid !== gid)) {
+    try {
+      await fsp.chown(tmp, old.uid, old.gid);
+    } catch {
+      await fsp.chown(tmp, uid, old.gid).catch(() => {});
+    }
+  }
+  // After chown, which may clear the set-id bits.
+  await fsp.chmod(tmp, old.mode & 0o7777);
+}
 
 function spawnGroup(program: string, args: readonly string[], o: SpawnOptions = {}): ChildProcessHandle {
   const child = spawn(program, [...args], { cwd: o.cwd, env: o.env ? { ...o.env } : process.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -144,22 +204,38 @@ export function nodeRuntime(name = "node"): Runtime {
       return undefined;
     },
     async writeFileAtomic(path, data) {
-      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++tmpCounter}.tmp`);
+      // Through a symlink the file it names is replaced, and the link stays a link.
+      const target = fileNamed(path);
+      const old = await fsp.stat(target).catch(() => undefined);
+      const existing = old?.isFile() ? old : undefined;
+      // A rename needs only the directory's permission: without this check a file this user may
+      // not write would be replaced all the same.
+      if (existing) mayWrite(target, true);
+      const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${++tmpCounter}.tmp`);
       try {
-        const handle = await fsp.open(tmp, "w");
+        // Private until it has the old file's owner and mode, before any contents: a private file's
+        // new contents are never readable by others.
+        const handle = await fsp.open(tmp, "w", existing ? 0o600 : 0o666);
         try {
+          if (existing) await keepOwnerAndMode(tmp, existing);
           await handle.writeFile(data);
           // The rename below is only atomic for readers; fsync makes it survive a power cut too.
           await handle.sync();
         } finally {
           await handle.close();
         }
-        await fsp.rename(tmp, path);
+        await fsp.rename(tmp, target);
       } catch (e) {
         // A full disk: the half-written temporary file would keep the space the next attempt needs.
         await fsp.rm(tmp, { force: true }).catch(() => {});
         throw e;
       }
+    },
+    writeTarget(path) {
+      const target = fileNamed(path);
+      const st = fs.statSync(target, { throwIfNoEntry: false });
+      if (!st?.isFile()) return { path: target, mode: undefined, writable: true };
+      return { path: target, mode: st.mode & 0o7777, writable: mayWrite(target, false) };
     },
     mkdirp: async (path) => {
       await fsp.mkdir(path, { recursive: true });

@@ -153,8 +153,19 @@ export interface Runtime {
   runProgram(program: string, args: readonly string[], input?: Uint8Array): Promise<{ status: number | null; stdout: Uint8Array; stderr: string }>;
   /** The path of a program found on PATH, or undefined. */
   which(program: string): string | undefined;
-  /** Writes a temporary sibling then renames it over `path`, so readers never see a torn file. */
+  /**
+   * Writes a temporary sibling then renames it over `path`, so readers never see a torn file. A
+   * symlink stays a link: the file it names is replaced (beside itself). The replacement keeps the
+   * old file's mode (and its owner and group, where this process may set them). A file this process
+   * may not write is refused (EACCES), as a plain write would refuse it.
+   */
   writeFileAtomic(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * What {@link writeFileAtomic} would replace: the file `path` names (its symlinks followed, a
+   * dangling one's too), its permission bits (undefined when no file is there yet) and whether this
+   * process may write it.
+   */
+  writeTarget(path: string): { readonly path: string; readonly mode: number | undefined; readonly writable: boolean };
   /** Like `mkdir -p`; succeeds when the directory exists. */
   mkdirp(path: string): Promise<void>;
   /** Creates an empty file, or sets its modification time to now. */

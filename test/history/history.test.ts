@@ -13,7 +13,7 @@ import initSqlJs from "sql.js";
 import { Pipeline, RethrownJobError, suffix, runtimeParameter } from "ruffus";
 import { setPipelineFile } from "../../src/history/open.ts";
 import { rt, setRuntime } from "../../src/core/runtime.ts";
-import { inTempDir, write, read, exists, age, mtime } from "../helpers.ts";
+import { inTempDir, write, read, exists, age, mtime, recordedPaths } from "../helpers.ts";
 
 const HISTORY = ".ruffus_history.sqlite";
 
@@ -128,10 +128,19 @@ test("env DEFAULT_RUFFUS_HISTORY_FILE, with {basename} of the pipeline script; t
       // the option wins over the env
       await twoStep("p4").run({ verbose: 0, historyFile: "option.sqlite" });
       assert.ok(exists("option.sqlite"));
-      // the env also applies at level 0
+      // At level 0 the env does not count: the history is in memory unless historyFile is passed
+      // (compared with Ruffus 2.8.4, task.py _pipeline_prepare_to_run: ':memory:' when
+      // checksum_level == 0 and history_file is None, with DEFAULT_RUFFUS_HISTORY_FILE set or not).
       process.env.DEFAULT_RUFFUS_HISTORY_FILE = "zero.sqlite";
-      await twoStep("p5").run({ verbose: 0, checksumLevel: 0 });
-      assert.ok(exists("zero.sqlite"));
+      write("a.in", "changed");
+      assert.equal((await twoStep("p5").run({ verbose: 0, checksumLevel: 0 })).jobsRun, 2);
+      assert.ok(!exists("zero.sqlite"), "level 0 without historyFile writes no history, whatever the env says");
+      await twoStep("p5b").printout({ checksumLevel: 0 });
+      assert.ok(!exists("zero.sqlite"));
+      // ...passed, it is used; an empty name passed means the default file, which the env names (as Ruffus's open_job_history(""))
+      write("a.in", "changed again");
+      assert.equal((await twoStep("p6").run({ verbose: 0, checksumLevel: 0, historyFile: "" })).jobsRun, 2);
+      assert.deepEqual(await recordedPaths("zero.sqlite"), ["a.mid", "all.sum"], "the jobs that ran are recorded in it");
     } finally {
       setPipelineFile(undefined);
       if (saved === undefined) delete process.env.DEFAULT_RUFFUS_HISTORY_FILE;
@@ -148,7 +157,7 @@ test("schema: outputs, jobs, runs and failures rows as documented", async () => 
     const after = Date.now();
     const tables = (await rows(HISTORY, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).map((r) => r.name);
     assert.deepEqual(tables, ["failures", "jobs", "meta", "outputs", "runs"]);
-    assert.deepEqual(await rows(HISTORY, "SELECT key, value FROM meta"), [{ key: "schema_version", value: "2" }]);
+    assert.deepEqual(await rows(HISTORY, "SELECT key, value FROM meta"), [{ key: "schema_version", value: "3" }]);
 
     const runs = await rows(HISTORY, "SELECT * FROM runs");
     assert.equal(runs.length, 1);
@@ -179,7 +188,7 @@ test("schema: outputs, jobs, runs and failures rows as documented", async () => 
       assert.equal(o.file_size, statSync(f).size);
       // (all.sum may have its time moved past its inputs': see the next test)
       if (f !== "all.sum") assert.ok(Math.abs(Number(o.file_mtime) - mtime(f)) < 0.001, `${f}: ${o.file_mtime} vs ${mtime(f)}`);
-      assert.ok(Number(o.completed) >= Number(o.file_mtime) - 1, "completed: when the job completed, not before the file was written");
+      assert.ok(Number(o.completed) >= Number(o.file_mtime) - 1, "completed: the up-to-date time, not before the file was written");
       assert.ok(Number(o.completed) >= before - 5000 && Number(o.completed) <= after + 5000, JSON.stringify(o));
       assert.ok(Number(o.duration_ms) >= 0);
       assert.equal(o.exit_status, 0);
@@ -203,7 +212,12 @@ test("schema: outputs, jobs, runs and failures rows as documented", async () => 
     for (const j of jobs) {
       assert.ok(Number(j.started) >= before && Number(j.started) <= after, JSON.stringify(j));
       assert.ok(Number(j.duration_ms) >= 0 && Number(j.started) + Number(j.duration_ms) <= after + 1, JSON.stringify(j));
+      // outputs.finished: when the job that wrote the output completed, its start plus its duration
+      const out = outs.find((o) => String(j.job).endsWith(`-> ${o.path}]`));
+      assert.ok(out, JSON.stringify(j));
+      assert.equal(out.finished, Number(j.started) + Number(j.duration_ms), JSON.stringify([j, out]));
     }
+    assert.ok(Number(outs[2].finished) > Number(outs[0].finished) && Number(outs[2].finished) > Number(outs[1].finished), "the merge finished last");
 
     // a second run: a new runs row; a failing run: ok 0, a failures row, the output gone
     const s2 = await twoStep("main2").run({ verbose: 0 });
@@ -614,10 +628,63 @@ test("a version-1 history keeps working: it is migrated (jobs table, runs.interr
     const calls: string[] = [];
     assert.equal((await twoStep("p1", calls).run({ verbose: 0 })).jobsRun, 0);
     assert.deepEqual(calls, []);
-    assert.deepEqual(await rows(HISTORY, "SELECT value FROM meta WHERE key = 'schema_version'"), [{ value: "2" }]);
+    assert.deepEqual(await rows(HISTORY, "SELECT value FROM meta WHERE key = 'schema_version'"), [{ value: "3" }]);
     assert.deepEqual((await rows(HISTORY, "SELECT id, interrupted FROM runs ORDER BY id")).map((r) => r.id), [1, 2]);
     assert.deepEqual(await rows(HISTORY, "SELECT * FROM jobs"), []);
-    assert.deepEqual((await rows(HISTORY, "SELECT path FROM outputs ORDER BY path")).map((r) => r.path), ["a.mid", "all.sum", "b.mid"]);
+    // outputs.finished (version 3) is NULL for records made before it existed
+    assert.deepEqual(await rows(HISTORY, "SELECT path, finished FROM outputs ORDER BY path"), [
+      { path: "a.mid", finished: null },
+      { path: "all.sum", finished: null },
+      { path: "b.mid", finished: null },
+    ]);
+  });
+});
+
+/** Version 2's tables: version 1's, runs.interrupted and the jobs table. */
+const SCHEMA_V2 = `${SCHEMA_V1.replace("INSERT INTO meta VALUES ('schema_version', '1');", "INSERT INTO meta VALUES ('schema_version', '2');")}
+ALTER TABLE runs ADD COLUMN interrupted INTEGER;
+CREATE TABLE jobs (run_id INTEGER NOT NULL, task TEXT NOT NULL, job TEXT NOT NULL, status TEXT NOT NULL, started REAL, duration_ms REAL, outputs INTEGER NOT NULL, error TEXT);
+INSERT INTO jobs VALUES (1, 'mid', 'Job  = [a.in -> a.mid]', 'ok', 1, 2, 1, NULL);
+`;
+
+test("a version-2 history is migrated to version 3 (outputs.finished, NULL for its records), which still count; new records get the completion time", async () => {
+  await inTempDir(async () => {
+    makeInputs();
+    await twoStep("p0").run({ verbose: 0 });
+    const recorded = await rows(HISTORY, "SELECT * FROM outputs");
+    const values = recorded.map((r) => `('${r.path}', ${r.completed}, ${r.file_mtime}, ${r.file_size}, '', '', '${r.task}', 1, 0, 1)`).join(", ");
+    await sqliteFile(HISTORY, `${SCHEMA_V2} INSERT INTO outputs VALUES ${values}`);
+    const calls: string[] = [];
+    assert.equal((await twoStep("p1", calls).run({ verbose: 0 })).jobsRun, 0, "its records count");
+    assert.deepEqual(calls, []);
+    assert.deepEqual(await rows(HISTORY, "SELECT value FROM meta WHERE key = 'schema_version'"), [{ value: "3" }]);
+    assert.deepEqual(await rows(HISTORY, "SELECT run_id, job FROM jobs"), [{ run_id: 1, job: "Job  = [a.in -> a.mid]" }], "its jobs rows are kept");
+    assert.deepEqual((await rows(HISTORY, "SELECT path, finished FROM outputs ORDER BY path")).map((r) => r.finished), [null, null, null]);
+    write("b.in", "new");
+    const before = Date.now();
+    assert.equal((await twoStep("p2", calls).run({ verbose: 0 })).jobsRun, 2);
+    const after = Date.now();
+    const finished = await rows(HISTORY, "SELECT path, finished FROM outputs ORDER BY path");
+    assert.equal(finished[0].finished, null, "a.mid did not run again");
+    for (const r of finished.slice(1)) assert.ok(Number(r.finished) >= before && Number(r.finished) <= after, JSON.stringify(r));
+  });
+});
+
+test("outputs.finished is when the job completed, not the file's time: a job that writes its output and goes on working", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("p");
+    p.originate({
+      task: async function slow(o: string) {
+        await writeFile(o, "x");
+        await new Promise((r) => setTimeout(r, 100));
+      },
+      output: "a.out",
+    });
+    await p.run({ verbose: 0 });
+    const [r] = await rows(HISTORY, "SELECT completed, file_mtime, finished FROM outputs");
+    assert.equal(r.completed, r.file_mtime, "completed: the up-to-date time, the file's");
+    // (the job ran 100 ms after writing the file; a margin for file systems whose clock ticks coarsely)
+    assert.ok(Number(r.finished) - Number(r.file_mtime) >= 80, JSON.stringify(r));
   });
 });
 
@@ -709,7 +776,7 @@ test("historyStats counts a job with several outputs once in its task's time", a
 test("a large history: a run that changes nothing leaves the file as it was; one that does writes its records and its runs row", async () => {
   await inTempDir(async (dir) => {
     const { SqliteHistory } = await import("../../src/history/store.ts");
-    const details = { task: "t", fileMtime: 1, fileSize: 1, durationMs: 1 };
+    const details = { task: "t", fileMtime: 1, fileSize: 1, durationMs: 1, finishedMs: 1 };
     const open = () => SqliteHistory.open(HISTORY, { cwd: dir, checksumLevel: 1, write: true, largeFileBytes: 1 });
     let h = await open();
     h.startRun({});

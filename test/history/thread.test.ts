@@ -15,7 +15,7 @@ import type { Runtime, ThreadHandle } from "../../src/runtime/types.ts";
 import { inTempDir } from "../helpers.ts";
 
 const HISTORY = ".ruffus_history.sqlite";
-const details = { task: "t", fileMtime: 1, fileSize: 1, durationMs: 1 };
+const details = { task: "t", fileMtime: 1, fileSize: 1, durationMs: 1, finishedMs: 1 };
 
 /** The file's tables, without the columns that differ between two runs (times, pids). */
 async function contents(): Promise<unknown> {

@@ -51,7 +51,7 @@ async function noUnhandledRejections(fn: () => Promise<void>): Promise<void> {
   assert.deepEqual(seen, []);
 }
 
-const details = { task: "t", fileMtime: 1, fileSize: 1, durationMs: 1 };
+const details = { task: "t", fileMtime: 1, fileSize: 1, durationMs: 1, finishedMs: 1 };
 const record = { mtime: 1, funcHash: "", paramsHash: "" };
 
 test("a failed history write keeps its records: an explicit flush rejects naming the file, the next one writes everything; one warning", async () => {
