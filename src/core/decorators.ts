@@ -10,9 +10,9 @@ import { Pipeline } from "./pipeline.ts";
 import { RuffusError, TaskDeclarationError } from "./errors.ts";
 import { checkOptionKeys, type OptionsOf } from "./option-keys.ts";
 import { wirePipelines } from "./wiring.ts";
+import { callerModule } from "./source-module.ts";
 import { InputsIndicator, inputs } from "./indicators.ts";
 import { regex } from "../patterns/indicators.ts";
-import { callerModule } from "./source-module.ts";
 import type { RunOptions, RunSummary, PrintoutOptions } from "./run-options.ts";
 import type { PrintoutGraphOptions } from "./printout-graph.ts";
 import { checkGraphvizAttributes, type GraphvizAttributes, type PosttaskAction, type Task, type TaskFunction, type UptodateCheck } from "./task.ts";
@@ -26,9 +26,10 @@ function taskFor(func: TaskFunction): Task {
   const main = Pipeline.main;
   let task = main.byDecoratedFunction.get(func);
   if (!task) {
-    task = main.createTask(func, undefined);
-    task.createdViaDecorator = true;
+    task = main.newTask(func, undefined, undefined);
     task.sourceModule = callerModule();
+    main.register(task);
+    task.createdViaDecorator = true;
     task.kind = "follows";
     main.byDecoratedFunction.set(func, task);
   }
