@@ -26,11 +26,12 @@ function taskFor(func: TaskFunction): Task {
   const main = Pipeline.main;
   let task = main.byDecoratedFunction.get(func);
   if (!task) {
-    task = main.createTask(func, undefined);
-    task.createdViaDecorator = true;
+    task = main.newTask(func, undefined, undefined);
     const place = callerPlace();
     task.declaredLine = place?.line;
     task.sourceModule = place?.file;
+    main.register(task);
+    task.createdViaDecorator = true;
     task.kind = "follows";
     main.byDecoratedFunction.set(func, task);
   }

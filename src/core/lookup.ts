@@ -45,7 +45,14 @@ export function lookupTasks(ref: unknown, home: Pipeline, options: LookupOptions
   if (ref instanceof Pipeline) return pipelineTasks(ref, allTasks);
   if (typeof ref === "function") return [lookupFunction(ref as TaskFunction, home, options)];
   if (typeof ref === "string") {
-    const found = lookupName(ref, home, allTasks);
+    let found: Task[];
+    try {
+      found = lookupName(ref, home, allTasks);
+    } catch (e) {
+      // An ambiguous name: say which task wrote it.
+      if (e instanceof TaskLookupError && options.from) fail(options, e.message);
+      throw e;
+    }
     if (found.length) return found;
     fail(options, `${contextLabel(options)} '${ref}' is not a pipelined task in ruffus. Is it spelt correctly?${suggestion(ref, home)}`);
   }
@@ -111,6 +118,14 @@ function implicitTask(fn: TaskFunction): Task {
 function inPipelineByName(p: Pipeline, name: string): Task[] {
   const exact = p.byName.get(name);
   if (exact) return [exact];
+  const shared = p.sharedShortNames.get(name);
+  if (shared) {
+    // Compared with Ruffus 2.8.4: "align is ambiguous. Which do you mean? (m1.align,m2.align)."
+    throw new TaskLookupError(
+      `Task name '${name}' is ambiguous: functions of that name in several modules made tasks ${shared.map((t) => `'${t.displayName}'`).join(", ")}. ` +
+        `Which do you mean? Use one of those names, or the function or Task object.`,
+    );
+  }
   const byFunc = p.tasks.filter((t) => t.func?.name === name);
   return byFunc.length === 1 ? byFunc : [];
 }

@@ -14,7 +14,7 @@ import type { RunOptions, RunSummary } from "./run-options.ts";
 import type { PrintoutOptions } from "./run-options.ts";
 import { runPipeline } from "./run.ts";
 import { rt } from "./runtime.ts";
-import { callerPlace } from "./source-module.ts";
+import { callerModule, callerPlace } from "./source-module.ts";
 import { shortenFilenames } from "../report/shorten.ts";
 import { printoutPipeline } from "./printout-plan.ts";
 import { printoutGraph, type PrintoutGraphOptions } from "./printout-graph.ts";
@@ -202,17 +202,52 @@ export class Pipeline {
         `Pipeline '${this.name}': a task function without a name needs the name option, e.g. p.transform({ name: "align", task: (i, o) => ... }).`,
       );
     }
+    const fromFunction = name === undefined && taskName === func?.name;
+    if (fromFunction) taskName = this.moduleQualifiedName(taskName);
     if (this.byName.has(taskName)) {
       throw new RuffusError(`Same task name '${taskName}' specified multiple times in the same pipeline (${this.name}). Use the name option to tell them apart.`);
     }
-    return new Task(this, taskName, func, description);
+    const task = new Task(this, taskName, func, description);
+    task.nameFromFunction = fromFunction;
+    // The module qualifying the name; declare() and decorators set the same one before registering.
+    if (fromFunction && taskName !== func?.name) task.sourceModule ??= callerModule();
+    return task;
   }
+
+  /**
+   * `short`, or `module.short` when a task function of that name came from another module: Ruffus
+   * names tasks `module.function` (`m1.align`, `m2.align`) so two modules may each have an `align`;
+   * we do so only when names clash (see README, Differences), and {@link register} renames the
+   * first task too. Nothing changes until the new task is registered.
+   */
+  private moduleQualifiedName(short: string): string {
+    const first = this.byName.get(short);
+    const earlier = this.sharedShortNames.get(short) ?? (first?.nameFromFunction ? [first] : []);
+    const module = callerModule();
+    if (!earlier.length || !module || earlier.some((t) => !t.sourceModule || t.sourceModule === module)) return short;
+    return `${moduleLabel(module, earlier.map((t) => t.sourceModule as string))}.${short}`;
+  }
+
+  /** @internal Short names that several modules' task functions share, with those tasks. */
+  readonly sharedShortNames: Map<string, Task[]> = new Map();
 
   /** @internal Adds a task made by {@link newTask}. */
   register(task: Task): Task {
     if (!task.deferredMkdir) numberNode(task);
     this.tasks.push(task);
     this.byName.set(task.name, task);
+    const short = task.func?.name;
+    if (task.nameFromFunction && short && task.name !== short) {
+      let shared = this.sharedShortNames.get(short);
+      if (!shared) {
+        const first = this.byName.get(short) as Task;
+        this.byName.delete(short);
+        first.rename(`${moduleLabel(first.sourceModule as string, [task.sourceModule as string])}.${short}`);
+        this.byName.set(first.name, first);
+        this.sharedShortNames.set(short, (shared = [first]));
+      }
+      shared.push(task);
+    }
     return task;
   }
 
@@ -721,4 +756,20 @@ function structuredCloneSpec(spec: import("./arguments.ts").TaskSpec, remap: (v:
     extras: spec.extras.map(remap),
     jobList: Array.isArray(spec.jobList) ? spec.jobList.map((j) => j.map(remap)) : spec.jobList,
   };
+}
+
+/**
+ * A module's name for task names, as Python's `m1` for `m1.py`: the file name without extension,
+ * with as many parent folders (joined by ".", like a package path) as it takes to differ from
+ * the `others`.
+ */
+function moduleLabel(module: string, others: readonly string[]): string {
+  const parts = (m: string): string[] => m.replace(/\.[^./]*$/, "").split("/").filter(Boolean);
+  const mine = parts(module);
+  const theirs = others.map(parts);
+  for (let k = 1; k < mine.length; k++) {
+    const label = mine.slice(-k).join(".");
+    if (!theirs.some((t) => t.slice(-k).join(".") === label)) return label;
+  }
+  return mine.join(".");
 }

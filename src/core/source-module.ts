@@ -5,6 +5,11 @@
  */
 const OWN = new URL("..", import.meta.url).pathname;
 
+/** The file path of the user's module calling into ruffus right now, if it can be told. */
+export function callerModule(): string | undefined {
+  return callerPlace()?.file;
+}
+
 /** The user's module calling into ruffus right now, and the line of that call (1-based). */
 export function callerPlace(): { file: string; line: number } | undefined {
   const stack = new Error().stack ?? "";

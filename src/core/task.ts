@@ -104,14 +104,33 @@ export class Task {
   constructor(
     /** The pipeline this task belongs to. */
     readonly pipeline: Pipeline,
-    /** The task's name, unique in its pipeline. */
-    readonly name: string,
+    name: string,
     /** The task function, if any (mkdir tasks have none). */
     readonly func: TaskFunction | undefined,
     description?: string,
   ) {
     this.descriptionGiven = description !== undefined;
+    this.taskName = name;
     this.description = description ?? (func ? docstringOf(func) : "");
+  }
+
+  private taskName: string;
+  /** @internal Named after its function (no name option), so a same-named function of another module makes it `module.function`. */
+  nameFromFunction = false;
+
+  /**
+   * The task's name, unique in its pipeline.
+   *
+   * @example
+   * new Pipeline("sub").originate({ task: function make() {}, output: ["a"] }).name; // "make"
+   */
+  get name(): string {
+    return this.taskName;
+  }
+
+  /** @internal Only {@link Pipeline} renames, when two modules declare task functions of one name. */
+  rename(name: string): void {
+    this.taskName = name;
   }
 
   /**
