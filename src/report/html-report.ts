@@ -11,10 +11,27 @@ import { prepare, resolveChecksumLevel } from "../core/prepare.ts";
 import { rt } from "../core/runtime.ts";
 import { historyStats } from "../history/stats.ts";
 import { flowchartDot } from "./dot.ts";
-import { forecastJobs, type TaskForecast } from "./explain.ts";
+import { forecastJobs, type JobToRun, type TaskForecast } from "./explain.ts";
 import { dotToSvg, withPictureSize } from "./render.ts";
 
 const MAX_JOBS_LISTED = 200;
+/** A job's line names the first few entries of each of its lists, a dozen in all... */
+const SHORT_PER_LIST = 4;
+const SHORT_TOTAL = 12;
+/** ...and, under it, up to this many: a merge of 10^5 files would otherwise be one line of megabytes. */
+const FULL_TOTAL = 1000;
+
+/** One job of the "why" list: its short description, the longer one when that was cut, the reason. */
+function jobItem(j: JobToRun): string {
+  const short = j.describe(SHORT_PER_LIST, SHORT_TOTAL);
+  let more = "";
+  if (short.cut) {
+    const full = j.describe(FULL_TOTAL, FULL_TOTAL);
+    const what = full.cut ? `${full.shown} of its ${full.files} file names` : `all ${full.files} file names`;
+    more = `<details class="files"><summary>${what}</summary><code>${esc(full.text)}</code></details>`;
+  }
+  return `<li><code>${esc(short.text)}</code><br>because ${esc(j.explanation)}${more}</li>`;
+}
 
 function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -35,6 +52,7 @@ const CSS = `body{font-family:system-ui,sans-serif;margin:2em;color:#222}h1{font
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
 th{background:#f4f4f4}td.n{text-align:right}.run{color:#0044A0;font-weight:bold}.uptodate{color:#006000}
 .inactive{color:#777}.failed{color:#c00;font-weight:bold}details{margin:.4em 0}code{font-size:.9em}li{margin:.2em 0}
+.files code{display:block;max-height:20em;overflow:auto}
 .zoom{margin:.5em 0}.zoom input{margin-left:.8em}
 .flow{overflow:auto;max-height:85vh;border:1px solid #ddd;background:#fff}
 .flow svg{display:block;width:var(--w);height:var(--h)}
@@ -82,9 +100,10 @@ export async function htmlReport(pipeline: Pipeline, model: FlowchartModel, o: P
       `<tr><td><a href="#${id}">${esc(name)}</a></td><td class="${cls}">${esc(state)}</td><td class="n">${f.jobCount}</td>` +
         `<td class="n">${toRun}</td><td class="n">${s?.outputs ?? 0}</td><td class="n">${s ? duration(s.totalMs) : ""}</td><td>${last}</td></tr>`,
     );
-    const items = f.jobsToRun.slice(0, MAX_JOBS_LISTED).map((j) => `<li><code>${esc(j.description)}</code><br>because ${esc(j.explanation)}</li>`);
+    const items = f.jobsToRun.slice(0, MAX_JOBS_LISTED).map(jobItem);
     if (toRun > MAX_JOBS_LISTED) items.push(`<li>… and ${toRun - MAX_JOBS_LISTED} more</li>`);
-    items.push(...f.matchFailures.map((m) => `<li>input did not match: <code>${esc(m)}</code></li>`));
+    for (const m of f.matchFailures.slice(0, MAX_JOBS_LISTED)) items.push(`<li>input did not match: <code>${esc(m)}</code></li>`);
+    if (f.matchFailures.length > MAX_JOBS_LISTED) items.push(`<li>… and ${f.matchFailures.length - MAX_JOBS_LISTED} more inputs that did not match</li>`);
     const summary = !f.active
       ? "inactive (activeIf), does not run"
       : toRun

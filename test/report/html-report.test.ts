@@ -64,3 +64,31 @@ test("every link of the report goes to an anchor in it, one per task, and flowch
     assert.equal((html.match(/<details id="task-\d+"/g) ?? []).length, 4, "an entry for every task, up to date or not");
   });
 });
+
+test("a job of thousands of files is one short line in the report, the first thousand names under it", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("big");
+    const inputs = Array.from({ length: 3000 }, (_, i) => `in/f${i}.txt`);
+    p.merge({ task: function gather(_i: string[], o: string) { writeFileSync(o, ""); }, input: inputs, output: "all.txt" });
+    const html = String(await p.printoutGraph({ format: "html" }));
+    const short = "Job  = [[in/f0.txt, in/f1.txt, in/f2.txt, in/f3.txt, … and 2996 more] -&gt; all.txt]";
+    const item = new RegExp(
+      `<li><code>${short.replace(/[[\]().]/g, "\\$&")}</code><br>because output all\\.txt does not exist` +
+        `<details class="files"><summary>1001 of its 3001 file names</summary><code>Job  = \\[\\[in/f0\\.txt, in/f1\\.txt, [^<]*, in/f999\\.txt, … and 2000 more\\] -&gt; all\\.txt\\]</code></details></li>`,
+    );
+    assert.match(html, item);
+    const full = /<details class="files"><summary>[^<]*<\/summary><code>([^<]*)<\/code>/.exec(html)?.[1] ?? "";
+    assert.equal(full.split(", ").length, 1001, "1000 inputs, then the mark with the output after it");
+    assert.ok(!html.includes("in/f1000.txt") && !html.includes("in/f2999.txt"), "the rest is left out");
+  });
+});
+
+test("a job with only missing inputs names the first five in the report's reason", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("missing");
+    p.merge({ task: function gather(_i: string[], o: string) { writeFileSync(o, ""); }, input: ["a", "b", "c", "d", "e", "f", "g"], output: "all.txt" });
+    writeFileSync("all.txt", "");
+    const html = String(await p.printoutGraph({ format: "html" }));
+    assert.match(html, /<li><code>Job  = \[\[a, b, c, d, … and 3 more\] -&gt; all\.txt\]<\/code><br>because input a, b, c, d, e and 2 more does not exist/);
+  });
+});
