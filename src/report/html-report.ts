@@ -9,6 +9,8 @@ import type { FlowchartModel } from "../core/flowchart-plan.ts";
 import type { PlanOptions } from "../core/run-options.ts";
 import { prepare, resolveChecksumLevel } from "../core/prepare.ts";
 import { rt } from "../core/runtime.ts";
+import { abspath } from "../core/paths.ts";
+import { ownerAlive } from "../history/procs.ts";
 import { historyStats } from "../history/stats.ts";
 import { flowchartDot } from "./dot.ts";
 import { forecastJobs, type JobToRun, type TaskForecast } from "./explain.ts";
@@ -51,7 +53,7 @@ const ZOOMS = [["fit", 0], ["50%", 0.5], ["100%", 1], ["150%", 1.5], ["200%", 2]
 const CSS = `body{font-family:system-ui,sans-serif;margin:2em;color:#222}h1{font-size:1.5em}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
 th{background:#f4f4f4}td.n{text-align:right}.run{color:#0044A0;font-weight:bold}.uptodate{color:#006000}
-.inactive{color:#777}.failed{color:#c00;font-weight:bold}details{margin:.4em 0}code{font-size:.9em}li{margin:.2em 0}
+.inactive{color:#777}.failed{color:#c00;font-weight:bold}.running{color:#0044A0;font-weight:bold}details{margin:.4em 0}code{font-size:.9em}li{margin:.2em 0}
 .files code{display:block;max-height:20em;overflow:auto}
 .zoom{margin:.5em 0}.zoom input{margin-left:.8em}
 .flow{overflow:auto;max-height:85vh;border:1px solid #ddd;background:#fff}
@@ -65,6 +67,24 @@ function stateOf(f: TaskForecast, forced: boolean): [string, string] {
   if (f.jobsToRun.length || !f.jobCount) return [forced ? "forced" : "will run", "run"];
   // In Ruffus's plan (after a task that runs), but none of its jobs' inputs will change.
   return ["re-checked after the tasks before it run", "uptodate"];
+}
+
+/**
+ * The run holding the history's lock (`<history>.lock`, see src/history/lock.ts), if it is alive:
+ * a run in progress is not a failed one. A lock from another host is taken at its word, as runs do.
+ */
+async function runInProgress(historyFile: string | undefined): Promise<{ pid: number; host: string; started: string } | undefined> {
+  if (!historyFile) return undefined;
+  let lock: { pid?: unknown; host?: unknown; started?: unknown; procStart?: unknown };
+  try {
+    lock = JSON.parse(await rt().readTextFile(abspath(historyFile, rt().cwd()) + ".lock")) as typeof lock;
+  } catch {
+    return undefined; // no lock, or one being written: no run to speak of
+  }
+  const { pid, host, started, procStart } = lock;
+  if (typeof pid !== "number" || typeof host !== "string") return undefined;
+  if (host === rt().hostname() && !ownerAlive({ pid, host, start: typeof procStart === "string" ? procStart : undefined })) return undefined;
+  return { pid, host, started: String(started ?? "") };
 }
 
 /** Builds the report. */
@@ -114,9 +134,13 @@ export async function htmlReport(pipeline: Pipeline, model: FlowchartModel, o: P
     details.push(`<details id="${id}"${toRun ? " open" : ""}><summary>${esc(name)}: ${esc(summary)}</summary>${items.length ? `<ul>${items.join("")}</ul>` : ""}</details>`);
   }
   const lr = stats.lastRun;
-  const lastRun = lr
-    ? `<p>Last run: started ${esc(lr.started)}, ${lr.finished ? `took ${duration(lr.elapsedMs ?? 0)}, ${lr.jobsRun ?? 0} jobs ran, ${lr.failures ? `<span class="failed">${lr.failures} failed</span>` : "none failed"}` : "<span class=\"failed\">did not finish</span>"}.</p>`
+  const running = await runInProgress(stats.file);
+  const now = running ? `<span class="running">running (pid ${running.pid} on ${esc(running.host)})</span>` : "";
+  let lastRun = lr
+    ? `<p>Last run: started ${esc(lr.started)}, ${lr.finished ? `took ${duration(lr.elapsedMs ?? 0)}, ${lr.jobsRun ?? 0} jobs ran, ${lr.failures ? `<span class="failed">${lr.failures} failed</span>` : "none failed"}` : now || "<span class=\"failed\">did not finish</span>"}.</p>`
     : "<p>No run recorded yet.</p>";
+  // A run that has not written its start to the history yet (or a first run) holds the lock all the same.
+  if (running && lr?.finished !== null) lastRun += `\n<p>A run is in progress: ${now}, started ${esc(running.started)}.</p>`;
   const total = forecast.reduce((n, f) => n + f.jobsToRun.length, 0);
   const zoom = ZOOMS.map(([label]) => {
     const id = `zoom-${label.replace("%", "")}`;
