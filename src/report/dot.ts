@@ -186,11 +186,13 @@ export interface DotInput {
 /** The DOT text. */
 export function flowchartDot(d: DotInput): string {
   const s = d.scheme;
-  let out = `digraph "${d.pipelineName}"\n{\n`;
+  // Quoted as task labels are: a `"` or a trailing backslash in the title would end the string early.
+  const title = quoted(String(d.pipelineName));
+  let out = `digraph ${title}\n{\n`;
   out += 'size="8,11";\nsplines=true;\nfontsize="30";\nranksep = 0.3;\nnode[fontsize="20"];\ngraph[clusterrank="local"];\n';
   if (!d.vertical) out += 'rankdir="LR";\n';
   out += "subgraph clustertasks\n{\n";
-  out += `rank="min";\nfontcolor = ${s.Pipeline.fontcolor};\nlabel = "${d.pipelineName}";\n`;
+  out += `rank="min";\nfontcolor = ${s.Pipeline.fontcolor};\nlabel = ${title};\n`;
   const delayed: string[] = [];
   const cycles: string[] = [];
   const used = new Set<TaskType>();

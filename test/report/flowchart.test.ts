@@ -320,3 +320,17 @@ test("pictures: job counts under graphviz() labels too, and inactive tasks dashe
     assert.ok(!dot.includes("inactive") && !dot.includes("jobs)") && !dot.includes("gray, fontcolor=gray"), dot);
   });
 });
+
+test("a double quote or a trailing backslash in pipelineName is escaped, so every format draws it", async () => {
+  await inTempDir(async () => {
+    const { p } = attributesPipeline();
+    for (const [name, written] of [['My "best" run', 'My \\"best\\" run'], ["results\\", "results\\\\"]]) {
+      const dot = String(await p.printoutGraph({ format: "dot", pipelineName: name }));
+      assert.ok(dot.startsWith(`digraph "${written}"\n{\n`) && dot.includes(`\nlabel = "${written}";\n`), dot);
+      const svg = String(await p.printoutGraph({ format: "svg", pipelineName: name }));
+      assertWellFormedXml(svg);
+      assert.ok(svg.includes(`>${name.replace(/"/g, "&quot;")}</text>`), svg);
+      assert.deepEqual([...((await p.printoutGraph({ format: "png", pipelineName: name })) as Uint8Array).slice(0, 8)], PNG_SIGNATURE);
+    }
+  });
+});
