@@ -53,6 +53,7 @@ const GRAPH: Record<keyof PrintoutGraphOptions, true> = {
   size: true,
   dpi: true,
   showJobCounts: true,
+  logger: true,
 };
 
 const KEYS = { "run()": Object.keys(RUN), "printout()": Object.keys(PRINTOUT), "printoutGraph()": Object.keys(GRAPH) };

@@ -334,3 +334,27 @@ test("a double quote or a trailing backslash in pipelineName is escaped, so ever
     }
   });
 });
+
+test("a PNG shrunk by the pixel caps until its task names cannot be read is still written, with a warning to draw SVG or HTML", async () => {
+  await inTempDir(async () => {
+    const warnings: string[] = [];
+    const logger = { info: () => {}, debug: () => {}, error: () => {}, warning: (m: string) => void warnings.push(m) };
+    // 40 boxes side by side fit in 32,767 pixels with names a readable size: no warning.
+    const [w] = pngSize((await wide().printoutGraph({ format: "png", logger })) as Uint8Array);
+    assert.ok(w > 10_000, String(w));
+    assert.deepEqual(warnings, []);
+    const p = new Pipeline("wider");
+    const start = p.originate({ name: "start", task: () => {}, output: ["s.0"] });
+    for (let i = 0; i < 150; i++) {
+      p.transform({ name: `a_task_with_a_very_very_very_long_name_that_goes_on_and_on_and_on_${i}`, task: () => {}, input: start, filter: suffix(".0"), output: `.${i}` });
+    }
+    const png = (await p.printoutGraph({ output: "wider.png", logger })) as Uint8Array;
+    assert.deepEqual([...png.slice(0, 8)], PNG_SIGNATURE);
+    assert.equal(pngSize(png)[0], 32_767);
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0],
+      /^The flowchart is too large for a PNG: at 32767x\d+ pixels \(PNGs are kept within 32767 pixels a side and 64 million in all\) its task names are \d\.\d pixels high, too small to read\. Draw it as SVG or as the HTML report \(format "svg" or "html": no pixel limit, zoomable in a browser\)\.$/,
+    );
+  });
+});
