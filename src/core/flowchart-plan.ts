@@ -33,6 +33,12 @@ export interface FlowchartOptions extends PlanOptions {
   userColourScheme?: Record<string, unknown>;
   /** The graph's title (default "Pipeline:"). */
   pipelineName?: string;
+  /**
+   * Ruffus's `test_all_task_for_update` (default true): ask every task whether it is up to date,
+   * also those that run anyway because a task before them does; one found up to date is drawn
+   * "Up-to-date task forced to rerun". With false they are not asked and are drawn "Task to run".
+   */
+  testAllTaskForUpdate?: boolean;
 }
 
 /** The model of a flowchart, plus job counts per task for labels and reports. */
@@ -71,7 +77,9 @@ export async function flowchartModel(pipeline: Pipeline, o: FlowchartOptions): P
         toRun = new Set(ancestry.order);
       }
     }
-    const uptodate = new Set(ancestry.cycle ? [] : ancestry.order.filter((t) => session.isTaskUptodate(t)));
+    // Without testAllTaskForUpdate only the tasks that will not run are asked, as in Ruffus.
+    const testAll = o.testAllTaskForUpdate ?? true;
+    const uptodate = new Set(ancestry.cycle ? [] : ancestry.order.filter((t) => (testAll || !toRun.has(t)) && session.isTaskUptodate(t)));
     if (o.skipUptodateTasks) nodesToDraw = nodesToDraw.filter((t) => toRun.has(t) || cycleNodes.has(t));
 
     // Node ids follow the process-wide creation order, mkdir tasks made by follows(mkdir()) being

@@ -48,6 +48,7 @@ const GRAPH: Record<keyof PrintoutGraphOptions, true> = {
   minimalKeyLegend: true,
   userColourScheme: true,
   pipelineName: true,
+  testAllTaskForUpdate: true,
   output: true,
   format: true,
   size: true,

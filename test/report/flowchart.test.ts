@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Pipeline, RuffusError, graphColourDemoPrintout, mkdir, suffix, pipelinePrintoutGraph } from "ruffus";
+import { Pipeline, RuffusError, graphColourDemoPrintout, mkdir, suffix, pipelinePrintoutGraph, type PrintoutGraphOptions } from "ruffus";
 import { inTempDir, age, assertWellFormedXml, PNG_SIGNATURE } from "../helpers.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -356,5 +356,25 @@ test("a PNG shrunk by the pixel caps until its task names cannot be read is stil
       warnings[0],
       /^The flowchart is too large for a PNG: at 32767x\d+ pixels \(PNGs are kept within 32767 pixels a side and 64 million in all\) its task names are \d\.\d pixels high, too small to read\. Draw it as SVG or as the HTML report \(format "svg" or "html": no pixel limit, zoomable in a browser\)\.$/,
     );
+  });
+});
+
+test("testAllTaskForUpdate: a task after a rerun whose files are up to date is 'Up-to-date task forced to rerun', or with false not asked and 'Task to run' (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("main");
+    const write = (o: string): void => writeFileSync(o, "");
+    const first = p.originate({ task: function first(o: string) { write(o); }, output: ["a.start"] });
+    const second = p.transform({ task: function second(_i: string, o: string) { write(o); }, input: first, filter: suffix(".start"), output: ".mid" });
+    const third = p.transform({ task: function third(_i: string, o: string) { write(o); }, input: second, filter: suffix(".mid"), output: ".end" });
+    const fourth = p.transform({ task: function fourth(_i: string, o: string) { write(o); }, input: third, filter: suffix(".end"), output: ".fin" });
+    await p.run({ verbose: 0, checksumLevel: 0 });
+    // second is out of date (its input is newer); third's own files are not.
+    age("a.start", -5);
+    age("a.end", -10);
+    age("a.fin", -15);
+    const options: PrintoutGraphOptions = { format: "dot", targetTasks: [fourth], checksumLevel: 0 };
+    assert.equal(await p.printoutGraph(options), fixture("rerun-downstream-test-all.dot"));
+    assert.equal(await p.printoutGraph({ ...options, testAllTaskForUpdate: true }), fixture("rerun-downstream-test-all.dot"));
+    assert.equal(await p.printoutGraph({ ...options, testAllTaskForUpdate: false }), fixture("rerun-downstream-test-none.dot"));
   });
 });
