@@ -2,7 +2,7 @@
  * `printoutGraph()`: the pipeline as a flowchart — DOT text as Ruffus writes it, or SVG/PNG
  * rendered in-process, JSON, or any Graphviz format through a system `dot`.
  */
-import { colourSchemeDemoDot, flowchartDot, type DotNode } from "../report/dot.ts";
+import { colourSchemeDemoDot, flowchartDot, INACTIVE_STYLE, type DotNode } from "../report/dot.ts";
 import { logWarning, stderrLogger } from "../report/logger.ts";
 import { dotToSvg, dotWithSystemGraphviz, GraphvizSyntaxError, pngReadabilityWarning, svgToPng, withPictureSize } from "../report/render.ts";
 import { RuffusError } from "./errors.ts";
@@ -42,7 +42,7 @@ export interface PrintoutGraphOptions extends FlowchartOptions {
    * writes them). Pictures also draw tasks switched off by activeIf() dashed and grey, "(inactive)".
    */
   showJobCounts?: boolean;
-  /** Where warnings go (a PNG too large to read, nothing to draw); default: standard error, as `run()`'s. */
+  /** Where warnings go (a PNG too large to read); default: standard error, as `run()`'s. */
   logger?: Logger;
 }
 
@@ -67,8 +67,6 @@ function sizeOf(size: PrintoutGraphOptions["size"]): string | undefined {
   }
   return `${size[0]},${size[1]}`;
 }
-
-const INACTIVE_STYLE = { style: "dashed", color: "gray", fontcolor: "gray", fillcolor: "white" };
 
 /** What pictures add to Ruffus's drawing: job counts under the names, inactive tasks dashed and grey. */
 function withAdditions(model: FlowchartModel, add: { jobCounts: boolean; inactive: boolean }): FlowchartModel {
@@ -96,6 +94,7 @@ function withAdditions(model: FlowchartModel, add: { jobCounts: boolean; inactiv
     forced: remap(model.forced),
     cycleNodes: remap(model.cycleNodes),
     inactive: remap(model.inactive),
+    drawnInactive: add.inactive ? remap(model.inactive) : undefined,
     jobCounts: remapValues(model.jobCounts),
     tasks: remapValues(model.tasks),
   };

@@ -378,3 +378,41 @@ test("testAllTaskForUpdate: a task after a rerun whose files are up to date is '
     assert.equal(await p.printoutGraph({ ...options, testAllTaskForUpdate: false }), fixture("rerun-downstream-test-none.dot"));
   });
 });
+
+test("skipUptodateTasks with nothing to run draws a note saying so, never a blank picture", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("main");
+    const first = p.originate({ task: function first(o: string) { writeFileSync(o, ""); }, output: ["a.start"] });
+    p.transform({ task: function second(_i: string, o: string) { writeFileSync(o, ""); }, input: first, filter: suffix(".start"), output: ".mid" });
+    await p.run({ verbose: 0 });
+    const note = 'note[shape=plaintext, label="Nothing to run: 2 tasks up to date"];\n';
+    assert.ok(String(await p.printoutGraph({ format: "dot", skipUptodateTasks: true })).includes(`label = "Pipeline:";\n${note}}\n`));
+    // Without skipUptodateTasks the tasks are drawn and there is no note.
+    assert.ok(!String(await p.printoutGraph({ format: "dot" })).includes("note["));
+    const svg = String(await p.printoutGraph({ format: "svg", skipUptodateTasks: true }));
+    assert.match(svg, />Nothing to run: 2 tasks up to date<\/text>/);
+    const [w, h] = pngSize((await p.printoutGraph({ format: "png", skipUptodateTasks: true })) as Uint8Array);
+    assert.ok(w > 300 && h > 100, `${w}x${h}`);
+  });
+});
+
+test("the key of a picture lists the states drawn: an inactive task's own state is not, 'Inactive task' is; DOT keeps Ruffus's key", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("main");
+    const a = p.originate({ task: function a(o: string) { writeFileSync(o, ""); }, output: ["a.start"] });
+    const b = p.transform({ task: function b(_i: string, o: string) { writeFileSync(o, ""); }, input: a, filter: suffix(".start"), output: ".mid" });
+    const c = p.transform({ task: function c(_i: string, o: string) { writeFileSync(o, ""); }, input: b, filter: suffix(".mid"), output: ".end" });
+    const keyOf = async (format: string): Promise<string[]> => {
+      const text = String(await p.printoutGraph({ format, targetTasks: [c], forcedtorunTasks: [b], noKeyLegend: false }));
+      return format === "dot"
+        ? [...text.matchAll(/^k\d+_1\[.*label="([^"]*)"/gm)].map((m) => m[1])
+        : [...text.split(">Key:</text>")[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).filter((t) => !["a", "b", "c", "(inactive)"].includes(t));
+    };
+    // Task b is the only forced task; its key entry goes when it is drawn inactive.
+    assert.deepEqual(await keyOf("dot"), ["Explicitly specified task", "Task to run", "Final target"]);
+    assert.deepEqual(await keyOf("svg"), ["Explicitly specified task", "Task to run", "Final target"]);
+    b.activeIf(false);
+    assert.deepEqual(await keyOf("dot"), ["Explicitly specified task", "Task to run", "Final target"]);
+    assert.deepEqual(await keyOf("svg"), ["Task to run", "Final target", "Inactive task"]);
+  });
+});
