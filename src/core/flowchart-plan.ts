@@ -33,6 +33,12 @@ export interface FlowchartOptions extends PlanOptions {
   userColourScheme?: Record<string, unknown>;
   /** The graph's title (default "Pipeline:"). */
   pipelineName?: string;
+  /**
+   * Ruffus's `test_all_task_for_update` (default true): ask every task whether it is up to date,
+   * also those that run anyway because a task before them does; one found up to date is drawn
+   * "Up-to-date task forced to rerun". With false they are not asked and are drawn "Task to run".
+   */
+  testAllTaskForUpdate?: boolean;
 }
 
 /** The model of a flowchart, plus job counts per task for labels and reports. */
@@ -71,8 +77,19 @@ export async function flowchartModel(pipeline: Pipeline, o: FlowchartOptions): P
         toRun = new Set(ancestry.order);
       }
     }
-    const uptodate = new Set(ancestry.cycle ? [] : ancestry.order.filter((t) => session.isTaskUptodate(t)));
+    // Without testAllTaskForUpdate only the tasks that will not run are asked, as in Ruffus.
+    const testAll = o.testAllTaskForUpdate ?? true;
+    const uptodate = new Set(ancestry.cycle ? [] : ancestry.order.filter((t) => (testAll || !toRun.has(t)) && session.isTaskUptodate(t)));
+    const drawable = nodesToDraw;
     if (o.skipUptodateTasks) nodesToDraw = nodesToDraw.filter((t) => toRun.has(t) || cycleNodes.has(t));
+    let emptyNote: string | undefined;
+    if (drawable.length && !nodesToDraw.length) {
+      // A blank picture would look broken: say why there is nothing (Ruffus draws the tasks as plain boxes).
+      const current = drawable.filter((t) => uptodate.has(t)).length;
+      const after = drawable.length - current;
+      const count = (n: number, what: string): string => `${n} task${n === 1 ? "" : "s"} ${what}`;
+      emptyNote = `Nothing to run: ${[current ? count(current, "up to date") : "", after ? count(after, "after the targets") : ""].filter(Boolean).join(", ")}`;
+    }
 
     // Node ids follow the process-wide creation order, mkdir tasks made by follows(mkdir()) being
     // numbered when first drawn, as Ruffus creates them then.
@@ -128,6 +145,7 @@ export async function flowchartModel(pipeline: Pipeline, o: FlowchartOptions): P
       minimalKeyLegend: o.minimalKeyLegend ?? true,
       scheme: colourScheme(o.userColourScheme),
       pipelineName: o.pipelineName ?? "Pipeline:",
+      emptyNote,
       jobCounts,
       inactive,
       tasks,

@@ -48,11 +48,13 @@ const GRAPH: Record<keyof PrintoutGraphOptions, true> = {
   minimalKeyLegend: true,
   userColourScheme: true,
   pipelineName: true,
+  testAllTaskForUpdate: true,
   output: true,
   format: true,
   size: true,
   dpi: true,
   showJobCounts: true,
+  logger: true,
 };
 
 const KEYS = { "run()": Object.keys(RUN), "printout()": Object.keys(PRINTOUT), "printoutGraph()": Object.keys(GRAPH) };

@@ -2,11 +2,13 @@
  * `printoutGraph()`: the pipeline as a flowchart — DOT text as Ruffus writes it, or SVG/PNG
  * rendered in-process, JSON, or any Graphviz format through a system `dot`.
  */
-import { colourSchemeDemoDot, flowchartDot, type DotNode } from "../report/dot.ts";
-import { dotToSvg, dotWithSystemGraphviz, GraphvizSyntaxError, svgToPng, withPictureSize } from "../report/render.ts";
+import { colourSchemeDemoDot, flowchartDot, INACTIVE_STYLE, type DotNode } from "../report/dot.ts";
+import { logWarning, stderrLogger } from "../report/logger.ts";
+import { dotToSvg, dotWithSystemGraphviz, GraphvizSyntaxError, pngReadabilityWarning, svgToPng, withPictureSize } from "../report/render.ts";
 import { RuffusError } from "./errors.ts";
 import { flowchartModel, type FlowchartModel, type FlowchartOptions } from "./flowchart-plan.ts";
 import type { Pipeline } from "./pipeline.ts";
+import type { Logger } from "./run-options.ts";
 import { rt } from "./runtime.ts";
 
 /**
@@ -40,6 +42,8 @@ export interface PrintoutGraphOptions extends FlowchartOptions {
    * writes them). Pictures also draw tasks switched off by activeIf() dashed and grey, "(inactive)".
    */
   showJobCounts?: boolean;
+  /** Where warnings go (a PNG too large to read); default: standard error, as `run()`'s. */
+  logger?: Logger;
 }
 
 /** The format asked for: `format`, else the extension of the file name or of a file stream's `path` (Ruffus: `stream.name`). */
@@ -63,8 +67,6 @@ function sizeOf(size: PrintoutGraphOptions["size"]): string | undefined {
   }
   return `${size[0]},${size[1]}`;
 }
-
-const INACTIVE_STYLE = { style: "dashed", color: "gray", fontcolor: "gray", fillcolor: "white" };
 
 /** What pictures add to Ruffus's drawing: job counts under the names, inactive tasks dashed and grey. */
 function withAdditions(model: FlowchartModel, add: { jobCounts: boolean; inactive: boolean }): FlowchartModel {
@@ -92,6 +94,7 @@ function withAdditions(model: FlowchartModel, add: { jobCounts: boolean; inactiv
     forced: remap(model.forced),
     cycleNodes: remap(model.cycleNodes),
     inactive: remap(model.inactive),
+    drawnInactive: add.inactive ? remap(model.inactive) : undefined,
     jobCounts: remapValues(model.jobCounts),
     tasks: remapValues(model.tasks),
   };
@@ -125,10 +128,15 @@ export function flowchartJson(model: FlowchartModel): string {
 }
 
 /** DOT → the picture format (svg, png or a system-Graphviz one). */
-async function renderPicture(dot: string, format: string, size: string | undefined, dpi: number): Promise<string | Uint8Array> {
+async function renderPicture(dot: string, format: string, size: string | undefined, dpi: number, logger: Logger): Promise<string | Uint8Array> {
   const sized = withPictureSize(dot, size);
   if (format === "svg") return dotToSvg(sized);
-  if (format === "png") return svgToPng(await dotToSvg(sized), dpi);
+  if (format === "png") {
+    const svg = await dotToSvg(sized);
+    const unreadable = pngReadabilityWarning(svg, dpi);
+    if (unreadable) logWarning(logger, unreadable);
+    return svgToPng(svg, dpi);
+  }
   return dotWithSystemGraphviz(sized, format, dpi);
 }
 
@@ -190,7 +198,7 @@ export async function printoutGraph(pipeline: Pipeline, o: PrintoutGraphOptions)
     else if (format === "html") {
       const { htmlReport } = await import("../report/html-report.ts");
       result = await htmlReport(pipeline, model, o);
-    } else result = await renderPicture(flowchartDot(model), format, size, dpi);
+    } else result = await renderPicture(flowchartDot(model), format, size, dpi, o.logger ?? stderrLogger);
   } catch (e) {
     throw explainRenderError(e, model, format);
   }
@@ -208,14 +216,14 @@ export async function printoutGraph(pipeline: Pipeline, o: PrintoutGraphOptions)
 export async function graphColourDemoPrintout(
   output?: FlowchartOutput,
   format?: string,
-  options: { size?: readonly [number, number] | string; dpi?: number } = {},
+  options: { size?: readonly [number, number] | string; dpi?: number; logger?: Logger } = {},
 ): Promise<string | Uint8Array> {
   const f = formatOf(output, format);
   if (f === "json" || f === "html") throw new RuffusError(`graphColourDemoPrintout(): format '${f}' is for pipelines; use svg, png, dot or a Graphviz format.`);
   const dot = colourSchemeDemoDot();
   let result: string | Uint8Array;
   try {
-    result = f === "dot" ? dot : await renderPicture(dot, f, sizeOf(options.size), options.dpi ?? 120);
+    result = f === "dot" ? dot : await renderPicture(dot, f, sizeOf(options.size), options.dpi ?? 120, options.logger ?? stderrLogger);
   } catch (e) {
     throw explainRenderError(e, undefined, f);
   }

@@ -121,8 +121,11 @@ export function attributesText(attrs: Attributes, name: string): string {
   return "[" + keys.map((k) => `${k}=${String(a[k])}`).join(", ") + "];\n";
 }
 
-function legend(used: Set<TaskType>, minimal: boolean, scheme: ColourScheme, keyName = "Key:", index = 1): string {
-  if (!used.size) return "";
+/** How pictures draw a task switched off by activeIf() (not Ruffus's: it draws them as up to date). */
+export const INACTIVE_STYLE: Readonly<Attributes> = { style: "dashed", color: "gray", fontcolor: "gray", fillcolor: "white" };
+
+function legend(used: Set<TaskType>, minimal: boolean, scheme: ColourScheme, keyName = "Key:", index = 1, inactive = false): string {
+  if (!used.size && !inactive) return "";
   let out = `subgraph clusterkey${index}\n{\n`;
   out += 'rank="min";\nstyle=filled;\nfontsize=20;\n';
   out += `color=${scheme.Key.fillcolor};\nlabel = "${keyName}";\nfontcolor = ${scheme.Key.fontcolor};`;
@@ -134,10 +137,15 @@ function legend(used: Set<TaskType>, minimal: boolean, scheme: ColourScheme, key
     applyType(type, attrs, scheme, new Set());
     return key(n) + attributesText(attrs, WRAPPED[type]);
   };
-  out += node(1, types[0]);
+  if (types.length) out += node(1, types[0]);
   for (let i = 1; i < types.length; i++) {
     out += node(i + 1, types[i]);
     out += legendArrow(types[i - 1], types[i], key(i), key(i + 1), scheme);
+  }
+  if (inactive) {
+    const n = types.length + 1;
+    out += key(n) + attributesText({ shape: "box3d", ...INACTIVE_STYLE }, "Inactive task");
+    if (n > 1) out += `${key(n - 1)} -> ${key(n)}[color=${scheme["Up-to-date"].linecolor}, arrowtype=normal];\n`;
   }
   return out + "}\n";
 }
@@ -181,23 +189,35 @@ export interface DotInput {
   readonly minimalKeyLegend: boolean;
   readonly scheme: ColourScheme;
   readonly pipelineName: string;
+  /**
+   * Tasks a picture draws as inactive ({@link INACTIVE_STYLE}): the key shows "Inactive task" for
+   * them instead of the state they are coloured with underneath. Absent in DOT text (Ruffus's).
+   */
+  readonly drawnInactive?: ReadonlySet<DotNode>;
+  /** Drawn in the tasks' box when no task is (all up to date with skipUptodateTasks), so a picture is never blank. */
+  readonly emptyNote?: string;
 }
 
 /** The DOT text. */
 export function flowchartDot(d: DotInput): string {
   const s = d.scheme;
-  let out = `digraph "${d.pipelineName}"\n{\n`;
+  // Quoted as task labels are: a `"` or a trailing backslash in the title would end the string early.
+  const title = quoted(String(d.pipelineName));
+  let out = `digraph ${title}\n{\n`;
   out += 'size="8,11";\nsplines=true;\nfontsize="30";\nranksep = 0.3;\nnode[fontsize="20"];\ngraph[clusterrank="local"];\n';
   if (!d.vertical) out += 'rankdir="LR";\n';
   out += "subgraph clustertasks\n{\n";
-  out += `rank="min";\nfontcolor = ${s.Pipeline.fontcolor};\nlabel = "${d.pipelineName}";\n`;
+  out += `rank="min";\nfontcolor = ${s.Pipeline.fontcolor};\nlabel = ${title};\n`;
   const delayed: string[] = [];
   const cycles: string[] = [];
   const used = new Set<TaskType>();
   const upToDateLine = s["Up-to-date"].linecolor;
   // Edges only between drawn tasks: an edge to a task left out would make Graphviz draw it anyway, as a bare ellipse.
   const drawn = new Set(d.nodes);
+  if (!d.nodes.length && d.emptyNote) out += `note[shape=plaintext, label=${quoted(d.emptyNote)}];\n`;
   for (const n of d.nodes) {
+    // The state of a task drawn inactive is not shown (but a cycle is), so it takes no entry in the key.
+    const typesUsed = d.drawnInactive?.has(n) ? new Set<TaskType>() : used;
     const attrs: Attributes = { shape: n.shape };
     if (n.shape === "house") attrs.peripheries = 2;
     if (n.shape === "invhouse") {
@@ -209,14 +229,15 @@ export function flowchartDot(d: DotInput): string {
       applyType("Vicious cycle", attrs, s, used);
       cycles.push(id + attributesText(attrs, n.name));
     } else if (d.toRun.has(n)) {
-      applyType(d.forced.has(n) ? "Explicitly specified task" : d.targets.has(n) ? "Final target" : d.uptodate.has(n) ? "Up-to-date task forced to rerun" : "Task to run", attrs, s, used);
+      applyType(d.forced.has(n) ? "Explicitly specified task" : d.targets.has(n) ? "Final target" : d.uptodate.has(n) ? "Up-to-date task forced to rerun" : "Task to run", attrs, s, typesUsed);
       Object.assign(attrs, n.attributes);
       out += id + attributesText(attrs, n.name);
     } else {
-      if (d.targets.has(n)) applyType("Up-to-date Final target", attrs, s, used);
-      else if (d.uptodate.has(n)) applyType("Up-to-date task", attrs, s, used);
+      if (d.targets.has(n)) applyType("Up-to-date Final target", attrs, s, typesUsed);
+      else if (d.uptodate.has(n)) applyType("Up-to-date task", attrs, s, typesUsed);
       else {
-        applyType("Down stream", attrs, s, used);
+        applyType("Down stream", attrs, s, typesUsed);
+        if (d.drawnInactive?.has(n)) Object.assign(attrs, INACTIVE_STYLE);
         delayed.push(id + attributesText(attrs, n.name));
         for (const p of n.parents) if (drawn.has(p)) delayed.push(`t${p.index} -> ${id}[color=${upToDateLine}, arrowtype=normal];\n`);
         continue;
@@ -242,7 +263,7 @@ export function flowchartDot(d: DotInput): string {
   }
   out += delayed.join("") + cycles.join("");
   out += "}\n";
-  if (!d.noKeyLegend) out += legend(used, d.minimalKeyLegend, s);
+  if (!d.noKeyLegend) out += legend(used, d.minimalKeyLegend, s, "Key:", 1, (d.drawnInactive?.size ?? 0) > 0);
   return out + "}\n";
 }
 

@@ -9,12 +9,31 @@ import type { FlowchartModel } from "../core/flowchart-plan.ts";
 import type { PlanOptions } from "../core/run-options.ts";
 import { prepare, resolveChecksumLevel } from "../core/prepare.ts";
 import { rt } from "../core/runtime.ts";
+import { abspath } from "../core/paths.ts";
+import { ownerAlive } from "../history/procs.ts";
 import { historyStats } from "../history/stats.ts";
 import { flowchartDot } from "./dot.ts";
-import { forecastJobs, type TaskForecast } from "./explain.ts";
+import { forecastJobs, type JobToRun, type TaskForecast } from "./explain.ts";
 import { dotToSvg, withPictureSize } from "./render.ts";
 
 const MAX_JOBS_LISTED = 200;
+/** A job's line names the first few entries of each of its lists, a dozen in all... */
+const SHORT_PER_LIST = 4;
+const SHORT_TOTAL = 12;
+/** ...and, under it, up to this many: a merge of 10^5 files would otherwise be one line of megabytes. */
+const FULL_TOTAL = 1000;
+
+/** One job of the "why" list: its short description, the longer one when that was cut, the reason. */
+function jobItem(j: JobToRun): string {
+  const short = j.describe(SHORT_PER_LIST, SHORT_TOTAL);
+  let more = "";
+  if (short.cut) {
+    const full = j.describe(FULL_TOTAL, FULL_TOTAL);
+    const what = full.cut ? `${full.shown} of its ${full.files} file names` : `all ${full.files} file names`;
+    more = `<details class="files"><summary>${what}</summary><code>${esc(full.text)}</code></details>`;
+  }
+  return `<li><code>${esc(short.text)}</code><br>because ${esc(j.explanation)}${more}</li>`;
+}
 
 function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -34,7 +53,8 @@ const ZOOMS = [["fit", 0], ["50%", 0.5], ["100%", 1], ["150%", 1.5], ["200%", 2]
 const CSS = `body{font-family:system-ui,sans-serif;margin:2em;color:#222}h1{font-size:1.5em}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
 th{background:#f4f4f4}td.n{text-align:right}.run{color:#0044A0;font-weight:bold}.uptodate{color:#006000}
-.inactive{color:#777}.failed{color:#c00;font-weight:bold}details{margin:.4em 0}code{font-size:.9em}li{margin:.2em 0}
+.inactive{color:#777}.failed{color:#c00;font-weight:bold}.running{color:#0044A0;font-weight:bold}details{margin:.4em 0}code{font-size:.9em}li{margin:.2em 0}
+.files code{display:block;max-height:20em;overflow:auto}
 .zoom{margin:.5em 0}.zoom input{margin-left:.8em}
 .flow{overflow:auto;max-height:85vh;border:1px solid #ddd;background:#fff}
 .flow svg{display:block;width:var(--w);height:var(--h)}
@@ -47,6 +67,24 @@ function stateOf(f: TaskForecast, forced: boolean): [string, string] {
   if (f.jobsToRun.length || !f.jobCount) return [forced ? "forced" : "will run", "run"];
   // In Ruffus's plan (after a task that runs), but none of its jobs' inputs will change.
   return ["re-checked after the tasks before it run", "uptodate"];
+}
+
+/**
+ * The run holding the history's lock (`<history>.lock`, see src/history/lock.ts), if it is alive:
+ * a run in progress is not a failed one. A lock from another host is taken at its word, as runs do.
+ */
+async function runInProgress(historyFile: string | undefined): Promise<{ pid: number; host: string; started: string } | undefined> {
+  if (!historyFile) return undefined;
+  let lock: { pid?: unknown; host?: unknown; started?: unknown; procStart?: unknown };
+  try {
+    lock = JSON.parse(await rt().readTextFile(abspath(historyFile, rt().cwd()) + ".lock")) as typeof lock;
+  } catch {
+    return undefined; // no lock, or one being written: no run to speak of
+  }
+  const { pid, host, started, procStart } = lock;
+  if (typeof pid !== "number" || typeof host !== "string") return undefined;
+  if (host === rt().hostname() && !ownerAlive({ pid, host, start: typeof procStart === "string" ? procStart : undefined })) return undefined;
+  return { pid, host, started: String(started ?? "") };
 }
 
 /** Builds the report. */
@@ -82,9 +120,10 @@ export async function htmlReport(pipeline: Pipeline, model: FlowchartModel, o: P
       `<tr><td><a href="#${id}">${esc(name)}</a></td><td class="${cls}">${esc(state)}</td><td class="n">${f.jobCount}</td>` +
         `<td class="n">${toRun}</td><td class="n">${s?.outputs ?? 0}</td><td class="n">${s ? duration(s.totalMs) : ""}</td><td>${last}</td></tr>`,
     );
-    const items = f.jobsToRun.slice(0, MAX_JOBS_LISTED).map((j) => `<li><code>${esc(j.description)}</code><br>because ${esc(j.explanation)}</li>`);
+    const items = f.jobsToRun.slice(0, MAX_JOBS_LISTED).map(jobItem);
     if (toRun > MAX_JOBS_LISTED) items.push(`<li>… and ${toRun - MAX_JOBS_LISTED} more</li>`);
-    items.push(...f.matchFailures.map((m) => `<li>input did not match: <code>${esc(m)}</code></li>`));
+    for (const m of f.matchFailures.slice(0, MAX_JOBS_LISTED)) items.push(`<li>input did not match: <code>${esc(m)}</code></li>`);
+    if (f.matchFailures.length > MAX_JOBS_LISTED) items.push(`<li>… and ${f.matchFailures.length - MAX_JOBS_LISTED} more inputs that did not match</li>`);
     const summary = !f.active
       ? "inactive (activeIf), does not run"
       : toRun
@@ -95,9 +134,13 @@ export async function htmlReport(pipeline: Pipeline, model: FlowchartModel, o: P
     details.push(`<details id="${id}"${toRun ? " open" : ""}><summary>${esc(name)}: ${esc(summary)}</summary>${items.length ? `<ul>${items.join("")}</ul>` : ""}</details>`);
   }
   const lr = stats.lastRun;
-  const lastRun = lr
-    ? `<p>Last run: started ${esc(lr.started)}, ${lr.finished ? `took ${duration(lr.elapsedMs ?? 0)}, ${lr.jobsRun ?? 0} jobs ran, ${lr.failures ? `<span class="failed">${lr.failures} failed</span>` : "none failed"}` : "<span class=\"failed\">did not finish</span>"}.</p>`
+  const running = await runInProgress(stats.file);
+  const now = running ? `<span class="running">running (pid ${running.pid} on ${esc(running.host)})</span>` : "";
+  let lastRun = lr
+    ? `<p>Last run: started ${esc(lr.started)}, ${lr.finished ? `took ${duration(lr.elapsedMs ?? 0)}, ${lr.jobsRun ?? 0} jobs ran, ${lr.failures ? `<span class="failed">${lr.failures} failed</span>` : "none failed"}` : now || "<span class=\"failed\">did not finish</span>"}.</p>`
     : "<p>No run recorded yet.</p>";
+  // A run that has not written its start to the history yet (or a first run) holds the lock all the same.
+  if (running && lr?.finished !== null) lastRun += `\n<p>A run is in progress: ${now}, started ${esc(running.started)}.</p>`;
   const total = forecast.reduce((n, f) => n + f.jobsToRun.length, 0);
   const zoom = ZOOMS.map(([label]) => {
     const id = `zoom-${label.replace("%", "")}`;

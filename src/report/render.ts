@@ -143,17 +143,47 @@ export const MAX_PNG_PIXELS = 64_000_000;
 /** The longest side of a PNG (browsers and many viewers refuse larger images). */
 export const MAX_PNG_SIDE = 32_767;
 
-/** The pixel size of a PNG of `svg` at `dpi`, and the resvg zoom that gives it (after the caps above). */
-export function pngGeometry(svg: string, dpi: number): { width: number; height: number; zoom: number } {
+/** The pixel size of a PNG of `svg` at `dpi`, and the resvg zoom that gives it (after the caps above; `capped` when they cut it). */
+export function pngGeometry(svg: string, dpi: number): { width: number; height: number; zoom: number; capped: boolean } {
   const m = /<svg[^>]*\bwidth="([\d.]+)(pt|px)?"[^>]*\bheight="([\d.]+)(pt|px)?"/.exec(svg);
   // resvg reads a length in pt as 96/72 px: zoom 1 is 96 dpi for Graphviz's point-sized SVG.
   let zoom = dpi / 96;
-  if (!m) return { width: 0, height: 0, zoom };
+  if (!m) return { width: 0, height: 0, zoom, capped: false };
   const px = (v: string, unit: string | undefined): number => Number(v) * (unit === "px" ? 1 : 96 / 72);
   const [w, h] = [px(m[1], m[2]), px(m[3], m[4])];
   const scale = Math.min(1, MAX_PNG_SIDE / (w * zoom), MAX_PNG_SIDE / (h * zoom), Math.sqrt(MAX_PNG_PIXELS / (w * h * zoom * zoom)));
   zoom *= scale;
-  return { width: Math.round(w * zoom), height: Math.round(h * zoom), zoom };
+  return { width: Math.round(w * zoom), height: Math.round(h * zoom), zoom, capped: scale < 1 };
+}
+
+/** Below this many pixels (a 20-point task name's font size in the PNG) text cannot be read. */
+export const MIN_READABLE_TEXT_PX = 10;
+
+/**
+ * The font size in pixels of the task names (Ruffus's 20 points) in a PNG of `svg` at `dpi`: after
+ * Graphviz's own scaling (`size`, its `scale(...)` of the graph) and the pixel caps.
+ */
+export function pngTaskTextPixels(svg: string, dpi: number): number {
+  const width = Number(/<svg[^>]*\bwidth="([\d.]+)/.exec(svg)?.[1]);
+  const viewBox = Number(/<svg[^>]*\bviewBox="[-\d.]+ [-\d.]+ ([\d.]+)/.exec(svg)?.[1]);
+  const graphScale = Number(/<g id="graph0"[^>]*\btransform="scale\(([\d.]+)/.exec(svg)?.[1] ?? 1);
+  const pointsPerUnit = width > 0 && viewBox > 0 ? width / viewBox : 1;
+  return 20 * graphScale * pointsPerUnit * (96 / 72) * pngGeometry(svg, dpi).zoom;
+}
+
+/**
+ * A warning when the pixel caps shrink a PNG's text below {@link MIN_READABLE_TEXT_PX} (a fan-out of
+ * hundreds of tasks side by side: 32,767 pixels for 90,000 points), else undefined.
+ */
+export function pngReadabilityWarning(svg: string, dpi: number): string | undefined {
+  const g = pngGeometry(svg, dpi);
+  const px = pngTaskTextPixels(svg, dpi);
+  if (!g.capped || px >= MIN_READABLE_TEXT_PX) return undefined;
+  return (
+    `The flowchart is too large for a PNG: at ${g.width}x${g.height} pixels (PNGs are kept within ${MAX_PNG_SIDE} pixels a side ` +
+    `and ${MAX_PNG_PIXELS / 1e6} million in all) its task names are ${px.toFixed(1)} pixels high, too small to read. ` +
+    `Draw it as SVG or as the HTML report (format "svg" or "html": no pixel limit, zoomable in a browser).`
+  );
 }
 
 /** SVG → PNG in-process, at `dpi` (Graphviz SVG is in points, 72 per inch; a 1-inch-wide drawing is `dpi` pixels wide). */

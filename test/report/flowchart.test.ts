@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Pipeline, RuffusError, graphColourDemoPrintout, mkdir, suffix, pipelinePrintoutGraph } from "ruffus";
+import { Pipeline, RuffusError, graphColourDemoPrintout, mkdir, suffix, pipelinePrintoutGraph, type PrintoutGraphOptions } from "ruffus";
 import { inTempDir, age, assertWellFormedXml, PNG_SIGNATURE } from "../helpers.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -318,5 +318,101 @@ test("pictures: job counts under graphviz() labels too, and inactive tasks dashe
     assert.ok((svg.match(/>\(3 jobs\)<\/text>/g) ?? []).length === 2, "the HTML label has its count too");
     const dot = String(await p.printoutGraph({ format: "dot" }));
     assert.ok(!dot.includes("inactive") && !dot.includes("jobs)") && !dot.includes("gray, fontcolor=gray"), dot);
+  });
+});
+
+test("a double quote or a trailing backslash in pipelineName is escaped, so every format draws it", async () => {
+  await inTempDir(async () => {
+    const { p } = attributesPipeline();
+    for (const [name, written] of [['My "best" run', 'My \\"best\\" run'], ["results\\", "results\\\\"]]) {
+      const dot = String(await p.printoutGraph({ format: "dot", pipelineName: name }));
+      assert.ok(dot.startsWith(`digraph "${written}"\n{\n`) && dot.includes(`\nlabel = "${written}";\n`), dot);
+      const svg = String(await p.printoutGraph({ format: "svg", pipelineName: name }));
+      assertWellFormedXml(svg);
+      assert.ok(svg.includes(`>${name.replace(/"/g, "&quot;")}</text>`), svg);
+      assert.deepEqual([...((await p.printoutGraph({ format: "png", pipelineName: name })) as Uint8Array).slice(0, 8)], PNG_SIGNATURE);
+    }
+  });
+});
+
+test("a PNG shrunk by the pixel caps until its task names cannot be read is still written, with a warning to draw SVG or HTML", async () => {
+  await inTempDir(async () => {
+    const warnings: string[] = [];
+    const logger = { info: () => {}, debug: () => {}, error: () => {}, warning: (m: string) => void warnings.push(m) };
+    // 40 boxes side by side fit in 32,767 pixels with names a readable size: no warning.
+    const [w] = pngSize((await wide().printoutGraph({ format: "png", logger })) as Uint8Array);
+    assert.ok(w > 10_000, String(w));
+    assert.deepEqual(warnings, []);
+    const p = new Pipeline("wider");
+    const start = p.originate({ name: "start", task: () => {}, output: ["s.0"] });
+    for (let i = 0; i < 150; i++) {
+      p.transform({ name: `a_task_with_a_very_very_very_long_name_that_goes_on_and_on_and_on_${i}`, task: () => {}, input: start, filter: suffix(".0"), output: `.${i}` });
+    }
+    const png = (await p.printoutGraph({ output: "wider.png", logger })) as Uint8Array;
+    assert.deepEqual([...png.slice(0, 8)], PNG_SIGNATURE);
+    assert.equal(pngSize(png)[0], 32_767);
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0],
+      /^The flowchart is too large for a PNG: at 32767x\d+ pixels \(PNGs are kept within 32767 pixels a side and 64 million in all\) its task names are \d\.\d pixels high, too small to read\. Draw it as SVG or as the HTML report \(format "svg" or "html": no pixel limit, zoomable in a browser\)\.$/,
+    );
+  });
+});
+
+test("testAllTaskForUpdate: a task after a rerun whose files are up to date is 'Up-to-date task forced to rerun', or with false not asked and 'Task to run' (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("main");
+    const write = (o: string): void => writeFileSync(o, "");
+    const first = p.originate({ task: function first(o: string) { write(o); }, output: ["a.start"] });
+    const second = p.transform({ task: function second(_i: string, o: string) { write(o); }, input: first, filter: suffix(".start"), output: ".mid" });
+    const third = p.transform({ task: function third(_i: string, o: string) { write(o); }, input: second, filter: suffix(".mid"), output: ".end" });
+    const fourth = p.transform({ task: function fourth(_i: string, o: string) { write(o); }, input: third, filter: suffix(".end"), output: ".fin" });
+    await p.run({ verbose: 0, checksumLevel: 0 });
+    // second is out of date (its input is newer); third's own files are not.
+    age("a.start", -5);
+    age("a.end", -10);
+    age("a.fin", -15);
+    const options: PrintoutGraphOptions = { format: "dot", targetTasks: [fourth], checksumLevel: 0 };
+    assert.equal(await p.printoutGraph(options), fixture("rerun-downstream-test-all.dot"));
+    assert.equal(await p.printoutGraph({ ...options, testAllTaskForUpdate: true }), fixture("rerun-downstream-test-all.dot"));
+    assert.equal(await p.printoutGraph({ ...options, testAllTaskForUpdate: false }), fixture("rerun-downstream-test-none.dot"));
+  });
+});
+
+test("skipUptodateTasks with nothing to run draws a note saying so, never a blank picture", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("main");
+    const first = p.originate({ task: function first(o: string) { writeFileSync(o, ""); }, output: ["a.start"] });
+    p.transform({ task: function second(_i: string, o: string) { writeFileSync(o, ""); }, input: first, filter: suffix(".start"), output: ".mid" });
+    await p.run({ verbose: 0 });
+    const note = 'note[shape=plaintext, label="Nothing to run: 2 tasks up to date"];\n';
+    assert.ok(String(await p.printoutGraph({ format: "dot", skipUptodateTasks: true })).includes(`label = "Pipeline:";\n${note}}\n`));
+    // Without skipUptodateTasks the tasks are drawn and there is no note.
+    assert.ok(!String(await p.printoutGraph({ format: "dot" })).includes("note["));
+    const svg = String(await p.printoutGraph({ format: "svg", skipUptodateTasks: true }));
+    assert.match(svg, />Nothing to run: 2 tasks up to date<\/text>/);
+    const [w, h] = pngSize((await p.printoutGraph({ format: "png", skipUptodateTasks: true })) as Uint8Array);
+    assert.ok(w > 300 && h > 100, `${w}x${h}`);
+  });
+});
+
+test("the key of a picture lists the states drawn: an inactive task's own state is not, 'Inactive task' is; DOT keeps Ruffus's key", async () => {
+  await inTempDir(async () => {
+    const p = new Pipeline("main");
+    const a = p.originate({ task: function a(o: string) { writeFileSync(o, ""); }, output: ["a.start"] });
+    const b = p.transform({ task: function b(_i: string, o: string) { writeFileSync(o, ""); }, input: a, filter: suffix(".start"), output: ".mid" });
+    const c = p.transform({ task: function c(_i: string, o: string) { writeFileSync(o, ""); }, input: b, filter: suffix(".mid"), output: ".end" });
+    const keyOf = async (format: string): Promise<string[]> => {
+      const text = String(await p.printoutGraph({ format, targetTasks: [c], forcedtorunTasks: [b], noKeyLegend: false }));
+      return format === "dot"
+        ? [...text.matchAll(/^k\d+_1\[.*label="([^"]*)"/gm)].map((m) => m[1])
+        : [...text.split(">Key:</text>")[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).filter((t) => !["a", "b", "c", "(inactive)"].includes(t));
+    };
+    // Task b is the only forced task; its key entry goes when it is drawn inactive.
+    assert.deepEqual(await keyOf("dot"), ["Explicitly specified task", "Task to run", "Final target"]);
+    assert.deepEqual(await keyOf("svg"), ["Explicitly specified task", "Task to run", "Final target"]);
+    b.activeIf(false);
+    assert.deepEqual(await keyOf("dot"), ["Explicitly specified task", "Task to run", "Final target"]);
+    assert.deepEqual(await keyOf("svg"), ["Task to run", "Final target", "Inactive task"]);
   });
 });
