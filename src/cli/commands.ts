@@ -58,8 +58,20 @@ function brokenPipeline(e: unknown): boolean {
   return false;
 }
 
+/**
+ * `-T a,b` names the task "a,b", as Ruffus reads it (argparse appends the value whole): when that is
+ * the name not found, say how to give several.
+ */
+function commaHint(e: unknown, o: CliOptions | undefined): string {
+  if (!(e instanceof TaskLookupError) || !o) return "";
+  const named = [...o.targetTasks, ...o.forcedTasks].find((t) => t.includes(",") && e.message.includes(`'${t}'`));
+  return named ? `\n-T and --forced-tasks take one task each: write ${named.split(",").map((t) => `-T ${t.trim()}`).join(" ")}.` : "";
+}
+
 /** Prints an error the way a user should see it, and returns the exit status. */
-export function reportError(e: unknown, src?: PipelineSource): number {
+export function reportError(e: unknown, src?: PipelineSource, o?: CliOptions): number {
+  const hint = commaHint(e, o);
+  if (hint && e instanceof Error) e.message += hint;
   const explained = src && brokenPipeline(e) ? explainBroken(e, src) : undefined;
   if (explained) {
     rt().stderr.write(`ruff: ${explained}\n`);
@@ -92,9 +104,26 @@ export async function loadFromCli(o: CliOptions): Promise<{ pipeline: Pipeline; 
   return { pipeline, src: { file, text } };
 }
 
-/** `ruff pipeline.ts [options]`. */
+/** The flowchart's format must be known before anything is written: from --flowchart-format, else FILE's extension. */
+function checkFlowchartFormat(o: CliOptions): void {
+  if (o.flowchart === undefined || o.flowchartFormat !== undefined) return;
+  if (o.flowchart === "-") throw new UsageError(`--flowchart - prints the flowchart on standard output: say which format with --flowchart-format (dot, json, svg or html).`);
+  const base = o.flowchart.slice(o.flowchart.lastIndexOf("/") + 1);
+  if (!/\.[A-Za-z0-9]+$/.test(base)) {
+    throw new UsageError(
+      `--flowchart ${o.flowchart}: no extension to tell the format by. Name the file .svg, .png, .dot, .json or .html, ` +
+        `or give --flowchart-format (one of those, or a Graphviz format such as pdf when dot is installed).`,
+    );
+  }
+}
+
+/** `ruff pipeline.ts [options]`: runs the pipeline, or writes each output asked for (-n, --flowchart, --report), none of which runs a job. */
 export async function runCommand(o: CliOptions): Promise<number> {
   const running = !o.justPrint && !o.report && !o.flowchart;
+  checkFlowchartFormat(o);
+  if (o.justPrint && o.flowchart && (o.flowchart === "-" || o.flowchart.startsWith("/dev/std"))) {
+    throw new UsageError(`-n and --flowchart ${o.flowchart} would both print on standard output: give --flowchart a file name.`);
+  }
   for (const [option, path] of [["--flowchart", o.flowchart], ["--report", o.report], ["--checksum-file-name", o.checksumFileName]] as const) {
     if (path !== undefined) await prepareOutputPath(option, path);
   }
@@ -104,25 +133,23 @@ export async function runCommand(o: CliOptions): Promise<number> {
     const { pipeline, src } = await loadFromCli(o);
     try {
       if (o.justPrint || running) checkSubstitutions(pipeline, src);
-      if (o.justPrint) {
-        const verbose = Math.max(o.verbose ?? 1, 1); // Ruffus's -n without -v prints nothing: a bug
-        if (o.json) {
-          rt().stdout.write(JSON.stringify(await planJson(pipeline, { ...planOptions(o), verbose }), null, 2) + "\n");
-        } else {
-          await pipeline.printout({ ...planOptions(o), verbose, outputStream: rt().stdout });
+      if (!running) {
+        if (o.flowchart) await writeFlowchart(pipeline, o, planOptions(o));
+        if (o.report) {
+          await pipeline.printoutGraph({ ...planOptions(o), output: o.report, format: "html", drawVertically: !o.drawGraphHorizontally, noKeyLegend: false });
+        }
+        if (o.justPrint) {
+          const verbose = Math.max(o.verbose ?? 1, 1); // Ruffus's -n without -v prints nothing: a bug
+          if (o.json) {
+            rt().stdout.write(JSON.stringify(await planJson(pipeline, { ...planOptions(o), verbose }), null, 2) + "\n");
+          } else {
+            await pipeline.printout({ ...planOptions(o), verbose, outputStream: rt().stdout });
+          }
         }
         return EXIT.ok;
       }
-      if (o.report) {
-        await pipeline.printoutGraph({ ...planOptions(o), output: o.report, format: "html", drawVertically: !o.drawGraphHorizontally, noKeyLegend: false });
-        return EXIT.ok;
-      }
-      if (o.flowchart) {
-        await writeFlowchart(pipeline, o, planOptions(o));
-        return EXIT.ok;
-      }
     } catch (e) {
-      return reportError(e, src);
+      return reportError(e, src, o);
     }
     return await runPipelineFromCli(pipeline, src, o, logFile);
   } finally {
@@ -205,7 +232,7 @@ async function runPipelineFromCli(pipeline: Pipeline, src: PipelineSource, o: Cl
     return EXIT.ok;
   } catch (e) {
     progress?.stop();
-    return reportError(e, src);
+    return reportError(e, src, o);
   } finally {
     for (const remove of removeSignalHandlers) remove();
     setRuntime(base);
