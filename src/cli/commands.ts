@@ -157,18 +157,18 @@ export async function runCommand(o: CliOptions): Promise<number> {
   }
 }
 
-/** The terminal's width: the stream's own idea of it, else COLUMNS, else 80. */
-function terminalColumns(): number {
-  const g = globalThis as { process?: { stderr?: { columns?: number } }; Deno?: { consoleSize?: () => { columns: number } } };
-  const fromStream = g.process?.stderr?.columns;
-  if (fromStream) return fromStream;
+/** The terminal's size: the stream's own idea of it, else COLUMNS / LINES; undefined when unknown. */
+function terminalSize(): { columns?: number; rows?: number } {
+  const g = globalThis as { process?: { stderr?: { columns?: number; rows?: number } }; Deno?: { consoleSize?: () => { columns: number; rows: number } } };
+  const stream = g.process?.stderr;
+  if (stream?.columns && stream.rows) return { columns: stream.columns, rows: stream.rows };
   try {
-    const deno = g.Deno?.consoleSize?.().columns;
-    if (deno) return deno;
+    const deno = g.Deno?.consoleSize?.();
+    if (deno?.columns) return deno;
   } catch {
     // not a terminal after all
   }
-  return Number(rt().env("COLUMNS")) || 80;
+  return { columns: Number(rt().env("COLUMNS")) || undefined, rows: Number(rt().env("LINES")) || undefined };
 }
 
 async function runPipelineFromCli(pipeline: Pipeline, src: PipelineSource, o: CliOptions, logFile: LogFile | undefined): Promise<number> {
@@ -177,11 +177,18 @@ async function runPipelineFromCli(pipeline: Pipeline, src: PipelineSource, o: Cl
   const executor = o.executor ?? config.executor ?? "local";
   if (executor !== "local" && executor !== "slurm") throw new UsageError(`--executor must be local or slurm, not '${executor}'.`);
   const base = rt();
-  // A live display needs a terminal that moves its cursor; and it replaces the task lines, so only without -v.
-  const display = base.stderrIsTTY && !base.env("CI") && base.env("TERM") !== "dumb" && o.verbose === undefined;
+  // A live display needs a terminal that moves its cursor and says how high it is (the display keeps to
+  // its bottom lines); and it replaces the task lines, so only without -v.
+  const display = base.stderrIsTTY && !base.env("CI") && base.env("TERM") !== "dumb" && o.verbose === undefined && (terminalSize().rows ?? 0) >= 2;
   const progress = display
-    ? new ProgressDisplay(base.stderr, { width: terminalColumns, colour: colourWanted((n) => base.env(n), base.stderrIsTTY) })
+    ? new ProgressDisplay(base.stderr, {
+        width: () => terminalSize().columns ?? 80,
+        height: () => terminalSize().rows ?? 24,
+        colour: colourWanted((n) => base.env(n), base.stderrIsTTY),
+      })
     : undefined;
+  // However the process ends (a second Ctrl-C, process.exit() in a task), the terminal gets its whole screen back.
+  const releaseOnEnd = progress ? base.onProcessEnd(() => progress.stop()) : undefined;
   const screen = (text: string): void => {
     if (progress) progress.log(text);
     else base.stderr.write(text.endsWith("\n") ? text : text + "\n");
@@ -207,7 +214,7 @@ async function runPipelineFromCli(pipeline: Pipeline, src: PipelineSource, o: Cl
   const removeSignalHandlers: (() => void)[] = [];
   const onEvent = progress
     ? (e: PipelineEvent): void => {
-        if (e.type === "plan") for (const sig of ["SIGINT", "SIGTERM"] as const) removeSignalHandlers.push(base.onSignal(sig, () => progress.stop()));
+        if (e.type === "plan") for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) removeSignalHandlers.push(base.onSignal(sig, () => progress.stop()));
         progress.listener(e);
       }
     : undefined;
@@ -235,6 +242,7 @@ async function runPipelineFromCli(pipeline: Pipeline, src: PipelineSource, o: Cl
     return reportError(e, src, o);
   } finally {
     for (const remove of removeSignalHandlers) remove();
+    releaseOnEnd?.();
     setRuntime(base);
   }
 }
