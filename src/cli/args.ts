@@ -1,7 +1,10 @@
 /**
- * The `ruff` command line: cac for the option table and help, plus two things cac cannot do on
- * its own — Ruffus's underscore spellings (`--target_tasks`) and Ruffus's verbosity forms
- * (`-v`, `-vv`, `-v 5`, `--verbose 5:3`, repeated), which are taken out of argv before cac sees it.
+ * The `ruff` command line, read as Ruffus's argparse reads `ruffus.cmdline`'s options: underscore
+ * spellings (`--target_tasks`), unambiguous prefixes (`--just`), short clusters (`-nj4`), Ruffus's
+ * verbosity forms (`-v`, `-vv`, `-v 5`, `--verbose 5:3`, repeated), and a value-taking option
+ * with no value is an error. Our own reader, not cac's: cac (mri) takes a missing value as `true`
+ * and turns values that look like numbers into numbers (`-T 007` → 7, `--config=1e3` → 1000).
+ * cac still lays out the option table for --help.
  */
 import { cac, type CAC } from "cac";
 import { UsageError, didYouMean } from "./errors.ts";
@@ -60,116 +63,153 @@ const VALUE_OPTIONS = [
 
 const BOOLEAN_OPTIONS = ["use-threads", "just-print", "touch-files-only", "recreate-database", "draw-graph-horizontally", "key-legend-in-graph", "json"];
 
+/** Every long option, as `--name` spells it (Ruffus's `--name_with_underscores` is read as this). */
+const LONG_NAMES = [...VALUE_OPTIONS, ...BOOLEAN_OPTIONS, "verbose", "version", "help"];
+
 /** Short options as Ruffus's argparse has them: these take a value, attached (`-j4`) or next (`-j 4`). */
 const SHORT_VALUE: Readonly<Record<string, string>> = { T: "target-tasks", j: "jobs", L: "log-file" };
-/** ...and these are flags, which may be combined (`-nv`, `-nj4`). `-v` takes an optional level. */
-const SHORT_FLAG: Readonly<Record<string, string>> = { n: "--just-print=true", h: "--help" };
+/** The options that are not lists: the last one given counts, as in argparse. */
+const REPEATABLE = new Set(["target-tasks", "forced-tasks"]);
 
 const VERBOSITY_ERROR = "error: verbosity argument is specified as --verbose INT or --verbose INT:INT. invalid value";
 const isLevel = (s: string | undefined): s is string => s !== undefined && /^(\+|\d+(:-?\d+)?)$/.test(s);
 
-/**
- * A long option in today's spelling: Ruffus's `--target_tasks` → `--target-tasks` (values
- * untouched). Boolean flags get an explicit `=true` (cac hands mri their camelCased names, so mri
- * would otherwise take the next argument, the pipeline file, as their value); `--use-threads=false`
- * is honoured, any other value refused.
- */
-function longOption(arg: string): string {
-  const m = /^--([a-z_-]+)(=.*)?$/.exec(arg);
-  if (!m) return arg;
-  const name = m[1].replaceAll("_", "-");
-  if (BOOLEAN_OPTIONS.includes(name)) {
-    const value = m[2]?.slice(1).toLowerCase() ?? "true";
-    if (value !== "true" && value !== "false") throw new UsageError(`--${name} takes no value (or =true / =false), not '${m[2]?.slice(1)}'.`);
-    return `--${name}=${value}`;
-  }
-  if (!VALUE_OPTIONS.includes(name) && name !== "verbose") return arg;
-  return `--${name}${m[2] ?? ""}`;
+/** How argparse names an option in its messages: `-j/--jobs`, `--flowchart`. */
+function optionLabel(name: string): string {
+  const short = Object.keys(SHORT_VALUE).find((k) => SHORT_VALUE[k] === name);
+  return short ? `-${short}/--${name}` : `--${name}`;
 }
 
 /**
- * A cluster of short options read the way argparse reads it: `-nv` is -n -v, `-j4` is -j 4,
- * `-Ll.log` is -L l.log, `-nTx` is -n -T x. `-v` takes the rest of the cluster as its level
- * (`-v3`, `-nv3`), so `-vn` is refused as in Ruffus, with the spelling that works.
+ * What argparse takes for an option rather than a value: `--`, and any word starting with "-"
+ * except "-" itself (standard output, for --flowchart) and a negative number.
  */
-function shortCluster(arg: string): string[] {
-  const out: string[] = [];
-  for (let i = 1; i < arg.length; i++) {
-    const c = arg[i];
-    const rest = arg.slice(i + 1);
-    if (SHORT_VALUE[c]) {
-      out.push(`--${SHORT_VALUE[c]}`, ...(rest ? [rest] : []));
-      return out;
-    }
-    if (c === "v") {
-      if (rest === "" || /^v+$/.test(rest)) out.push("-" + "v".repeat(rest.length + 1));
-      else if (isLevel(rest)) out.push(`-v${rest}`);
-      else {
-        throw new UsageError(
-          `${VERBOSITY_ERROR} '${rest}' (in '${arg}': -v takes the rest as its level; write ${/^[nh]+$/.test(rest) ? `-${rest}v or ` : ""}-v -${rest} for separate flags).`,
-        );
-      }
-      return out;
-    }
-    out.push(SHORT_FLAG[c] ?? `-${c}`);
-  }
-  return out;
+const looksLikeOption = (s: string): boolean => s === "--" || (s.startsWith("-") && s !== "-" && !/^-(\d+|\d*\.\d+)$/.test(s));
+
+/**
+ * A long option's full name: Ruffus's underscores read as dashes, and, as argparse does, an
+ * unambiguous prefix (`--just`, `--target_task`) read as the option it begins.
+ */
+function resolveLong(typed: string): string {
+  const name = typed.replaceAll("_", "-");
+  if (LONG_NAMES.includes(name)) return name;
+  const matches = name ? LONG_NAMES.filter((n) => n.startsWith(name)) : [];
+  if (matches.length === 1) return matches[0];
+  if (matches.length > 1) throw new UsageError(`error: ambiguous option: --${typed} could match ${matches.map((m) => `--${m}`).join(", ")}`);
+  throw new UsageError(unknownOption(`--${typed}`));
+}
+
+/** The command line taken apart: option values by long name, flags, verbosity items, words. */
+interface RawArgs {
+  readonly values: Map<string, string[]>;
+  readonly flags: Map<string, boolean>;
+  /** Ruffus's `handle_verbose` items: "+" for each bare -v, else the level given. */
+  readonly verbose: string[];
+  readonly words: string[];
+  /** After `--`: the pipeline's own. */
+  readonly pipelineArgs: string[];
+  /** -h or --version was met: argparse acts on it at once, so what follows it is not checked. */
+  stop?: "help" | "version";
+  /** The words after the -h. */
+  after: string[];
 }
 
 /**
- * Puts every option into one spelling before cac and the verbosity rules see it (arguments after
- * `--` belong to the pipeline and are left alone). A value that starts with "-" is glued to its
- * option when it is one: `--flowchart -` (standard output) and negative numbers, which the parser
- * would otherwise read as options.
+ * Reads the command line the way Ruffus's argparse does: options anywhere before `--`, each
+ * value-taking option followed by a value (attached, `=value` or the next word; a missing one or
+ * an option in its place is an error, never a silent `true`), short options clustered (`-nv`,
+ * `-nj4`, `-Ll.log`), `-v` taking an optional level, long options by unambiguous prefix.
  */
-function normalise(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--") {
-      out.push(...argv.slice(i));
-      break;
-    }
-    const expanded = a.startsWith("--") ? [longOption(a)] : /^-[^-\d]/.test(a) ? shortCluster(a) : [a];
-    const last = expanded[expanded.length - 1];
-    const next = argv[i + 1];
-    if (/^--[a-z-]+$/.test(last) && VALUE_OPTIONS.includes(last.slice(2)) && next !== undefined && /^-(\d.*)?$/.test(next)) {
-      expanded[expanded.length - 1] = `${last}=${next}`;
+function scan(argv: string[]): RawArgs {
+  const raw: RawArgs = { values: new Map(), flags: new Map(), verbose: [], words: [], pipelineArgs: [], after: [] };
+  let i = 0;
+  const value = (name: string, attached: string | undefined): void => {
+    let v = attached;
+    if (v === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || looksLikeOption(next)) throw new UsageError(`error: argument ${optionLabel(name)}: expected one argument`);
+      v = next;
       i++;
     }
-    out.push(...expanded);
-  }
-  return out;
-}
-
-/**
- * Takes every verbosity flag out of `argv` and applies Ruffus's `handle_verbose` rules: each bare
- * `-v` (or `-v +`) adds one, `-v N` sets N, `-v N:M` sets N and the path abbreviation M.
- */
-export function extractVerbosity(argv: string[]): { rest: string[]; verbose?: number; abbreviated?: number } {
-  const items: string[] = [];
-  const rest: string[] = [];
-  const bad = (value: string): UsageError => new UsageError(`${VERBOSITY_ERROR} '${value}'`);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--") {
-      rest.push(...argv.slice(i));
+    if (v === "") throw new UsageError(`error: argument ${optionLabel(name)}: expected one argument, not an empty string`);
+    const list = REPEATABLE.has(name) ? (raw.values.get(name) ?? []) : [];
+    raw.values.set(name, [...list, v]);
+  };
+  const bareVerbose = (): void => {
+    const next = argv[i + 1];
+    if (isLevel(next)) {
+      raw.verbose.push(next);
+      i++;
+    } else if (next !== undefined && looksLikeLevel(next)) throw new UsageError(`${VERBOSITY_ERROR} '${next}'`);
+    else raw.verbose.push("+");
+  };
+  for (; i < argv.length; i++) {
+    if (raw.stop) {
+      raw.after = argv.slice(i);
       break;
     }
-    if (a === "-v" || a === "--verbose") {
-      const next = argv[i + 1];
-      if (isLevel(next)) items.push(argv[++i]);
-      else if (next !== undefined && looksLikeLevel(next)) throw bad(next);
-      else items.push("+");
-    } else if (/^-v+$/.test(a)) {
-      for (let k = 1; k < a.length; k++) items.push("+");
-    } else if (a.startsWith("--verbose=") || /^-v[\d+]/.test(a)) {
-      const value = a.startsWith("--verbose=") ? a.slice(10) : a.slice(2);
-      if (!isLevel(value)) throw bad(value);
-      items.push(value);
-    } else rest.push(a);
+    const a = argv[i];
+    if (a === "--") {
+      raw.pipelineArgs.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const typed = eq === -1 ? a.slice(2) : a.slice(2, eq);
+      const attached = eq === -1 ? undefined : a.slice(eq + 1);
+      const name = resolveLong(typed);
+      if (VALUE_OPTIONS.includes(name)) value(name, attached);
+      else if (BOOLEAN_OPTIONS.includes(name)) {
+        const v = attached?.toLowerCase() ?? "true";
+        if (v !== "true" && v !== "false") throw new UsageError(`--${name} takes no value (or =true / =false), not '${attached}'.`);
+        raw.flags.set(name, v === "true");
+      } else if (name === "verbose") {
+        if (attached === undefined) bareVerbose();
+        else if (isLevel(attached)) raw.verbose.push(attached);
+        else throw new UsageError(`${VERBOSITY_ERROR} '${attached}'`);
+      } else {
+        if (attached !== undefined) throw new UsageError(`--${name} takes no value, not '${attached}'.`);
+        raw.stop = name as "help" | "version";
+      }
+      continue;
+    }
+    if (!a.startsWith("-") || a === "-" || !looksLikeOption(a)) {
+      raw.words.push(a);
+      continue;
+    }
+    // A cluster of short options: -nv is -n -v, -j4 is -j 4, -Ll.log is -L l.log, -nTx is -n -T x;
+    // -v takes the rest as its level (-v3, -nv3), so -vn is refused as in Ruffus, with the spelling that works.
+    for (let k = 1; k < a.length; k++) {
+      const c = a[k];
+      const rest = a.slice(k + 1);
+      if (SHORT_VALUE[c]) {
+        value(SHORT_VALUE[c], rest === "" ? undefined : rest.replace(/^=/, ""));
+        break;
+      }
+      if (c === "v") {
+        if (rest === "") bareVerbose();
+        else if (/^v+$/.test(rest)) raw.verbose.push(...Array.from({ length: rest.length + 1 }, () => "+"));
+        else if (isLevel(rest)) raw.verbose.push(rest);
+        else {
+          throw new UsageError(
+            `${VERBOSITY_ERROR} '${rest}' (in '${a}': -v takes the rest as its level; write ${/^[nh]+$/.test(rest) ? `-${rest}v or ` : ""}-v -${rest} for separate flags).`,
+          );
+        }
+        break;
+      }
+      if (c === "n") raw.flags.set("just-print", true);
+      else if (c === "h") {
+        raw.stop = "help";
+        break;
+      } else throw new UsageError(unknownOption(`-${c}`));
+    }
   }
-  if (!items.length) return { rest };
+  return raw;
+}
+
+/** Ruffus's `handle_verbose`: each "+" adds one, `N` sets N, `N:M` sets N and the path abbreviation M. */
+function verbosity(items: readonly string[]): { verbose?: number; abbreviated?: number } {
+  if (!items.length) return {};
   let verbose = 0;
   let abbreviated: number | undefined;
   for (const item of items) {
@@ -180,7 +220,7 @@ export function extractVerbosity(argv: string[]): { rest: string[]; verbose?: nu
       if (m !== undefined) abbreviated = Number(m);
     }
   }
-  return { rest, verbose, abbreviated };
+  return { verbose, abbreviated };
 }
 
 /**
@@ -253,86 +293,68 @@ function helpText(cli: CAC, version: string, command: string | undefined): strin
   const width = Math.max(...usage.map(([u]) => u.length));
   return `ruff ${version}: runs Ruffus-style pipelines written in TypeScript.\n\nUsage:\n` +
     usage.map(([u, about]) => `  ${u.padEnd(width)}  ${about}`).join("\n") +
-    `\n\nOptions:\n${optionLines(cli)}\n\nExit status: 0 done, 1 a job failed, 2 bad usage or a broken pipeline file, 130 interrupted.\n`;
+    `\n\nOptions:\n${optionLines(cli)}\n\nExit status: 0 done, 1 a job failed, 2 bad usage or a broken pipeline file, 70 an internal error (a bug),\n` +
+    `129 hung up (SIGHUP), 130 interrupted (SIGINT), 143 terminated (SIGTERM).\n`;
 }
 
-const KNOWN = new Set([
-  "--", "targetTasks", "forcedTasks", "j", "jobs", "useThreads", "justPrint", "touchFilesOnly", "recreateDatabase",
-  "checksumFileName", "checksumLevel", "flowchart", "flowchartFormat", "report", "executor", "config", "drawGraphHorizontally", "keyLegendInGraph",
-  "v", "verbose", "L", "logFile", "json", "h", "help", "version",
-]);
-
 /** What to say about an option we do not have: the closest one we do, when there is one. */
-function unknownOption(key: string): string {
-  const flag = key.length === 1 ? `-${key}` : `--${key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`;
-  const names = [...VALUE_OPTIONS, ...BOOLEAN_OPTIONS, "verbose", "version", "help"];
-  const hint = key === "V" ? " The version is --version." : flag.startsWith("--") ? didYouMean(flag, names.map((n) => `--${n}`)) : "";
+function unknownOption(flag: string): string {
+  const hint = flag === "-V" ? " The version is --version." : flag.startsWith("--") ? didYouMean(flag.replaceAll("_", "-"), LONG_NAMES.map((n) => `--${n}`)) : "";
   return `Unknown option '${flag}'.${hint} See ruff --help.`;
 }
 
-function asList(v: unknown): string[] {
-  if (v === undefined || v === false) return [];
-  const list = Array.isArray(v) ? v : [v];
-  return list.flatMap((x) => String(x).split(",")).map((s) => s.trim()).filter(Boolean);
-}
-
-function asInt(name: string, v: unknown): number | undefined {
+function asInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || String(v).trim() === "") throw new UsageError(`--${name} expects a whole number, not '${String(v)}'.`);
-  return n;
+  // Python's int(): digits with an optional sign (not "0x10" or "1e3", which Number() would take).
+  if (!/^\s*[+-]?\d+\s*$/.test(v)) throw new UsageError(`--${name} expects a whole number, not '${v}'.`);
+  return Number(v);
 }
-
-/** A flag's value: `normalise` spelt it `=true` or `=false`. */
-const flag = (v: unknown): boolean => v === true || v === "true";
-
-const optionalString = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
 
 /** Parses the arguments after the program name. */
 export function parseArgs(argv: string[], version: string): CliOptions {
-  const { rest, verbose, abbreviated } = extractVerbosity(normalise(argv));
-  const cli = build();
-  let parsed;
-  try {
-    parsed = cli.parse(["node", "ruff", ...rest], { run: false });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const o = parsed.options;
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) throw new UsageError(unknownOption(key));
-  }
+  const raw = scan(argv);
+  const { verbose, abbreviated } = verbosity(raw.verbose);
+  const last = (name: string): string | undefined => raw.values.get(name)?.at(-1);
+  const flag = (name: string): boolean => raw.flags.get(name) ?? false;
   const base: Omit<CliOptions, "command"> = {
-    targetTasks: asList(o.targetTasks),
-    forcedTasks: asList(o.forcedTasks),
-    jobs: asInt("jobs", o.jobs) ?? 1,
-    useThreads: flag(o.useThreads),
-    justPrint: flag(o.justPrint),
-    touchFilesOnly: flag(o.touchFilesOnly),
-    recreateDatabase: flag(o.recreateDatabase),
-    checksumFileName: optionalString(o.checksumFileName),
-    checksumLevel: asInt("checksum-level", o.checksumLevel),
-    flowchart: optionalString(o.flowchart),
-    flowchartFormat: optionalString(o.flowchartFormat),
-    report: optionalString(o.report),
-    executor: optionalString(o.executor),
-    config: optionalString(o.config),
-    drawGraphHorizontally: flag(o.drawGraphHorizontally),
-    keyLegendInGraph: flag(o.keyLegendInGraph),
+    targetTasks: raw.values.get("target-tasks") ?? [],
+    forcedTasks: raw.values.get("forced-tasks") ?? [],
+    jobs: 1,
+    useThreads: flag("use-threads"),
+    justPrint: flag("just-print"),
+    touchFilesOnly: flag("touch-files-only"),
+    recreateDatabase: flag("recreate-database"),
+    checksumFileName: last("checksum-file-name"),
+    checksumLevel: undefined,
+    flowchart: last("flowchart"),
+    flowchartFormat: last("flowchart-format"),
+    report: last("report"),
+    executor: last("executor"),
+    config: last("config"),
+    drawGraphHorizontally: flag("draw-graph-horizontally"),
+    keyLegendInGraph: flag("key-legend-in-graph"),
     verbose,
     verboseAbbreviatedPath: abbreviated,
-    logFile: optionalString(o.logFile),
-    json: flag(o.json),
-    pipelineArgs: (o["--"] as string[] | undefined) ?? [],
+    logFile: last("log-file"),
+    json: flag("json"),
+    pipelineArgs: raw.pipelineArgs,
   };
-  if (o.help || o.h) return { ...base, command: "help", helpText: helpText(cli, version, cli.matchedCommandName) };
-  if (o.version) return { ...base, command: "version" };
+  const subcommand = (word: string | undefined): keyof typeof SUBCOMMANDS | undefined =>
+    word !== undefined && Object.hasOwn(SUBCOMMANDS, word) ? (word as keyof typeof SUBCOMMANDS) : undefined;
+  if (raw.stop === "help") {
+    // `ruff why --help`, and `ruff --help why` as well.
+    const named = subcommand(raw.words[0]) ?? subcommand(raw.after.find((a) => !a.startsWith("-")));
+    return { ...base, command: "help", helpText: helpText(build(), version, named) };
+  }
+  if (raw.stop === "version") return { ...base, command: "version" };
+  base.jobs = asInt("jobs", last("jobs")) ?? 1;
+  base.checksumLevel = asInt("checksum-level", last("checksum-level"));
   if (base.jobs < 1) throw new UsageError("--jobs must be at least 1.");
   if (base.checksumLevel !== undefined && (base.checksumLevel < 0 || base.checksumLevel > 3)) {
     throw new UsageError(`--checksum-level must be 0, 1, 2 or 3 (0 file times only, 1 also the history, 2 also the task function, 3 also the extras), not ${base.checksumLevel}.`);
   }
-  const name = cli.matchedCommandName;
-  const args = parsed.args;
+  const name = subcommand(raw.words[0]);
+  const args = name ? raw.words.slice(1) : raw.words;
   const arity = (usage: string, min: number, max: number): void => {
     if (args.length < min) throw new UsageError(`Missing argument. Usage: ${usage}`);
     if (args.length > max) throw new UsageError(`Unexpected argument '${args[max]}'. Usage: ${usage}`);

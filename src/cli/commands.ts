@@ -58,8 +58,20 @@ function brokenPipeline(e: unknown): boolean {
   return false;
 }
 
+/**
+ * `-T a,b` names the task "a,b", as Ruffus reads it (argparse appends the value whole): when that is
+ * the name not found, say how to give several.
+ */
+function commaHint(e: unknown, o: CliOptions | undefined): string {
+  if (!(e instanceof TaskLookupError) || !o) return "";
+  const named = [...o.targetTasks, ...o.forcedTasks].find((t) => t.includes(",") && e.message.includes(`'${t}'`));
+  return named ? `\n-T and --forced-tasks take one task each: write ${named.split(",").map((t) => `-T ${t.trim()}`).join(" ")}.` : "";
+}
+
 /** Prints an error the way a user should see it, and returns the exit status. */
-export function reportError(e: unknown, src?: PipelineSource): number {
+export function reportError(e: unknown, src?: PipelineSource, o?: CliOptions): number {
+  const hint = commaHint(e, o);
+  if (hint && e instanceof Error) e.message += hint;
   const explained = src && brokenPipeline(e) ? explainBroken(e, src) : undefined;
   if (explained) {
     rt().stderr.write(`ruff: ${explained}\n`);
@@ -92,9 +104,26 @@ export async function loadFromCli(o: CliOptions): Promise<{ pipeline: Pipeline; 
   return { pipeline, src: { file, text } };
 }
 
-/** `ruff pipeline.ts [options]`. */
+/** The flowchart's format must be known before anything is written: from --flowchart-format, else FILE's extension. */
+function checkFlowchartFormat(o: CliOptions): void {
+  if (o.flowchart === undefined || o.flowchartFormat !== undefined) return;
+  if (o.flowchart === "-") throw new UsageError(`--flowchart - prints the flowchart on standard output: say which format with --flowchart-format (dot, json, svg or html).`);
+  const base = o.flowchart.slice(o.flowchart.lastIndexOf("/") + 1);
+  if (!/\.[A-Za-z0-9]+$/.test(base)) {
+    throw new UsageError(
+      `--flowchart ${o.flowchart}: no extension to tell the format by. Name the file .svg, .png, .dot, .json or .html, ` +
+        `or give --flowchart-format (one of those, or a Graphviz format such as pdf when dot is installed).`,
+    );
+  }
+}
+
+/** `ruff pipeline.ts [options]`: runs the pipeline, or writes each output asked for (-n, --flowchart, --report), none of which runs a job. */
 export async function runCommand(o: CliOptions): Promise<number> {
   const running = !o.justPrint && !o.report && !o.flowchart;
+  checkFlowchartFormat(o);
+  if (o.justPrint && o.flowchart && (o.flowchart === "-" || o.flowchart.startsWith("/dev/std"))) {
+    throw new UsageError(`-n and --flowchart ${o.flowchart} would both print on standard output: give --flowchart a file name.`);
+  }
   for (const [option, path] of [["--flowchart", o.flowchart], ["--report", o.report], ["--checksum-file-name", o.checksumFileName]] as const) {
     if (path !== undefined) await prepareOutputPath(option, path);
   }
@@ -103,25 +132,23 @@ export async function runCommand(o: CliOptions): Promise<number> {
   try {
     const { pipeline, src } = await loadFromCli(o);
     try {
-      if (o.justPrint) {
-        const verbose = Math.max(o.verbose ?? 1, 1); // Ruffus's -n without -v prints nothing: a bug
-        if (o.json) {
-          rt().stdout.write(JSON.stringify(await planJson(pipeline, { ...planOptions(o), verbose }), null, 2) + "\n");
-        } else {
-          await pipeline.printout({ ...planOptions(o), verbose, outputStream: rt().stdout });
+      if (!running) {
+        if (o.flowchart) await writeFlowchart(pipeline, o, planOptions(o));
+        if (o.report) {
+          await pipeline.printoutGraph({ ...planOptions(o), output: o.report, format: "html", drawVertically: !o.drawGraphHorizontally, noKeyLegend: false });
+        }
+        if (o.justPrint) {
+          const verbose = Math.max(o.verbose ?? 1, 1); // Ruffus's -n without -v prints nothing: a bug
+          if (o.json) {
+            rt().stdout.write(JSON.stringify(await planJson(pipeline, { ...planOptions(o), verbose }), null, 2) + "\n");
+          } else {
+            await pipeline.printout({ ...planOptions(o), verbose, outputStream: rt().stdout });
+          }
         }
         return EXIT.ok;
       }
-      if (o.report) {
-        await pipeline.printoutGraph({ ...planOptions(o), output: o.report, format: "html", drawVertically: !o.drawGraphHorizontally, noKeyLegend: false });
-        return EXIT.ok;
-      }
-      if (o.flowchart) {
-        await writeFlowchart(pipeline, o, planOptions(o));
-        return EXIT.ok;
-      }
     } catch (e) {
-      return reportError(e, src);
+      return reportError(e, src, o);
     }
     return await runPipelineFromCli(pipeline, src, o, logFile);
   } finally {
@@ -129,18 +156,18 @@ export async function runCommand(o: CliOptions): Promise<number> {
   }
 }
 
-/** The terminal's width: the stream's own idea of it, else COLUMNS, else 80. */
-function terminalColumns(): number {
-  const g = globalThis as { process?: { stderr?: { columns?: number } }; Deno?: { consoleSize?: () => { columns: number } } };
-  const fromStream = g.process?.stderr?.columns;
-  if (fromStream) return fromStream;
+/** The terminal's size: the stream's own idea of it, else COLUMNS / LINES; undefined when unknown. */
+function terminalSize(): { columns?: number; rows?: number } {
+  const g = globalThis as { process?: { stderr?: { columns?: number; rows?: number } }; Deno?: { consoleSize?: () => { columns: number; rows: number } } };
+  const stream = g.process?.stderr;
+  if (stream?.columns && stream.rows) return { columns: stream.columns, rows: stream.rows };
   try {
-    const deno = g.Deno?.consoleSize?.().columns;
-    if (deno) return deno;
+    const deno = g.Deno?.consoleSize?.();
+    if (deno?.columns) return deno;
   } catch {
     // not a terminal after all
   }
-  return Number(rt().env("COLUMNS")) || 80;
+  return { columns: Number(rt().env("COLUMNS")) || undefined, rows: Number(rt().env("LINES")) || undefined };
 }
 
 async function runPipelineFromCli(pipeline: Pipeline, src: PipelineSource, o: CliOptions, logFile: LogFile | undefined): Promise<number> {
@@ -149,11 +176,18 @@ async function runPipelineFromCli(pipeline: Pipeline, src: PipelineSource, o: Cl
   const executor = o.executor ?? config.executor ?? "local";
   if (executor !== "local" && executor !== "slurm") throw new UsageError(`--executor must be local or slurm, not '${executor}'.`);
   const base = rt();
-  // A live display needs a terminal that moves its cursor; and it replaces the task lines, so only without -v.
-  const display = base.stderrIsTTY && !base.env("CI") && base.env("TERM") !== "dumb" && o.verbose === undefined;
+  // A live display needs a terminal that moves its cursor and says how high it is (the display keeps to
+  // its bottom lines); and it replaces the task lines, so only without -v.
+  const display = base.stderrIsTTY && !base.env("CI") && base.env("TERM") !== "dumb" && o.verbose === undefined && (terminalSize().rows ?? 0) >= 2;
   const progress = display
-    ? new ProgressDisplay(base.stderr, { width: terminalColumns, colour: colourWanted((n) => base.env(n), base.stderrIsTTY) })
+    ? new ProgressDisplay(base.stderr, {
+        width: () => terminalSize().columns ?? 80,
+        height: () => terminalSize().rows ?? 24,
+        colour: colourWanted((n) => base.env(n), base.stderrIsTTY),
+      })
     : undefined;
+  // However the process ends (a second Ctrl-C, process.exit() in a task), the terminal gets its whole screen back.
+  const releaseOnEnd = progress ? base.onProcessEnd(() => progress.stop()) : undefined;
   const screen = (text: string): void => {
     if (progress) progress.log(text);
     else base.stderr.write(text.endsWith("\n") ? text : text + "\n");
@@ -179,7 +213,7 @@ async function runPipelineFromCli(pipeline: Pipeline, src: PipelineSource, o: Cl
   const removeSignalHandlers: (() => void)[] = [];
   const onEvent = progress
     ? (e: PipelineEvent): void => {
-        if (e.type === "plan") for (const sig of ["SIGINT", "SIGTERM"] as const) removeSignalHandlers.push(base.onSignal(sig, () => progress.stop()));
+        if (e.type === "plan") for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) removeSignalHandlers.push(base.onSignal(sig, () => progress.stop()));
         progress.listener(e);
       }
     : undefined;
@@ -204,9 +238,10 @@ async function runPipelineFromCli(pipeline: Pipeline, src: PipelineSource, o: Cl
     return EXIT.ok;
   } catch (e) {
     progress?.stop();
-    return reportError(e, src);
+    return reportError(e, src, o);
   } finally {
     for (const remove of removeSignalHandlers) remove();
+    releaseOnEnd?.();
     setRuntime(base);
   }
 }

@@ -144,6 +144,10 @@ export async function loadPipeline(file: string, args: string[] = [], options: L
   const st = rt().stat(abs);
   if (!st) throw new UsageError(`No such pipeline file: ${file}`);
   if (st.isDirectory) throw new UsageError(`${file} is a directory; give the pipeline file, e.g. ${file.replace(/\/$/, "")}/pipeline.ts`);
+  // Every runtime would say something else about Python (a syntax error, an unknown file type): say it once.
+  if (/\.pyw?$/i.test(abs)) {
+    throw new UsageError(`${file}: ruff runs TypeScript/JavaScript pipelines (.ts, .mts, .js, .mjs); a Python Ruffus script runs with python: python ${file}`);
+  }
   setPipelineFile(abs);
   const source = await rt().readTextFile(abs).catch(() => undefined);
   await checkRuffusImports(source, abs);

@@ -138,7 +138,7 @@ export async function whyCommand(o: CliOptions): Promise<number> {
     doc = await why(pipeline, o.subject, o);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    return reportError(e, src);
+    return reportError(e, src, o);
   }
   if (o.json) {
     rt().stdout.write(JSON.stringify(doc, null, 2) + "\n");

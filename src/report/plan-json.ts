@@ -3,8 +3,9 @@
  * { schema, pipeline, checksumLevel, tasks: [{ name, state: "run"|"uptodate", forced, active,
  *   jobCount, jobs: [{ description, input, output, extras, needsUpdate, reason: { kind, files, message, ruffus } }],
  *   matchFailures, warnings }] }
- * Jobs are listed for tasks that will run. A reason's `kind` and `message` are those of `ruff why`
- * (see {@link explain}); `ruffus` is Ruffus's own text, as `-n -v 4` prints it.
+ * Jobs are listed for tasks that will run. A reason's `kind` and `files` are those of `ruff why --json`,
+ * `message` its `explanation` as a sentence (see {@link explain}, {@link sentence}); `ruffus` is
+ * Ruffus's own text, as `-n -v 4` prints it.
  */
 import type { Pipeline } from "../core/pipeline.ts";
 import { prepare } from "../core/prepare.ts";
@@ -23,8 +24,15 @@ export interface PlanJob {
   reason: { kind: string; files: readonly string[]; message: string; ruffus: string };
 }
 
-/** "output x does not exist" → "Output x does not exist." */
-const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1) + (/[.?!]$/.test(text) ? "" : ".");
+/**
+ * `ruff why`'s explanation as a sentence: "output x does not exist" → "Output x does not exist."
+ * A text that starts with a file name ("b.upper is not newer than its input b.start") or any other
+ * name ("checkIfUptodate says so") keeps its first letter: only a plain lowercase word is capitalised.
+ */
+export function sentence(text: string, files: readonly string[]): string {
+  const plainWord = /^[a-z]+(\s|$)/.test(text) && !files.some((f) => f !== "" && text.startsWith(f));
+  return (plainWord ? text.charAt(0).toUpperCase() + text.slice(1) : text) + (/[.?!]$/.test(text) ? "" : ".");
+}
 
 /** One task in the JSON plan. */
 export interface PlanTask {
@@ -76,7 +84,7 @@ export async function planJson(pipeline: Pipeline, o: PlanOptions): Promise<Plan
             output: job.displayParams[1] ?? null,
             extras: job.displayParams.slice(2),
             needsUpdate: forced || !r || r.needsUpdate,
-            reason: { kind: e.kind, files: e.files, message: sentence(e.text), ruffus: forced ? "Forced to rerun" : r ? r.reason.trim() : "No function to check if up-to-date" },
+            reason: { kind: e.kind, files: e.files, message: sentence(e.text, e.files), ruffus: forced ? "Forced to rerun" : r ? r.reason.trim() : "No function to check if up-to-date" },
           });
         }
       }

@@ -1,9 +1,17 @@
 /**
  * The live progress display on a terminal: a ninja-like `[done/total]` line and one line per
- * task in flight (done/total jobs, running, failed, elapsed), redrawn in place five times a second
- * so that the clocks move while jobs run. It only consumes engine events; log lines are printed
- * above it. Used only when stderr is a terminal that understands cursor movement — otherwise the
- * plain line-per-event log is all there is.
+ * task in flight (done/total jobs, running, failed, elapsed), redrawn five times a second so that
+ * the clocks move while jobs run. It only consumes engine events. Used only when stderr is a
+ * terminal that understands cursor movement — otherwise the plain line-per-event log is all there is.
+ *
+ * The display lives in the terminal's bottom lines, kept out of a scrolling region (DECSTBM) that
+ * holds everything else: jobs' own output — console.log in this process, worker processes and
+ * commands writing straight to the terminal they inherit — scrolls in the region above and is never
+ * erased or overwritten by a redraw, which only touches the display's own lines (saving and restoring
+ * the cursor around it). Redrawing by moving the cursor up over the last lines drawn would erase
+ * whatever anyone else wrote since. The lines are reserved when needed (as many as tasks in
+ * flight, at most 9 and half the terminal) and given back, blank, by `stop()`; a resized terminal
+ * gets them reserved again.
  *
  * `total` counts the jobs of the tasks started so far: a task's jobs are known only once the files
  * they come from exist (a split's outputs, a glob), so the header also says how many of the tasks
@@ -28,6 +36,8 @@ interface TaskProgress {
 export interface ProgressOptions {
   /** The terminal's width now (it may be resized while the run goes). */
   readonly width: () => number;
+  /** The terminal's height now: the display keeps to its bottom lines. */
+  readonly height: () => number;
   /** Colour codes or not (see {@link colourWanted}). */
   readonly colour: boolean;
   /** The clock (milliseconds); tests pass their own. */
@@ -48,11 +58,19 @@ export function colourWanted(env: (name: string) => string | undefined, stderrIs
 }
 
 const REDRAW_MS = 200;
+/** At most this many lines: the header and eight tasks. */
+const MAX_LINES = 9;
+const SAVE_CURSOR = "\x1b7";
+const RESTORE_CURSOR = "\x1b8";
+const RESET_REGION = "\x1b[r";
 
 /** See the module comment. */
 export class ProgressDisplay {
   private readonly tasks = new Map<Task, TaskProgress>();
-  private drawnLines = 0;
+  /** Lines kept at the bottom of the terminal, out of the scrolling region (0: none). */
+  private reserved = 0;
+  /** The terminal's height when they were reserved. */
+  private rows = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private running = false;
   private readonly now: () => number;
@@ -136,16 +154,15 @@ export class ProgressDisplay {
 
   /** Redraws (the timer calls this; the clocks advance even when no job event comes). */
   tick(): void {
-    if (!this.running) return;
-    this.clear();
     this.draw();
   }
 
-  /** Prints text above the display. */
+  /**
+   * Prints text above the display. A plain write: whatever reaches the terminal lands in the
+   * scrolling region above the display, so this needs no redraw.
+   */
   log(text: string): void {
-    this.clear();
     this.sink.write(text.endsWith("\n") ? text : text + "\n");
-    this.draw();
   }
 
   /** Removes the display for good (the final state stays in the log); later `log`s print plainly. */
@@ -153,20 +170,23 @@ export class ProgressDisplay {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.running = false;
-    this.clear();
+    this.release();
   }
 
-  private clear(): void {
-    if (!this.drawnLines) return;
-    // Up to the display's first line, then erase to the end of the screen.
-    this.sink.write(`\r\x1b[${this.drawnLines}A\x1b[J`);
-    this.drawnLines = 0;
+  /**
+   * Gives the reserved lines back: the whole screen scrolls again, and the display's lines are
+   * blanked. The cursor stays where the last output left it, above them.
+   */
+  private release(): void {
+    if (!this.reserved) return;
+    const first = this.rows - this.reserved + 1;
+    this.sink.write(`${SAVE_CURSOR}${RESET_REGION}${RESTORE_CURSOR}${SAVE_CURSOR}\x1b[${first};1H\x1b[J${RESTORE_CURSOR}`);
+    this.reserved = 0;
   }
 
-  private draw(): void {
-    if (!this.running) return;
-    // One column less than the terminal: a line that fills it would wrap (or leave the cursor
-    // hanging at the margin), and the cursor-up above would then miss lines.
+  /** The display's lines now, each cut to the terminal's width. */
+  private lines(): string[] {
+    // One column less than the terminal: a line that fills it would leave the cursor hanging at the margin.
     const width = Math.max(1, Math.floor(this.options.width()) - 1);
     const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
     const now = this.now();
@@ -174,14 +194,46 @@ export class ProgressDisplay {
       `${kleur.bold(`[${this.done}/${this.total}]`)} task ${this.tasksDone}/${this.tasksToRun}` +
         `${this.failed ? " " + kleur.red(`${this.failed} failed`) : ""} ${kleur.dim(seconds(now - this.started))}`,
     ];
-    const active = [...this.tasks.values()].filter((t) => !t.finished).slice(0, 8);
+    const active = [...this.tasks.values()].filter((t) => !t.finished).slice(0, MAX_LINES - 1);
     for (const t of active) {
       const failed = t.failed ? kleur.red(` ${t.failed} failed`) : "";
       lines.push(`  ${t.task.displayName}  ${t.done}/${t.total}  ${kleur.cyan(`${t.running} running`)}${failed}  ${kleur.dim(seconds(now - t.started))}`);
     }
-    const clipped = lines.map((l) => clip(l, width));
-    this.sink.write(clipped.join("\n") + "\n");
-    this.drawnLines = clipped.length;
+    return lines.map((l) => clip(l, width));
+  }
+
+  private draw(): void {
+    if (!this.running) return;
+    const rows = Math.floor(this.options.height());
+    let out = "";
+    if (this.reserved && rows !== this.rows) {
+      // Resized: terminals reset or move the scrolling region; drop it (and the old display below the
+      // cursor) and reserve again for the new height.
+      out += `${SAVE_CURSOR}${RESET_REGION}${RESTORE_CURSOR}\x1b[J`;
+      this.reserved = 0;
+    }
+    this.rows = rows;
+    const lines = this.lines();
+    const room = Math.min(MAX_LINES, Math.floor(rows / 2));
+    if (room < 1) {
+      if (out) this.sink.write(out);
+      return;
+    }
+    const wanted = Math.min(lines.length, room);
+    if (wanted > this.reserved) {
+      // Make room below the cursor without erasing anything: index down (scrolling the text up
+      // when the cursor is at the bottom), come back up to the same text, then shrink the region.
+      const more = wanted - this.reserved;
+      out += "\x1bD".repeat(more) + `\x1b[${more}A` + `${SAVE_CURSOR}\x1b[1;${rows - wanted}r${RESTORE_CURSOR}`;
+      this.reserved = wanted;
+    }
+    // The lines are drawn with the cursor saved and restored around them, in colour with attributes
+    // reset first (a job's unfinished colour must not tint them; restoring brings it back for the job).
+    out += SAVE_CURSOR + (this.options.colour ? "\x1b[0m" : "");
+    for (let i = 0; i < this.reserved; i++) out += `\x1b[${rows - this.reserved + 1 + i};1H\x1b[2K${lines[i] ?? ""}`;
+    out += RESTORE_CURSOR;
+    // One write: another process's output cannot land in the middle of it.
+    this.sink.write(out);
   }
 }
 

@@ -373,6 +373,41 @@ describe("ruff command line", { concurrency: 3 }, () => {
       assert.equal(summarise.output, "all.summary");
     });
 
+    test("-n --json and why --json give each job the same reason; a message starting with a file name keeps its case", async () => {
+      const dir = workdir(["chain.ts"]);
+      type Reason = { kind: string; files: string[]; message: string };
+      type WhyJob = { task: string; job: string; kind: string; files: string[]; explanation: string };
+      /** The plan's reasons, checked against why --json's for every task. */
+      const reasons = async (): Promise<string[]> => {
+        const plan = JSON.parse((await ruff("node", ["chain.ts", "-n", "--json"], { cwd: dir })).stdout) as { tasks: { name: string; jobs: { description: string; reason: Reason }[] }[] };
+        const planned = plan.tasks.flatMap((t) => t.jobs.map((j) => ({ task: t.name, job: j.description, ...j.reason })));
+        let compared = 0;
+        for (const task of ["makeStart", "toUpper", "summarise", "lonely"]) {
+          const why = JSON.parse((await ruff("node", ["why", "chain.ts", task, "--json"], { cwd: dir })).stdout) as { tasks: { jobs: WhyJob[] }[] };
+          for (const j of why.tasks.flatMap((t) => t.jobs)) {
+            const p = planned.find((x) => x.task === j.task && x.job === j.job);
+            assert.ok(p, `${j.task} ${j.job} is in the plan`);
+            assert.deepEqual([p.kind, p.files], [j.kind, j.files]);
+            assert.equal(p.message.replace(/^./, (c) => c.toLowerCase()), j.explanation + ".");
+            compared++;
+          }
+        }
+        assert.equal(compared, planned.length);
+        return planned.map((j) => j.message);
+      };
+      assert.deepEqual(await reasons(), [
+        "Output a.start does not exist.", "Output b.start does not exist.", "Output a.upper does not exist.", "Output b.upper does not exist.",
+        "Output all.summary does not exist.", "Output lonely.txt does not exist.",
+      ]);
+      assertExit(await ruff("node", ["chain.ts", "-v", "0"], { cwd: dir }), 0);
+      const future = Date.now() / 1000 + 60;
+      utimesSync(join(dir, "b.upper"), future, future);
+      assert.deepEqual(await reasons(), ["all.summary is not newer than its input b.upper."]);
+      rmSync(join(dir, ".ruffus_history.sqlite"));
+      const unrecorded = (f: string): string => `${f} exists but is not recorded as completed in the history (left over from a failed or interrupted run?).`;
+      assert.deepEqual(await reasons(), ["a.start", "b.start", "a.upper", "b.upper", "all.summary", "lonely.txt"].map(unrecorded));
+    });
+
     /** What the library draws for the chain fixture in an empty directory. */
     /**
      * Node ids count every task the process made (as in Ruffus); a test runner that runs many files
@@ -788,12 +823,17 @@ describe("ruff command line", { concurrency: 3 }, () => {
   });
 
   describe("Bun: option spellings and forms, usage errors", { concurrency: 4 }, () => {
-    test("--target_tasks=, --target_tasks, --forced_tasks=, -T a,b", async () => {
+    // Compared with Ruffus 2.8.4: `-T a,b` is one task named "a,b" ("Target task 'a,b' is not a pipelined task").
+    test("--target_tasks=, --target_tasks, --forced_tasks=, --target_t (a prefix); -T a,b is one name, refused with how to give two", async () => {
       const dir = workdir(["chain.ts"]);
-      assertExit(await ruff("bun", ["chain.ts", "--target_tasks=chain::makeStart", "--target_tasks", "lonely"], { cwd: dir }), 0);
+      assertExit(await ruff("bun", ["chain.ts", "--target_tasks=chain::makeStart", "--target_t", "lonely"], { cwd: dir }), 0);
       assert.deepEqual(calls(dir), ["lonely lonely.txt", "makeStart a.start", "makeStart b.start"]);
       rmSync(join(dir, "calls.log"));
-      assertExit(await ruff("bun", ["chain.ts", "--forced_tasks=lonely", "-T", "lonely,toUpper"], { cwd: dir }), 0);
+      const comma = await ruff("bun", ["chain.ts", "--forced_tasks=lonely", "-T", "lonely,toUpper"], { cwd: dir });
+      assertExit(comma, 2);
+      assert.match(comma.stderr, /'lonely,toUpper' is not a pipelined task in ruffus\. Is it spelt correctly\?.*\n-T and --forced-tasks take one task each: write -T lonely -T toUpper\.\n$/s);
+      assert.deepEqual(calls(dir), []);
+      assertExit(await ruff("bun", ["chain.ts", "--forced_tasks=lonely", "-T", "lonely", "-T", "toUpper"], { cwd: dir }), 0);
       assert.deepEqual(calls(dir), ["lonely lonely.txt", "toUpper a.upper", "toUpper b.upper"]);
     });
 

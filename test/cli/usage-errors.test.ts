@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NODE } from "../helpers.ts";
+import { CLIS, cliCommand } from "../clis.ts";
 
 const RUFF = fileURLToPath(new URL("../../src/cli/ruff.mjs", import.meta.url));
 const dirs: string[] = [];
@@ -129,4 +130,64 @@ test("a pipeline that prints while it loads: its console.log goes to stderr when
   // A plain run leaves the pipeline's output where it wrote it.
   const run = ruff(dir, "chatty.ts", "-v", "0");
   assert.equal(run.stdout, "loading chatty\ninfo too\n");
+});
+
+test("a value-taking option with nothing after it is a usage error (cac took it as the value true: a file named 'true', -j 1)", { timeout: 120_000 }, () => {
+  const dir = project();
+  const cases: [string[], string][] = [
+    [["p.ts", "--flowchart"], "argument --flowchart"],
+    [["p.ts", "-L"], "argument -L/--log-file"],
+    [["--log-file", "-n", "p.ts"], "argument -L/--log-file"],
+    [["--report", "-n", "p.ts"], "argument --report"],
+    [["p.ts", "--checksum-file-name"], "argument --checksum-file-name"],
+    [["-j", "-n", "p.ts"], "argument -j/--jobs"],
+    [["p.ts", "--config"], "argument --config"],
+  ];
+  for (const [args, label] of cases) {
+    const r = ruff(dir, ...args);
+    assert.equal(r.stderr, `ruff: error: ${label}: expected one argument\n`, args.join(" "));
+    assert.equal(r.status, 2, args.join(" "));
+  }
+  const empty = ruff(dir, "p.ts", "--checksum-level", "");
+  assert.equal(empty.stderr, "ruff: error: argument --checksum-level: expected one argument, not an empty string\n");
+  assert.equal(empty.status, 2);
+  assert.deepEqual(readdirSync(dir).sort(), ["p.ts", "package.json"], "nothing written, nothing ran");
+});
+
+test("--flowchart, --report and -n together: each is written, no job runs; a flowchart name without an extension needs --flowchart-format", { timeout: 120_000 }, () => {
+  const dir = project();
+  const both = ruff(dir, "--flowchart", "f.svg", "--report", "r.html", "p.ts");
+  assert.equal(both.status, 0, both.stderr);
+  const all = ruff(dir, "-n", "--report", "n.html", "--flowchart", "n.dot", "p.ts");
+  assert.equal(all.status, 0, all.stderr);
+  assert.match(all.stdout, /Tasks which will be run:\n\nTask = 'u::make'\n/);
+  assert.match(readFileSync(join(dir, "f.svg"), "utf8"), /<svg/);
+  assert.match(readFileSync(join(dir, "n.dot"), "utf8"), /^digraph/);
+  for (const f of ["r.html", "n.html"]) assert.match(readFileSync(join(dir, f), "utf8"), /^<!DOCTYPE html>/i);
+  assert.deepEqual(readdirSync(dir).sort(), ["f.svg", "n.dot", "n.html", "p.ts", "package.json", "r.html"], "a.out not made: nothing ran");
+  const noExt = ruff(dir, "p.ts", "--flowchart", "chart");
+  assert.equal(
+    noExt.stderr,
+    "ruff: --flowchart chart: no extension to tell the format by. Name the file .svg, .png, .dot, .json or .html, " +
+      "or give --flowchart-format (one of those, or a Graphviz format such as pdf when dot is installed).\n",
+  );
+  assert.equal(noExt.status, 2);
+  assert.equal(ruff(dir, "p.ts", "--flowchart", "chart", "--flowchart-format", "dot").status, 0);
+  assert.match(readFileSync(join(dir, "chart"), "utf8"), /^digraph/);
+  const dash = ruff(dir, "p.ts", "--flowchart", "-");
+  assert.equal(dash.stderr, "ruff: --flowchart - prints the flowchart on standard output: say which format with --flowchart-format (dot, json, svg or html).\n");
+  const clash = ruff(dir, "p.ts", "-n", "--flowchart", "-", "--flowchart-format", "dot");
+  assert.equal(clash.stderr, "ruff: -n and --flowchart - would both print on standard output: give --flowchart a file name.\n");
+  assert.equal(clash.status, 2);
+});
+
+test("ruff pipe.py: a Python Ruffus script is told to run with python (exit 2), on every runtime", { timeout: 240_000 }, () => {
+  const dir = project();
+  writeFileSync(join(dir, "pipe.py"), 'from ruffus import *\n\n@originate(["a.out"])\ndef make(o):\n    open(o, "w").close()\n\npipeline_run()\n');
+  for (const cli of CLIS) {
+    const [exe, ...pre] = cliCommand(cli);
+    const r = spawnSync(exe, [...pre, "pipe.py"], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", NODE_OPTIONS: "", DENO_NO_UPDATE_CHECK: "1" } });
+    assert.equal(r.stderr, "ruff: pipe.py: ruff runs TypeScript/JavaScript pipelines (.ts, .mts, .js, .mjs); a Python Ruffus script runs with python: python pipe.py\n", cli);
+    assert.equal(r.status, 2, cli);
+  }
 });
