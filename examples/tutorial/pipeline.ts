@@ -8,8 +8,10 @@
  *   collate    → one summary per sample (regex: sampleA.0.gc, sampleA.1.gc → results/sampleA.summary)
  *   merge      → one report (results/report.tsv)
  *
- * Run it with `npm run example`; run it again and nothing happens (everything is up to date);
- * `touch data/sampleB.fasta` and only sampleB's chain and the report run again.
+ * Run it with `npm run example`; run it again and nothing happens (everything is up to date).
+ * `touch data/sampleB.fasta` and 15 jobs run again: sampleB's clean job, then the split (it reads
+ * every clean file, so it remakes all 9 chunks), every chunk's GC job, the 3 summaries and the report.
+ * Ruffus does the same: a split's outputs are all newer than whatever comes after them.
  */
 import { readFile, writeFile, readdir, unlink } from "node:fs/promises";
 import { Pipeline, formatter, suffix, regex, mkdir } from "ruffus";

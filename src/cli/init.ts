@@ -124,6 +124,22 @@ const TSCONFIG = {
   include: ["*.ts", ".ruff/types/node-fs.d.ts"],
 };
 
+/** What a kept file needs so that editors and type checkers find "ruffus" (init never rewrites a user's file). */
+async function keptHints(dir: string, kept: readonly string[]): Promise<string[]> {
+  const hints: string[] = [];
+  // A file already naming the declarations (an earlier init's) needs nothing.
+  const lacks = async (name: string): Promise<boolean> => kept.includes(name) && !(await rt().readTextFile(join(dir, name))).includes(".ruff/types/mod.d.ts");
+  if (await lacks("tsconfig.json")) {
+    hints.push(
+      'For types of "ruffus" in your tsconfig.json, add to "compilerOptions": "paths": { "ruffus": ["./.ruff/types/mod.d.ts"] }, ' +
+        '"moduleResolution": "bundler", "allowImportingTsExtensions": true, "noEmit": true; and to "include": ".ruff/types/node-fs.d.ts" ' +
+        "(unless @types/node is installed)\n",
+    );
+  }
+  if (await lacks("deno.json")) hints.push('For Deno, add to your deno.json: "imports": { "ruffus": "./.ruff/types/mod.d.ts" }\n');
+  return hints;
+}
+
 /** `ruff init`. */
 export async function initCommand(o: CliOptions): Promise<number> {
   const dir = o.subject ?? ".";
@@ -162,6 +178,7 @@ export async function initCommand(o: CliOptions): Promise<number> {
   rt().stdout.write(
     `Wrote ${listed.join(", ")}${written.length > listed.length ? " and the type declarations in .ruff/types/" : ""} in ${dir}\n` +
       (kept.length ? `Kept existing ${kept.join(", ")}\n` : "") +
+      (await keptHints(dir, kept)).join("") +
       `Next: ${dir === "." ? "" : `cd ${dir} && `}ruff pipeline.ts\n`,
   );
   return EXIT.ok;

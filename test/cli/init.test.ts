@@ -136,6 +136,22 @@ describe("ruff init", { concurrency: 4 }, () => {
     assert.ok(r.stdout.includes("Kept existing pipeline.ts"), r.stdout);
   });
 
+  test("init beside the user's own tsconfig.json keeps it as it was and says what to add for \"ruffus\"", async () => {
+    const dir = tempDir();
+    const mine = '{ "compilerOptions": { "strict": false } }\n';
+    writeFileSync(join(dir, "tsconfig.json"), mine);
+    const r = await ruff(["init", "."], dir);
+    assertExit(r, 0);
+    assert.equal(read(dir, "tsconfig.json"), mine);
+    assert.ok(r.stdout.includes("Kept existing tsconfig.json\n"), r.stdout);
+    assert.ok(r.stdout.includes('For types of "ruffus" in your tsconfig.json, add to "compilerOptions": "paths": { "ruffus": ["./.ruff/types/mod.d.ts"] }'), r.stdout);
+    assert.ok(!r.stdout.includes("For Deno"), r.stdout);
+    // A second init: deno.json is its own (no hint), the tsconfig.json still the user's.
+    const again = await ruff(["init", "."], dir);
+    assert.ok(again.stdout.includes("For types of"), "the user's tsconfig still lacks it");
+    assert.ok(!again.stdout.includes("For Deno"), again.stdout);
+  });
+
   test("the repo's TypeScript type-checks the generated project", async () => {
     const dir = await initProject();
     const r = await tsc(dir);

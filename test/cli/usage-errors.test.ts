@@ -70,7 +70,7 @@ test("--flowchart through a symlink writes its target; --flowchart /dev/stdout p
 test("ruffus.config.json: a misspelt key or a wrong type is named (exit 2), not ignored", { timeout: 120_000 }, () => {
   const dir = project();
   const cases: [string, string][] = [
-    ['{"executor":"slurm","slurm":{"partiton":"x"}}', '"slurm"."partiton": unknown key; the keys here are maxQueued, pollMs, maxPollMs, arrayWindowMs, partition, options, sbatch, squeue, scontrol, scancel, maxSubmitting, failUnsatisfiable, lostJobGraceMs, retryMs, sacct'],
+    ['{"executor":"slurm","slurm":{"partiton":"x"}}', '"slurm"."partiton": unknown key; the keys here are maxQueued, pollMs, maxPollMs, arrayWindowMs, partition, options, sbatch, squeue, scontrol, scancel, maxSubmitting, failUnsatisfiable, lostJobGraceMs, retryMs, sacct, submitRetryMs'],
     ['{"slurm":{"options":"--comment=x"}}', '"slurm"."options": expected a list of strings, e.g. ["--qos=short"], not "--comment=x"'],
     ['{"task":{}}', '"task": unknown key; the keys are "executor", "slurm" and "tasks"'],
     ['{"tasks":{"make":{"cpu":2}}}', '"tasks"."make"."cpu": unknown key; the keys here are cpus, memMb, time, partition, options'],
@@ -102,9 +102,9 @@ test("files ruff is to write, named where a directory or a file is in the way: e
     assert.equal(r.status, 2, args.join(" "));
   }
   assert.deepEqual(readdirSync(dir).sort(), ["afile", "p.ts", "package.json"], "nothing ran, no history");
-  // A history path from the environment is not checked up front, and still gets one line, not a stack.
+  // A history path from the environment is not checked up front, and still gets one line naming it, not a stack.
   const env = spawnSync(NODE, [RUFF, "p.ts"], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", NODE_OPTIONS: "", DEFAULT_RUFFUS_HISTORY_FILE: "afile/h.sqlite" } });
-  assert.equal(env.stderr, `ruff: cannot create the directory ${dir}/afile: a file is in the way (EEXIST).\n`);
+  assert.equal(env.stderr, `ruff: Cannot use the history file afile/h.sqlite: ${dir}/afile is a file, not a directory. Choose another with --checksum-file-name FILE (historyFile).\n`);
   assert.equal(env.status, 2);
   // Missing directories for the log and a flowchart are made.
   assert.equal(ruff(dir, "p.ts", "-L", "logs/today/run.log", "-v", "0").status, 0);
