@@ -27,9 +27,7 @@ function taskFor(func: TaskFunction): Task {
   let task = main.byDecoratedFunction.get(func);
   if (!task) {
     task = main.newTask(func, undefined, undefined);
-    const place = callerPlace();
-    task.declaredLine = place?.line;
-    task.sourceModule = place?.file;
+    task.setDeclaredAt(callerPlace());
     main.register(task);
     task.createdViaDecorator = true;
     task.kind = "follows";

@@ -7,21 +7,10 @@
  */
 import { FatalMatchError } from "../patterns/errors.ts";
 import { stringsIn } from "../patterns/flatten.ts";
-import { pythonRegexInfo } from "../patterns/python-regex.ts";
 import { compileFilter, jobSubstituter } from "../patterns/substitute.ts";
 import { ParameterGenerationError } from "./errors.ts";
 import type { Session } from "./session.ts";
 import type { Task } from "./task.ts";
-
-/** One pattern that cannot be filled in, whatever the input file. */
-export interface BadGroupReference {
-  readonly task: Task;
-  /** Which argument holds the pattern. */
-  readonly what: "output" | "extra" | "input";
-  readonly template: string;
-  /** The whole sentence, e.g. "in task 'p::b', the output pattern '\2.out' cannot be filled in from regex('(.*)\.txt') (1 group): invalid group reference 2". */
-  readonly message: string;
-}
 
 /**
  * Throws the error Ruffus would raise when generating the jobs of the first of these tasks that has
@@ -30,9 +19,10 @@ export interface BadGroupReference {
  * only gets Ruffus's "no file names matched" warning, later, as in Ruffus.
  */
 export function refuseUnfillablePatterns(session: Session, tasks: Iterable<Task>): void {
-  for (const bad of findBadGroupReferences(tasks)) {
+  for (const task of tasks) {
+    if (!hasBadGroupReference(task)) continue;
     try {
-      session.jobsOf(bad.task);
+      session.jobsOf(task);
     } catch (e) {
       if (e instanceof ParameterGenerationError && e.cause instanceof FatalMatchError) throw e;
       // Anything else (an input not known yet...) is for the run to meet in its turn.
@@ -40,38 +30,25 @@ export function refuseUnfillablePatterns(session: Session, tasks: Iterable<Task>
   }
 }
 
-/** The first bad group reference among these tasks' patterns, if any. */
-export function findBadGroupReference(tasks: Iterable<Task>): BadGroupReference | undefined {
-  for (const bad of findBadGroupReferences(tasks)) return bad;
-  return undefined;
-}
-
-/** Each task's first pattern naming a group its filter does not have (not looking at any file). */
-export function* findBadGroupReferences(tasks: Iterable<Task>): Generator<BadGroupReference> {
-  for (const task of tasks) {
-    const filter = task.spec.filter;
-    if (!filter || filter.kind === "formatter") continue;
-    const compiled = compileFilter(filter);
-    // A made-up input name: the pattern is tried on it only to see whether its groups exist.
-    const sub = jobSubstituter(compiled, ["\0"], { cwd: "/", outputDir: task.spec.outputDir });
-    const templates: [BadGroupReference["what"], string, (s: string) => unknown][] = [
-      ...stringsIn(task.spec.output).map((s) => ["output", s, sub.output] as [BadGroupReference["what"], string, (s: string) => unknown]),
-      ...task.spec.extras.flatMap((x) => stringsIn(x)).map((s) => ["extra", s, sub.extra] as [BadGroupReference["what"], string, (s: string) => unknown]),
-      ...stringsIn(task.spec.modifyInputs?.value).map((s) => ["input", s, sub.extra] as [BadGroupReference["what"], string, (s: string) => unknown]),
-    ];
-    for (const [what, template, fill] of templates) {
+/** Whether one of the task's patterns names a group its filter does not have (no file is looked at). */
+function hasBadGroupReference(task: Task): boolean {
+  const filter = task.spec.filter;
+  if (!filter || filter.kind === "formatter") return false;
+  // A made-up input name: the patterns are tried on it only to see whether their groups exist.
+  const sub = jobSubstituter(compileFilter(filter), ["\0"], { cwd: "/", outputDir: task.spec.outputDir });
+  const fills: [string[], (s: string) => unknown][] = [
+    [stringsIn(task.spec.output), sub.output],
+    [task.spec.extras.flatMap((x) => stringsIn(x)), sub.extra],
+    [stringsIn(task.spec.modifyInputs?.value), sub.extra],
+  ];
+  for (const [templates, fill] of fills) {
+    for (const template of templates) {
       try {
         fill(template);
       } catch (e) {
-        if (!(e instanceof FatalMatchError)) continue; // no match for the made-up name: fine
-        const why = (/:\n\t(.*?)\n?$/s.exec(e.message)?.[1] ?? e.message).replace(/\.$/, "");
-        const groups = pythonRegexInfo(compiled.regex as RegExp).groups;
-        const message =
-          `in task '${task.displayName}', the ${what} pattern '${template}' cannot be filled in from ` +
-          `${filter.kind}('${filter.pattern}') (${groups} group${groups === 1 ? "" : "s"}): ${why}`;
-        yield { task, what, template, message };
-        break;
+        if (e instanceof FatalMatchError) return true; // otherwise: no match for the made-up name, fine
       }
     }
   }
+  return false;
 }

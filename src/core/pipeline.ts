@@ -223,8 +223,9 @@ export class Pipeline {
   private moduleQualifiedName(short: string): string {
     const first = this.byName.get(short);
     const earlier = this.sharedShortNames.get(short) ?? (first?.nameFromFunction ? [first] : []);
+    if (!earlier.length) return short;
     const module = callerModule();
-    if (!earlier.length || !module || earlier.some((t) => !t.sourceModule || t.sourceModule === module)) return short;
+    if (!module || earlier.some((t) => !t.sourceModule || t.sourceModule === module)) return short;
     return `${moduleLabel(module, earlier.map((t) => t.sourceModule as string))}.${short}`;
   }
 
@@ -259,9 +260,7 @@ export class Pipeline {
     }
     // Arguments are checked before the task is registered, so a rejected declaration leaves nothing behind.
     const task = this.newTask(func, name, kind, description);
-    const place = callerPlace();
-    task.declaredLine = place?.line;
-    task.sourceModule = place?.file;
+    task.setDeclaredAt(callerPlace());
     this.applyKind(task, kind, positional, rest);
     return this.register(task);
   }

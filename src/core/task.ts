@@ -85,8 +85,13 @@ export class Task {
     // Where the runtime dropped the function's docstring (Bun), the module's source text has it.
     if (file && !this.description && !this.descriptionGiven && this.func) this.description = docstringInSource(file, this.func.name, this.declaredLine);
   }
-  /** @internal The line of the call that declared this task in {@link sourceModule}, set before it. */
+  /** @internal The line of the call that declared this task in {@link sourceModule}. */
   declaredLine: number | undefined;
+  /** @internal Where the task was declared: the user's module and the line of the declaring call. */
+  setDeclaredAt(place: { readonly file: string; readonly line: number } | undefined): void {
+    this.declaredLine = place?.line;
+    this.sourceModule = place?.file;
+  }
   private declaredIn: string | undefined;
   private readonly descriptionGiven: boolean;
   /** @internal Made for a plain function named in follows() or an input (see lookup.ts). */

@@ -7,9 +7,8 @@
  * still queued before it starts anything. Each scheduler's executor says how (see
  * {@link registerJobCanceller}); the file is removed when the run ends.
  */
-import { basename, dirname } from "pathe";
 import { rt } from "../core/runtime.ts";
-import { ownerAlive, type ProcOwner } from "../history/procs.ts";
+import { forEachDeadRunLog, startSideLog, type ProcOwner, type SideLog } from "../history/procs.ts";
 
 /** One submitted job (for an array, the array's job id), with what the scheduler needs to cancel it. */
 export interface ClusterJobNote {
@@ -33,47 +32,14 @@ export function registerJobCanceller(scheduler: string, what: string, cancel: Jo
   cancellers.set(scheduler, { what, cancel });
 }
 
-const logs = new Set<JobLog>();
-
-/** The `.jobs` file of one run, appended to as each job is submitted. */
-class JobLog {
-  private started = false;
-  private failed = false;
-
-  constructor(
-    readonly file: string,
-    private readonly owner: ProcOwner,
-  ) {}
-
-  note(job: ClusterJobNote): void {
-    if (this.failed) return;
-    const head = this.started ? "" : `owner ${this.owner.pid} ${this.owner.start ?? "-"} ${this.owner.host}\n`;
-    try {
-      // Synchronous: noted before a kill -9 can come in between.
-      rt().appendTextFileSync(this.file, `${head}${JSON.stringify(job)}\n`);
-      this.started = true;
-    } catch {
-      // A full disk: the jobs still run; they just cannot be cancelled after a kill -9.
-      this.failed = true;
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.started) await rt().removeFile(this.file);
-  }
-}
+const logs = new Set<SideLog>();
 
 /**
- * @internal Starts noting this run's cluster jobs beside `lockFile`; the returned function removes
- * the file (the run ended, and cancelled or waited for its jobs).
+ * @internal Starts noting this run's cluster jobs beside `lockFile` (`<lock>.<pid>.jobs`); the
+ * returned function removes the file (the run ended, and cancelled or waited for its jobs).
  */
 export function startClusterJobLog(lockFile: string, owner: ProcOwner): () => Promise<void> {
-  const log = new JobLog(`${lockFile}.${owner.pid}.jobs`, owner);
-  logs.add(log);
-  return async () => {
-    logs.delete(log);
-    await log.close();
-  };
+  return startSideLog(lockFile, owner, "jobs", logs);
 }
 
 /**
@@ -81,31 +47,19 @@ export function startClusterJobLog(lockFile: string, owner: ProcOwner): () => Pr
  * this process that holds a lock notes it: if the process dies, all its jobs are orphans.
  */
 export function noteClusterJob(job: ClusterJobNote): void {
-  for (const log of logs) log.note(job);
+  if (!logs.size) return;
+  const line = JSON.stringify(job);
+  for (const log of logs) log.append(line);
 }
-
-const escapeGlob = (s: string): string => s.replace(/[*?[]/g, "[$&]");
 
 /**
  * @internal With the lock held: cancels the jobs that dead runs of this history left queued (their
  * `.jobs` files), saying so on stderr. Files of a live run (its lock was deleted by hand) are left alone.
  */
 export async function stopOrphanClusterJobs(lockFile: string): Promise<void> {
-  const dir = dirname(lockFile);
-  for (const name of rt().glob(`${escapeGlob(basename(lockFile))}.[0-9]*.jobs`, { cwd: dir })) {
-    const file = `${dir}/${name}`;
-    let text: string;
-    try {
-      text = await rt().readTextFile(file);
-    } catch {
-      continue;
-    }
-    const [first = "", ...rest] = text.split("\n").filter(Boolean);
-    const head = /^owner (\d+) (\S+) (.*)$/.exec(first);
-    const owner = head ? { pid: Number(head[1]), start: head[2] === "-" ? undefined : head[2], host: head[3] } : undefined;
-    if (owner && (owner.host !== rt().hostname() || (owner.pid !== rt().pid && ownerAlive(owner)))) continue;
+  await forEachDeadRunLog(lockFile, "jobs", async (owner, lines) => {
     const bySchedulers = new Map<string, ClusterJobNote[]>();
-    for (const line of rest) {
+    for (const line of lines) {
       let job: ClusterJobNote;
       try {
         job = JSON.parse(line) as ClusterJobNote;
@@ -135,6 +89,5 @@ export async function stopOrphanClusterJobs(lockFile: string): Promise<void> {
         );
       }
     }
-    await rt().removeFile(file);
-  }
+  });
 }

@@ -68,10 +68,11 @@ export interface ProcOwner {
   readonly start: string | undefined;
 }
 
-const logs = new Set<ProcLog>();
-
-/** The `.procs` file of one run, appended to as each command starts. */
-class ProcLog {
+/**
+ * @internal An append-only note file beside a history's lock, `<lock>.<pid>.<kind>`, with its
+ * owner on the first line: the `.procs` file here and the `.jobs` file of cluster jobs.
+ */
+export class SideLog {
   private started = false;
   private failed = false;
 
@@ -80,18 +81,15 @@ class ProcLog {
     private readonly owner: ProcOwner,
   ) {}
 
-  note(pid: number): void {
-    // A command that put its work in the background and exited at once is a zombie by now; its
-    // group lives on.
-    const token = processStartToken(pid, true);
-    // Gone already (or no /proc): nothing to stop later, or nothing that could be verified.
-    if (!token || this.failed) return;
+  /** Appends one line, synchronously: noted before a kill -9 can come in between. */
+  append(line: string): void {
+    if (this.failed) return;
     const head = this.started ? "" : `owner ${this.owner.pid} ${this.owner.start ?? "-"} ${this.owner.host}\n`;
     try {
-      rt().appendTextFileSync(this.file, `${head}${pid} ${token}\n`);
+      rt().appendTextFileSync(this.file, `${head}${line}\n`);
       this.started = true;
     } catch {
-      // A full disk: the commands still run; they just cannot be stopped after a kill -9.
+      // A full disk: the work still runs; it just cannot be stopped after a kill -9.
       this.failed = true;
     }
   }
@@ -101,22 +99,58 @@ class ProcLog {
   }
 }
 
+/**
+ * @internal Starts a {@link SideLog} of `kind` for this run and adds it to `logs` (where the
+ * notes are sent); the returned function removes it and its file (the run ended).
+ */
+export function startSideLog(lockFile: string, owner: ProcOwner, kind: string, logs: Set<SideLog>): () => Promise<void> {
+  const log = new SideLog(`${lockFile}.${owner.pid}.${kind}`, owner);
+  logs.add(log);
+  return async () => {
+    logs.delete(log);
+    await log.close();
+  };
+}
+
+const escapeGlob = (s: string): string => s.replace(/[*?[]/g, "[$&]");
+
+/**
+ * @internal With the lock held: hands each `kind` side file of a dead run of this history (its
+ * owner, when the first line names one, and the lines after it) to `handle`, then removes it.
+ * Files of a live run (its lock was deleted by hand) are left alone.
+ */
+export async function forEachDeadRunLog(lockFile: string, kind: string, handle: (owner: ProcOwner | undefined, lines: string[]) => Promise<void>): Promise<void> {
+  const dir = dirname(lockFile);
+  for (const name of rt().glob(`${escapeGlob(basename(lockFile))}.[0-9]*.${kind}`, { cwd: dir })) {
+    const file = `${dir}/${name}`;
+    let text: string;
+    try {
+      text = await rt().readTextFile(file);
+    } catch {
+      continue;
+    }
+    const [first = "", ...lines] = text.split("\n").filter(Boolean);
+    const head = /^owner (\d+) (\S+) (.*)$/.exec(first);
+    const owner = head ? { pid: Number(head[1]), start: head[2] === "-" ? undefined : head[2], host: head[3] } : undefined;
+    if (owner && (owner.host !== rt().hostname() || (owner.pid !== rt().pid && ownerAlive(owner)))) continue;
+    await handle(owner, head ? lines : [first, ...lines]);
+    await rt().removeFile(file);
+  }
+}
+
+const logs = new Set<SideLog>();
+
 /** The `.procs` file of the run that holds `lockFile` with process `pid`. */
 export function procsFile(lockFile: string, pid: number): string {
   return `${lockFile}.${pid}.procs`;
 }
 
 /**
- * Starts noting this run's process groups beside `lockFile`; the returned function waits for the
- * notes and removes the file (the run ended: its commands have ended too).
+ * Starts noting this run's process groups beside `lockFile`; the returned function removes the
+ * file (the run ended: its commands have ended too).
  */
 export function startProcLog(lockFile: string, owner: ProcOwner): () => Promise<void> {
-  const log = new ProcLog(procsFile(lockFile, owner.pid), owner);
-  logs.add(log);
-  return async () => {
-    logs.delete(log);
-    await log.close();
-  };
+  return startSideLog(lockFile, owner, "procs", logs);
 }
 
 /**
@@ -125,19 +159,21 @@ export function startProcLog(lockFile: string, owner: ProcOwner): () => Promise<
  * its commands are orphans, whichever run started them.
  */
 export function noteChildGroup(pid: number): void {
-  if (pid > 0) for (const log of logs) log.note(pid);
+  if (pid <= 0 || !logs.size) return;
+  // A command that put its work in the background and exited at once is a zombie by now; its
+  // group lives on. Gone already (or no /proc): nothing to stop later, or nothing verifiable.
+  const token = processStartToken(pid, true);
+  if (token) for (const log of logs) log.append(`${pid} ${token}`);
 }
 
-function parseProcs(text: string): { owner: ProcOwner | undefined; groups: { pgid: number; token: string }[] } {
-  const lines = text.split("\n").filter(Boolean);
-  const head = /^owner (\d+) (\S+) (.*)$/.exec(lines[0] ?? "");
-  const owner = head ? { pid: Number(head[1]), start: head[2] === "-" ? undefined : head[2], host: head[3] } : undefined;
+/** The groups of a `.procs` file's lines: `<pgid> <token>`. */
+function parseGroups(lines: readonly string[]): { pgid: number; token: string }[] {
   const groups: { pgid: number; token: string }[] = [];
-  for (const l of lines.slice(1)) {
+  for (const l of lines) {
     const m = /^(\d+) (\S+)$/.exec(l);
     if (m) groups.push({ pgid: Number(m[1]), token: m[2] });
   }
-  return { owner, groups };
+  return groups;
 }
 
 /** True while the recorded owner process is alive (the same process, not a reused pid). */
@@ -164,36 +200,22 @@ function groupRunning(pgid: number, token: string): boolean {
   return false;
 }
 
-const escapeGlob = (s: string): string => s.replace(/[*?[]/g, "[$&]");
-
 /**
  * With the lock held: stops the commands left running by dead runs of this history (their
- * `.procs` files), SIGTERM first and SIGKILL after `graceMs`, and says so on stderr. Files of a
- * live run (its lock was deleted by hand) are left alone.
+ * `.procs` files), SIGTERM first and SIGKILL after `graceMs`, and says so on stderr.
  */
 export async function stopOrphans(lockFile: string, graceMs = 2000): Promise<void> {
-  const dir = dirname(lockFile);
-  for (const name of rt().glob(`${escapeGlob(basename(lockFile))}.[0-9]*.procs`, { cwd: dir })) {
-    const file = `${dir}/${name}`;
-    let text: string;
-    try {
-      text = await rt().readTextFile(file);
-    } catch {
-      continue;
-    }
-    const { owner, groups } = parseProcs(text);
-    if (owner && (owner.host !== rt().hostname() || (owner.pid !== rt().pid && ownerAlive(owner)))) continue;
+  await forEachDeadRunLog(lockFile, "procs", async (owner, lines) => {
+    const groups = parseGroups(lines);
     const alive: number[] = [];
     for (const g of groups) if (!alive.includes(g.pgid) && groupRunning(g.pgid, g.token)) alive.push(g.pgid);
-    if (alive.length) {
-      rt().stderr.write(
-        `ruffus: the run that held ${lockFile}${owner ? ` (pid ${owner.pid})` : ""} died and left ${alive.length} command${alive.length > 1 ? "s" : ""} running ` +
-          `(process group${alive.length > 1 ? "s" : ""} ${alive.join(", ")}); stopping ${alive.length > 1 ? "them" : "it"} before this run starts, so that ${alive.length > 1 ? "they do" : "it does"} not write into its outputs.\n`,
-      );
-      await stopGroups(groups.filter((g) => alive.includes(g.pgid)), graceMs);
-    }
-    await rt().removeFile(file);
-  }
+    if (!alive.length) return;
+    rt().stderr.write(
+      `ruffus: the run that held ${lockFile}${owner ? ` (pid ${owner.pid})` : ""} died and left ${alive.length} command${alive.length > 1 ? "s" : ""} running ` +
+        `(process group${alive.length > 1 ? "s" : ""} ${alive.join(", ")}); stopping ${alive.length > 1 ? "them" : "it"} before this run starts, so that ${alive.length > 1 ? "they do" : "it does"} not write into its outputs.\n`,
+    );
+    await stopGroups(groups.filter((g) => alive.includes(g.pgid)), graceMs);
+  });
 }
 
 async function stopGroups(groups: { pgid: number; token: string }[], graceMs: number): Promise<void> {
