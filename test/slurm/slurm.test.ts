@@ -314,7 +314,7 @@ describe("SLURM executor on a real cluster", { skip: skipReason() }, () => {
       }
     }));
 
-  test("with multiprocess (worker threads), a task catching its failed SLURM command gets a CommandError", () =>
+  test("with multiprocess (worker processes), a task catching its failed SLURM command gets a CommandError", () =>
     inTempDir(async () => {
       const ex = new SlurmExecutor({ pollMs: 200 });
       await fx.catching.run({ verbose: 0, executor: ex, multiprocess: 2 });
