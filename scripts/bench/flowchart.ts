@@ -3,11 +3,66 @@
  * and one task of 10,000 jobs drawn as a single node. Prints the times.
  *
  *   node --import tsx scripts/bench/flowchart.ts
+ *
+ * With `--rasterisers OUTDIR` it instead compares PNG rasterisers on the example pipeline's committed
+ * flowchart (examples/tutorial/flowchart.svg) and the 300-task one: ours (@resvg/resvg-wasm) and
+ * svg2png-wasm, which is not a dependency (install it first: npm i --no-save svg2png-wasm). Same
+ * fonts, same zoom; prints first-call and median-of-5 times and PNG sizes, and writes the PNGs to
+ * OUTDIR to look at. Results: scripts/bench/PNG-RASTERISERS.md.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Pipeline, suffix, formatter, type Task } from "ruffus";
+import { PNG_FONT_FILES, pngGeometry, svgToPng } from "../../src/report/render.ts";
+
+const rasterOut = process.argv.includes("--rasterisers") ? resolve(process.argv[process.argv.indexOf("--rasterisers") + 1] ?? "png-rasterisers") : undefined;
+const exampleSvg = readFileSync(join(import.meta.dirname, "../../examples/tutorial/flowchart.svg"), "utf8");
+
+/** svg2png-wasm's API, loaded by name: it is measured, not depended on. */
+interface Svg2pngModule {
+  initialize(wasm: Uint8Array): Promise<void>;
+  createSvg2png(o: { fonts: Uint8Array[]; defaultFontFamily: Record<string, string> }): (svg: string, o: { scale: number; backgroundColor: string }) => Promise<Uint8Array>;
+}
+
+async function median(f: () => Promise<unknown>): Promise<string> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await f();
+    times.push(performance.now() - t0);
+  }
+  return `${times.sort((a, b) => a - b)[2].toFixed(0)} ms`;
+}
+
+async function compareRasterisers(svgs: Record<string, string>, outDir: string): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  for (const [what, svg] of Object.entries(svgs)) writeFileSync(join(outDir, `${what}.svg`), svg);
+  const require = createRequire(import.meta.url);
+  const fonts = PNG_FONT_FILES.map((f) => new Uint8Array(readFileSync(require.resolve(f))));
+  const name = "svg2png-wasm";
+  const mod = (await import(name)) as Svg2pngModule;
+  const family = "DejaVu Serif";
+  let svg2png: ReturnType<Svg2pngModule["createSvg2png"]> | undefined;
+  const other = async (svg: string): Promise<Uint8Array> => {
+    if (!svg2png) {
+      await mod.initialize(new Uint8Array(readFileSync(require.resolve("svg2png-wasm/svg2png_wasm_bg.wasm"))));
+      svg2png = mod.createSvg2png({ fonts, defaultFontFamily: { serifFamily: family, sansSerifFamily: family, monospaceFamily: family } });
+    }
+    return svg2png(svg, { scale: pngGeometry(svg, 120).zoom, backgroundColor: "white" });
+  };
+  const size = (png: Uint8Array): string => `${new DataView(png.buffer, png.byteOffset).getUint32(16)}x${new DataView(png.buffer, png.byteOffset).getUint32(20)} px, ${png.length} bytes`;
+  for (const [label, render] of [["resvg-wasm", (svg: string) => svgToPng(svg, 120)], [name, other]] as const) {
+    for (const [what, svg] of Object.entries(svgs)) {
+      const t0 = performance.now();
+      const png = await render(svg);
+      const first = (performance.now() - t0).toFixed(0);
+      writeFileSync(join(outDir, `${what}-${label}.png`), png);
+      console.log(`${label} ${what}: first ${first} ms, then ${await median(() => render(svg))}; ${size(png)}`);
+    }
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), "ruffus-flow-"));
 process.chdir(dir);
@@ -27,7 +82,8 @@ try {
   p.transform({ name: "each", task: () => {}, input: many, filter: suffix(".in"), output: ".out" });
   p.transform({ name: "again", task: () => {}, input: many, filter: formatter(), output: "{basename[0]}.x" });
   console.log(`${p.getTaskNames().length} tasks`);
-  for (const format of ["dot", "svg", "png", "html"]) {
+  if (rasterOut) await compareRasterisers({ example: exampleSvg, "300-tasks": String(await p.printoutGraph({ format: "svg", noKeyLegend: false })) }, rasterOut);
+  else for (const format of ["dot", "svg", "png", "html"]) {
     const t0 = performance.now();
     const out = await p.printoutGraph({ format, noKeyLegend: false });
     const seconds = ((performance.now() - t0) / 1000).toFixed(2);

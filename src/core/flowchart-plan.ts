@@ -94,11 +94,9 @@ export async function flowchartModel(pipeline: Pipeline, o: FlowchartOptions): P
     // Node ids follow the process-wide creation order, mkdir tasks made by follows(mkdir()) being
     // numbered when first drawn, as Ruffus creates them then.
     for (const t of graph.tasks) if (t.deferredMkdir) numberNode(t);
-    // Ruffus labels nodes with bare task names; a name drawn twice (a cloned sub-pipeline) keeps
-    // its pipeline prefix so the two boxes can be told apart.
-    const nameCount = new Map<string, number>();
-    for (const t of graph.tasks) nameCount.set(t.name, (nameCount.get(t.name) ?? 0) + 1);
-    const label = (t: Task): string => ((nameCount.get(t.name) ?? 0) > 1 ? t.displayName : t.name);
+    // Ruffus labels nodes with bare task names, also those of other pipelines and of clones
+    // (its _get_name() reads node._name, never the "pipeline::" display name); pictures tell apart
+    // a name drawn twice (withAdditions in printout-graph.ts), the DOT text stays Ruffus's.
     const nodes = new Map<Task, DotNode>();
     const tasks = new Map<DotNode, Task>();
     const node = (t: Task): DotNode => {
@@ -107,7 +105,7 @@ export async function flowchartModel(pipeline: Pipeline, o: FlowchartOptions): P
         const parents: DotNode[] = [];
         n = {
           index: numberNode(t),
-          name: label(t),
+          name: t.name,
           shape: t.kind === "split" ? "house" : t.kind === "merge" ? "invhouse" : "box3d",
           parents,
           attributes: t.graphvizAttributes,

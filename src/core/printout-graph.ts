@@ -68,11 +68,19 @@ function sizeOf(size: PrintoutGraphOptions["size"]): string | undefined {
   return `${size[0]},${size[1]}`;
 }
 
-/** What pictures add to Ruffus's drawing: job counts under the names, inactive tasks dashed and grey. */
-function withAdditions(model: FlowchartModel, add: { jobCounts: boolean; inactive: boolean }): FlowchartModel {
-  const nodes = model.nodes.map((n) => {
-    const count = add.jobCounts ? (model.jobCounts.get(n) ?? 0) : 0;
-    const inactive = add.inactive && model.inactive.has(n);
+/**
+ * What pictures add to Ruffus's drawing: job counts under the names, inactive tasks dashed and
+ * grey, and a pipeline prefix ("b::s1") on a task name drawn more than once (a pipeline and its
+ * clone), where Ruffus draws two boxes that cannot be told apart.
+ */
+function withAdditions(model: FlowchartModel, add: { jobCounts: boolean; inactive: boolean; qualifyRepeatedNames: boolean }): FlowchartModel {
+  const drawnNames = new Map<string, number>();
+  for (const n of model.nodes) drawnNames.set(n.name, (drawnNames.get(n.name) ?? 0) + 1);
+  const nameOf = (n: DotNode): string => (add.qualifyRepeatedNames && (drawnNames.get(n.name) ?? 0) > 1 ? (model.tasks.get(n)?.displayName ?? n.name) : n.name);
+  const nodes = model.nodes.map((named) => {
+    const n = nameOf(named) === named.name ? named : { ...named, name: nameOf(named) };
+    const count = add.jobCounts ? (model.jobCounts.get(named) ?? 0) : 0;
+    const inactive = add.inactive && model.inactive.has(named);
     const label = n.attributes.label === undefined ? undefined : String(n.attributes.label);
     const html = label?.startsWith("<") ?? false;
     // An HTML label of text takes a <BR/>; one that is a table has no room for a line after it.
@@ -190,7 +198,7 @@ export async function printoutGraph(pipeline: Pipeline, o: PrintoutGraphOptions)
   const dpi = o.dpi ?? 120;
   let model = await flowchartModel(pipeline, o);
   const picture = !["dot", "json"].includes(format);
-  if (picture || o.showJobCounts) model = withAdditions(model, { jobCounts: o.showJobCounts ?? picture, inactive: picture });
+  if (picture || o.showJobCounts) model = withAdditions(model, { jobCounts: o.showJobCounts ?? picture, inactive: picture, qualifyRepeatedNames: picture });
   let result: string | Uint8Array;
   try {
     if (format === "dot") result = flowchartDot(model);

@@ -416,3 +416,114 @@ test("the key of a picture lists the states drawn: an inactive task's own state 
     assert.deepEqual(await keyOf("svg"), ["Task to run", "Final target", "Inactive task"]);
   });
 });
+
+/**
+ * start (2 files) → middle → merge end, and other after start too, run once: everything up to date.
+ * The fixtures after-run*.dot are Ruffus 2.8.4's pipeline_printout_graph(stream, "dot", ...) for the
+ * same pipeline (decorators, same files) after its pipeline_run().
+ */
+async function afterRun(): Promise<{ p: Pipeline; start: Task; middle: Task; end: Task }> {
+  const p = new Pipeline("main");
+  const start = p.originate({ task: function start(o: string) { writeFileSync(o, "s"); }, output: ["a.start", "b.start"] });
+  const middle = p.transform({ task: function middle(i: string, o: string) { writeFileSync(o, readFileSync(i, "utf8")); }, input: start, filter: suffix(".start"), output: ".middle" });
+  const end = p.merge({ task: function end(_i: string[], o: string) { writeFileSync(o, ""); }, input: middle, output: "all.end" });
+  p.transform({ task: function other(_i: string, o: string) { writeFileSync(o, ""); }, input: start, filter: suffix(".start"), output: ".other" });
+  await p.run({ verbose: 0 });
+  return { p, start, middle, end };
+}
+type Task = ReturnType<Pipeline["originate"]>;
+
+test("DOT after a run, no targetTasks: every task an 'Up-to-date Final target', as Ruffus draws it (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const { p } = await afterRun();
+    // Without targets Ruffus makes every task of the pipeline a target (_pipeline_prepare_to_run),
+    // so every box is a final target; naming the last task gives the up-to-date colours (next test).
+    assert.equal(await p.printoutGraph({ format: "dot" }), fixture("after-run.dot"));
+  });
+});
+
+test("DOT after a run with a target: up to date before it, 'Down stream' after it (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const { p, middle } = await afterRun();
+    assert.equal(await p.printoutGraph({ format: "dot", targetTasks: [middle] }), fixture("after-run-target-middle.dot"));
+  });
+});
+
+test("DOT after a run with forcedtorunTasks, with and without a target (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const { p, start, middle, end } = await afterRun();
+    // No target: the forced task is 'Explicitly specified', every task after it a 'Final target'.
+    assert.equal(await p.printoutGraph({ format: "dot", forcedtorunTasks: [start] }), fixture("after-run-forced.dot"));
+    assert.equal(await p.printoutGraph({ format: "dot", targetTasks: [end], forcedtorunTasks: [middle] }), fixture("after-run-target-forced.dot"));
+  });
+});
+
+test("DOT after a run with forcedtorunTasks and skipUptodateTasks: Ruffus's without its uncoloured up-to-date boxes (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const { p, middle } = await afterRun();
+    const ruffus = fixture("after-run-forced-skip.dot");
+    // Ruffus keeps start and other (up to date) as plain boxes, no colour, no edge; we leave them out.
+    assert.match(ruffus, /^t0\[label="start", shape=box3d\];\n/m);
+    assert.match(ruffus, /^t3\[label="other", shape=box3d\];\n/m);
+    assert.equal(await p.printoutGraph({ format: "dot", forcedtorunTasks: [middle], skipUptodateTasks: true }), ruffus.replace(/^t[03]\[label=.*\n/gm, ""));
+  });
+});
+
+test("DOT after a run with skipUptodateTasks and nothing to run: a note instead of Ruffus's plain boxes (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const { p } = await afterRun();
+    const dot = String(await p.printoutGraph({ format: "dot", skipUptodateTasks: true }));
+    // Ruffus 2.8.4: t0[label="start", shape=box3d]; ... the four tasks uncoloured, no edges, no key.
+    assert.match(dot, /^note\[shape=plaintext, label="Nothing to run: 4 tasks up to date"\];\n\}\n\}\n$/m);
+    assert.doesNotMatch(dot, /^t\d+\[/m);
+  });
+});
+
+/** base: s1 → s2, not run; the fixtures clone*.dot and other-pipeline-input.dot are Ruffus 2.8.4's for it. */
+function basePipeline(): { base: Pipeline; s2: ReturnType<Pipeline["transform"]> } {
+  const base = new Pipeline("base");
+  const s1 = base.originate({ task: function s1(o: string) { writeFileSync(o, ""); }, output: ["x.a"] });
+  const s2 = base.transform({ task: function s2(_i: string, o: string) { writeFileSync(o, ""); }, input: s1, filter: suffix(".a"), output: ".b" });
+  return { base, s2 };
+}
+
+/**
+ * Ruffus numbers a clone's tasks in the order of a Python set (Pipeline.clone iterates
+ * `self.tasks`), which varies between runs; we number them in the original's order. For the
+ * two-task clone Ruffus gave s1 t3 and s2 t2 in each of 6 runs: swap them to compare the rest.
+ */
+const cloneIdsInOrder = (ruffus: string): string => ruffus.replace(/\bt3\b/g, "T").replace(/\bt2\b/g, "t3").replace(/\bT\b/g, "t2");
+
+test("DOT of a cloned pipeline: bare task names, as Ruffus labels them (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const { base } = basePipeline();
+    const b = base.clone("b");
+    assert.equal(await b.printoutGraph({ format: "dot" }), cloneIdsInOrder(fixture("clone.dot")));
+  });
+});
+
+test("DOT of a pipeline and its clone together: bare names in DOT as Ruffus's; pictures prefix a name drawn twice (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const { base } = basePipeline();
+    const b = base.clone("b");
+    const ruffus = fixture("clone-and-original.dot");
+    assert.equal((ruffus.match(/label="s1"/g) ?? []).length, 2);
+    assert.equal(await base.printoutGraph({ format: "dot", targetTasks: [base, b] }), cloneIdsInOrder(ruffus));
+    // Two boxes both called "s1" cannot be told apart: the SVG says which pipeline each is from.
+    const svg = String(await base.printoutGraph({ format: "svg", targetTasks: [base, b] }));
+    for (const name of ["base::s1", "base::s2", "b::s1", "b::s2"]) assert.ok(svg.includes(`>${name}</text>`), name);
+    assert.doesNotMatch(svg, />s1<\/text>/);
+  });
+});
+
+test("DOT of a pipeline whose task takes a task of another pipeline as input: that pipeline's tasks drawn with bare names (compared with Ruffus 2.8.4)", async () => {
+  await inTempDir(async () => {
+    const { s2 } = basePipeline();
+    const other = new Pipeline("other");
+    other.transform({ task: function t1(_i: string, o: string) { writeFileSync(o, ""); }, input: s2, filter: suffix(".b"), output: ".c" });
+    const ruffus = fixture("other-pipeline-input.dot");
+    assert.equal(await other.printoutGraph({ format: "dot" }), ruffus);
+    // A name drawn once keeps its bare name in pictures too.
+    assert.match(String(await other.printoutGraph({ format: "svg" })), />s1<\/text>/);
+  });
+});
