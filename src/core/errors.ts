@@ -46,7 +46,12 @@ export class TaskDeclarationError extends RuffusError {
 export class TaskLookupError extends RuffusError {
   override name = "TaskLookupError";
   /** The task whose input or follows() holds the unknown reference, when there is one. */
-  referrer?: Task;
+  declare readonly referrer?: Task;
+  constructor(message: string, referrer?: Task) {
+    super(message);
+    // Not enumerable: an uncaught error would otherwise print the whole task object after its message.
+    Object.defineProperty(this, "referrer", { value: referrer, enumerable: false });
+  }
 }
 
 /**

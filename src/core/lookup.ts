@@ -18,10 +18,7 @@ export interface LookupOptions {
 }
 
 function fail(options: LookupOptions, message: string): never {
-  const e = new TaskLookupError(options.from ? `Task '${options.from.displayName}': ${message}` : message);
-  // Not enumerable: an uncaught error would otherwise print the whole task object after its message.
-  Object.defineProperty(e, "referrer", { value: options.from, enumerable: false, writable: true, configurable: true });
-  throw e;
+  throw new TaskLookupError(options.from ? `Task '${options.from.displayName}': ${message}` : message, options.from);
 }
 
 function contextLabel(o: LookupOptions): string {

@@ -73,14 +73,14 @@ function sizeOf(size: PrintoutGraphOptions["size"]): string | undefined {
  * grey, and a pipeline prefix ("b::s1") on a task name drawn more than once (a pipeline and its
  * clone), where Ruffus draws two boxes that cannot be told apart.
  */
-function withAdditions(model: FlowchartModel, add: { jobCounts: boolean; inactive: boolean; qualifyRepeatedNames: boolean }): FlowchartModel {
+function withAdditions(model: FlowchartModel, add: { jobCounts: boolean; picture: boolean }): FlowchartModel {
   const drawnNames = new Map<string, number>();
   for (const n of model.nodes) drawnNames.set(n.name, (drawnNames.get(n.name) ?? 0) + 1);
-  const nameOf = (n: DotNode): string => (add.qualifyRepeatedNames && (drawnNames.get(n.name) ?? 0) > 1 ? (model.tasks.get(n)?.displayName ?? n.name) : n.name);
   const nodes = model.nodes.map((named) => {
-    const n = nameOf(named) === named.name ? named : { ...named, name: nameOf(named) };
+    const repeated = add.picture && (drawnNames.get(named.name) ?? 0) > 1;
+    const n = repeated ? { ...named, name: model.tasks.get(named)?.displayName ?? named.name } : named;
     const count = add.jobCounts ? (model.jobCounts.get(named) ?? 0) : 0;
-    const inactive = add.inactive && model.inactive.has(named);
+    const inactive = add.picture && model.inactive.has(named);
     const label = n.attributes.label === undefined ? undefined : String(n.attributes.label);
     const html = label?.startsWith("<") ?? false;
     // An HTML label of text takes a <BR/>; one that is a table has no room for a line after it.
@@ -102,7 +102,7 @@ function withAdditions(model: FlowchartModel, add: { jobCounts: boolean; inactiv
     forced: remap(model.forced),
     cycleNodes: remap(model.cycleNodes),
     inactive: remap(model.inactive),
-    drawnInactive: add.inactive ? remap(model.inactive) : undefined,
+    drawnInactive: add.picture ? remap(model.inactive) : undefined,
     jobCounts: remapValues(model.jobCounts),
     tasks: remapValues(model.tasks),
   };
@@ -198,7 +198,7 @@ export async function printoutGraph(pipeline: Pipeline, o: PrintoutGraphOptions)
   const dpi = o.dpi ?? 120;
   let model = await flowchartModel(pipeline, o);
   const picture = !["dot", "json"].includes(format);
-  if (picture || o.showJobCounts) model = withAdditions(model, { jobCounts: o.showJobCounts ?? picture, inactive: picture, qualifyRepeatedNames: picture });
+  if (picture || o.showJobCounts) model = withAdditions(model, { jobCounts: o.showJobCounts ?? picture, picture });
   let result: string | Uint8Array;
   try {
     if (format === "dot") result = flowchartDot(model);
